@@ -1,0 +1,81 @@
+"""Typed audit events: one dataclass per kind of thing that happened.
+
+Services build one of these and pass it to :func:`spotcheck.audit.services.record` inside their
+own transaction, so an action and its record commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditEventData:
+    event_type: ClassVar[str] = ""
+    object_type: ClassVar[str] = ""
+    object_id: str = ""
+    summary: str = ""
+
+    def payload(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data.pop("object_id")
+        data.pop("summary")
+        return data
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordCreated(AuditEventData):
+    event_type: ClassVar[str] = "directory.created"
+    model: str
+    natural_key: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordChanged(AuditEventData):
+    event_type: ClassVar[str] = "directory.changed"
+    model: str
+    natural_key: str
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportCommitted(AuditEventData):
+    event_type: ClassVar[str] = "directory.import_committed"
+    model: str
+    filename: str
+    sha256: str
+    created: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExportMade(AuditEventData):
+    event_type: ClassVar[str] = "directory.exported"
+    model: str
+    rows: int
+    filters: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConflictDeclared(AuditEventData):
+    event_type: ClassVar[str] = "directory.conflict_declared"
+    inspector: str
+    target: str
+    relation: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConflictWithdrawn(AuditEventData):
+    event_type: ClassVar[str] = "directory.conflict_withdrawn"
+    inspector: str
+    target: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoDataLoaded(AuditEventData):
+    event_type: ClassVar[str] = "system.demo_loaded"
+    targets: int
+    inspectors: int

@@ -1,0 +1,49 @@
+"""Re-walk the audit chain and report every break."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spotcheck.audit.chain import GENESIS, event_hash
+from spotcheck.audit.models import AuditEvent, ChainHead
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    message: str
+
+
+def verify_chain() -> Iterator[ChainProblem]:
+    expected_prev = GENESIS
+    expected_seq = 1
+    last_seq = 0
+    # The payload is round-tripped through JSON the same way the writer stored it.
+    for ev in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        if ev.seq != expected_seq:
+            yield ChainProblem(ev.seq, f"序号不连续：应为 {expected_seq}，实为 {ev.seq}（有事件被删除或插入）")
+        if ev.prev_hash != expected_prev:
+            yield ChainProblem(ev.seq, "前一哈希与上一事件不符（事件被删除、插入或重新排序）")
+        digest = event_hash(
+            algorithm=ev.algorithm,
+            seq=ev.seq,
+            at=ev.at.isoformat(),
+            actor_id=ev.actor_id,
+            actor_label=ev.actor_label,
+            event_type=ev.event_type,
+            object_type=ev.object_type,
+            object_id=ev.object_id,
+            summary=ev.summary,
+            payload=json.loads(json.dumps(ev.payload)),
+            prev_hash=ev.prev_hash,
+        )
+        if digest != ev.hash:
+            yield ChainProblem(ev.seq, "内容哈希不符（事件内容被修改）")
+        expected_prev = ev.hash
+        expected_seq = ev.seq + 1
+        last_seq = ev.seq
+    head = ChainHead.objects.filter(id=1).first()
+    if head is not None and (head.seq != last_seq or head.hash != expected_prev):
+        yield ChainProblem(head.seq, f"链头记录第 {head.seq} 号事件，但日志止于第 {last_seq} 号（末尾事件被删除）")

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from spotcheck.core import access
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "nav": {
+            "items": access.can_view_items(user),
+            "targets": access.can_view_targets(user),
+            "inspectors": access.can_view_inspectors(user),
+            "conflicts": access.can_view_conflicts(user),
+            "audit": access.can_view_audit(user),
+        }
+    }

@@ -1,0 +1,289 @@
+"""Writes to the directory. Each function is one transaction with its audit event inside."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from spotcheck.accounts.models import Department, User
+from spotcheck.audit import events
+from spotcheck.audit.services import record
+from spotcheck.core import access
+from spotcheck.core.errors import NotAllowed, ServiceError
+from spotcheck.directory.models import (
+    CheckItem,
+    ConflictDeclaration,
+    Inspector,
+    Target,
+)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Model):
+        return str(value.pk)
+    return value
+
+
+def _assign(instance: Model, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set fields on ``instance``; return {field: [old, new]} for the ones that changed."""
+    changes: dict[str, list[Any]] = {}
+    for name, new in data.items():
+        field = instance._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        old = getattr(instance, attname)
+        new_raw = new.pk if isinstance(new, Model) else new
+        if old != new_raw:
+            changes[name] = [_jsonable(old), _jsonable(new_raw)]
+            setattr(instance, attname, new_raw)
+    return changes
+
+
+def _set_m2m(instance: Any, name: str, new: list[Any] | None) -> dict[str, list[Any]]:
+    if new is None:
+        return {}
+    manager = getattr(instance, name)
+    old_ids = sorted(manager.values_list("id", flat=True))
+    new_ids = sorted(x.pk if isinstance(x, Model) else int(x) for x in new)
+    if old_ids == new_ids:
+        return {}
+    manager.set(new_ids)
+    return {name: [old_ids, new_ids]}
+
+
+# --- targets ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def target_create(
+    *, actor: User, data: dict[str, Any], departments: list[Department] | None = None
+) -> Target:
+    if not access.can_create_directory_records(actor):
+        raise NotAllowed("只有业务科室人员可以新增检查对象")
+    if Target.objects.filter(credit_code=data["credit_code"]).exists():
+        raise ServiceError(f"统一社会信用代码 {data['credit_code']} 已存在")
+    target = Target(**data)
+    target._history_user = actor  # type: ignore[attr-defined]
+    target.save()
+    target.departments.set(departments or [actor.department])
+    record(
+        events.RecordCreated(
+            object_id=str(target.pk),
+            summary=f"新增检查对象 {target.name}",
+            model="Target",
+            natural_key=target.credit_code,
+        ),
+        actor=actor,
+    )
+    return target
+
+
+@transaction.atomic
+def target_update(
+    *,
+    actor: User,
+    target: Target,
+    data: dict[str, Any],
+    departments: list[Department] | None = None,
+) -> Target:
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    if not access.can_edit_target(actor, target):
+        raise NotAllowed("只能修改本部门监管的检查对象")
+    if departments is not None and actor.department not in departments:
+        raise ServiceError("不能把本部门从监管部门中移除；如需移交请联系对方部门")
+    changes = _assign(target, data)
+    target._history_user = actor  # type: ignore[attr-defined]
+    if changes:
+        target.save()
+    changes |= _set_m2m(target, "departments", departments)
+    if changes:
+        record(
+            events.RecordChanged(
+                object_id=str(target.pk),
+                summary=f"修改检查对象 {target.name}：{'、'.join(changes)}",
+                model="Target",
+                natural_key=target.credit_code,
+                changes=changes,
+            ),
+            actor=actor,
+        )
+    return target
+
+
+# --- check items -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_create(*, actor: User, data: dict[str, Any]) -> CheckItem:
+    if not access.can_create_directory_records(actor):
+        raise NotAllowed("只有业务科室人员可以新增抽查事项")
+    data = {**data, "department": actor.department}
+    if CheckItem.objects.filter(code=data["code"]).exists():
+        raise ServiceError(f"事项编码 {data['code']} 已存在")
+    item = CheckItem(**data)
+    item._history_user = actor  # type: ignore[attr-defined]
+    item.save()
+    record(
+        events.RecordCreated(
+            object_id=str(item.pk),
+            summary=f"新增抽查事项 {item.name}",
+            model="CheckItem",
+            natural_key=item.code,
+        ),
+        actor=actor,
+    )
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor: User, item: CheckItem, data: dict[str, Any]) -> CheckItem:
+    item = CheckItem.objects.select_for_update().get(pk=item.pk)
+    if not access.can_edit_item(actor, item):
+        raise NotAllowed("只能修改本部门的抽查事项")
+    data = {k: v for k, v in data.items() if k != "department"}
+    changes = _assign(item, data)
+    if changes:
+        item._history_user = actor  # type: ignore[attr-defined]
+        item.save()
+        record(
+            events.RecordChanged(
+                object_id=str(item.pk),
+                summary=f"修改抽查事项 {item.name}：{'、'.join(changes)}",
+                model="CheckItem",
+                natural_key=item.code,
+                changes=changes,
+            ),
+            actor=actor,
+        )
+    return item
+
+
+# --- inspectors ------------------------------------------------------------------------------
+
+
+def _check_cert_dates(data: dict[str, Any]) -> None:
+    start, end = data.get("cert_valid_from"), data.get("cert_valid_to")
+    if start and end and end < start:
+        raise ServiceError("执法证有效期止不能早于有效期起")
+
+
+@transaction.atomic
+def inspector_create(
+    *, actor: User, data: dict[str, Any], expertise_items: list[CheckItem] | None = None
+) -> Inspector:
+    if not access.can_create_directory_records(actor):
+        raise NotAllowed("只有业务科室人员可以新增执法检查人员")
+    data = {**data, "department": actor.department}
+    _check_cert_dates(data)
+    if Inspector.objects.filter(cert_no=data["cert_no"]).exists():
+        raise ServiceError(f"执法证号 {data['cert_no']} 已存在")
+    inspector = Inspector(**data)
+    inspector._history_user = actor  # type: ignore[attr-defined]
+    inspector.save()
+    if expertise_items:
+        inspector.expertise_items.set(expertise_items)
+    record(
+        events.RecordCreated(
+            object_id=str(inspector.pk),
+            summary=f"新增执法检查人员 {inspector.name}",
+            model="Inspector",
+            natural_key=inspector.cert_no,
+        ),
+        actor=actor,
+    )
+    return inspector
+
+
+@transaction.atomic
+def inspector_update(
+    *,
+    actor: User,
+    inspector: Inspector,
+    data: dict[str, Any],
+    expertise_items: list[CheckItem] | None = None,
+) -> Inspector:
+    inspector = Inspector.objects.select_for_update().get(pk=inspector.pk)
+    if not access.can_edit_inspector(actor, inspector):
+        raise NotAllowed("只能修改本部门的执法检查人员")
+    data = {k: v for k, v in data.items() if k != "department"}
+    merged = {
+        "cert_valid_from": inspector.cert_valid_from,
+        "cert_valid_to": inspector.cert_valid_to,
+        **data,
+    }
+    _check_cert_dates(merged)
+    changes = _assign(inspector, data)
+    inspector._history_user = actor  # type: ignore[attr-defined]
+    if changes:
+        inspector.save()
+    changes |= _set_m2m(inspector, "expertise_items", expertise_items)
+    if changes:
+        record(
+            events.RecordChanged(
+                object_id=str(inspector.pk),
+                summary=f"修改执法检查人员 {inspector.name}：{'、'.join(changes)}",
+                model="Inspector",
+                natural_key=inspector.cert_no,
+                changes=changes,
+            ),
+            actor=actor,
+        )
+    return inspector
+
+
+# --- conflicts of interest -------------------------------------------------------------------
+
+
+@transaction.atomic
+def conflict_declare(
+    *, actor: User, inspector: Inspector, target: Target, relation: str, note: str = ""
+) -> ConflictDeclaration:
+    if not access.can_declare_conflict(actor, inspector):
+        raise NotAllowed("只能由执法人员本人或其所在科室申报利害关系")
+    if ConflictDeclaration.objects.filter(
+        inspector=inspector, target=target, withdrawn_at__isnull=True
+    ).exists():
+        raise ServiceError("该执法人员与该检查对象的利害关系已申报")
+    conflict = ConflictDeclaration(
+        inspector=inspector, target=target, relation=relation, note=note, declared_by=actor
+    )
+    conflict._history_user = actor  # type: ignore[attr-defined]
+    conflict.save()
+    record(
+        events.ConflictDeclared(
+            object_id=str(conflict.pk),
+            summary=f"{inspector.name} 申报与 {target.name} 存在利害关系",
+            inspector=inspector.cert_no,
+            target=target.credit_code,
+            relation=relation,
+        ),
+        actor=actor,
+    )
+    return conflict
+
+
+@transaction.atomic
+def conflict_withdraw(*, actor: User, conflict: ConflictDeclaration) -> ConflictDeclaration:
+    conflict = ConflictDeclaration.objects.select_for_update().get(pk=conflict.pk)
+    if not access.can_declare_conflict(actor, conflict.inspector):
+        raise NotAllowed("只能由执法人员本人或其所在科室撤回申报")
+    if conflict.withdrawn_at is not None:
+        raise ServiceError("该申报已撤回")
+    conflict.withdrawn_at = timezone.now()
+    conflict._history_user = actor  # type: ignore[attr-defined]
+    conflict.save(update_fields=["withdrawn_at"])
+    record(
+        events.ConflictWithdrawn(
+            object_id=str(conflict.pk),
+            summary=f"撤回 {conflict.inspector.name} 与 {conflict.target.name} 的利害关系申报",
+            inspector=conflict.inspector.cert_no,
+            target=conflict.target.credit_code,
+        ),
+        actor=actor,
+    )
+    return conflict
