@@ -1,0 +1,70 @@
+# spotcheck — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local defaults; production sets these in the environment (see .env.example).
+export DEBUG ?= 1
+export SECRET_KEY ?= dev-only-insecure-key-change-me
+PYTEST_ARGS ?=
+
+.PHONY: venv run test lint fmt migrate demo messages browsers clean bench
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PY) >/dev/null || PY=python3; test -x $(BIN)/python || $${PY:-python3} -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+migrate: venv
+	mkdir -p var
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py compilemessages -v 0 --ignore '.venv/*' 2>/dev/null || true
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+# Serves the app and the job worker; Ctrl-C stops both.
+run: demo
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python manage.py qcluster >var/worker.log 2>&1 & \
+	echo ""; \
+	echo "  spotcheck is running at http://$(HOST):$(PORT)/   (job worker log: var/worker.log)"; \
+	echo ""; \
+	$(BIN)/python manage.py demo_logins; \
+	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+browsers:
+	bash scripts/ensure-chromium.sh
+
+test: venv browsers
+	DEBUG=0 SECRET_KEY=test-only JOBS_SYNC=1 AXES_ENABLED=1 \
+	  $(BIN)/python -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run -v 1
+
+fmt: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: venv
+	cd src/spotcheck && ../../$(BIN)/django-admin makemessages -l en --ignore '*/migrations/*'
+	cd src/spotcheck && ../../$(BIN)/django-admin compilemessages
+
+bench: venv
+	$(BIN)/python benchmarks/import_targets.py
+	$(BIN)/python benchmarks/draw.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,175 @@
+"""Reads of the directory, filtered by who is asking (shared by pages, exports and the API)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from spotcheck.core import access
+from spotcheck.core.errors import NotAllowed
+from spotcheck.directory.models import (
+    Affiliation,
+    CheckItem,
+    ConflictDeclaration,
+    CreditClass,
+    Inspector,
+    InspectorStatus,
+    ProjectProgress,
+    Scale,
+    Target,
+    TargetKind,
+    TargetStatus,
+)
+
+# Art. 8 filters on the target directory: query-string name → (lookup, allowed values or None).
+TARGET_FLAG_FILTERS = {
+    "key_industry": "key_industry",
+    "blacklisted": "blacklisted",
+    "abnormal_list": "abnormal_list",
+    "serious_violation": "serious_violation",
+}
+
+
+@dataclass(frozen=True)
+class TargetFilter:
+    q: str = ""
+    industry: str = ""
+    region: str = ""
+    affiliation: str = ""
+    scale: str = ""
+    project_progress: str = ""
+    credit_class: str = ""
+    kind: str = ""
+    status: str = ""
+    department: int | None = None
+    flags: tuple[str, ...] = ()
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> tuple[TargetFilter, list[str]]:
+        """Parse query parameters; unknown values are reported, not silently ignored."""
+        errors: list[str] = []
+
+        def choice(name: str, allowed: set[str], label: str) -> str:
+            value = str(params.get(name, "") or "").strip()
+            if value and value not in allowed:
+                errors.append(f"{label}的取值“{value}”无效")
+                return ""
+            return value
+
+        dept_raw = str(params.get("department", "") or "").strip()
+        department: int | None = None
+        if dept_raw:
+            if dept_raw.isdigit():
+                department = int(dept_raw)
+            else:
+                errors.append(f"监管部门的取值“{dept_raw}”无效")
+        getlist = getattr(params, "getlist", None)
+        raw_flags = getlist("flag") if getlist else params.get("flag", [])
+        if isinstance(raw_flags, str):
+            raw_flags = [raw_flags]
+        flags = []
+        for flag in raw_flags or []:
+            if flag in TARGET_FLAG_FILTERS:
+                flags.append(flag)
+            elif flag:
+                errors.append(f"标记“{flag}”无效")
+        return (
+            cls(
+                q=str(params.get("q", "") or "").strip()[:100],
+                industry=str(params.get("industry", "") or "").strip()[:10],
+                region=str(params.get("region", "") or "").strip()[:50],
+                affiliation=choice("affiliation", set(Affiliation.values), "隶属关系"),
+                scale=choice("scale", set(Scale.values), "生产经营规模"),
+                project_progress=choice(
+                    "project_progress", set(ProjectProgress.values) - {""}, "项目进展"
+                ),
+                credit_class=choice("credit_class", set(CreditClass.values), "信用风险分类"),
+                kind=choice("kind", set(TargetKind.values), "对象类型"),
+                status=choice("status", set(TargetStatus.values), "登记状态"),
+                department=department,
+                flags=tuple(sorted(set(flags))),
+            ),
+            errors,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in ("", None, ())}
+
+
+def target_list(*, user: Any, filters: TargetFilter | None = None) -> QuerySet[Target]:
+    if not access.can_view_targets(user):
+        raise NotAllowed("无权查看检查对象名录库")
+    qs = Target.objects.all()
+    f = filters or TargetFilter()
+    if f.q:
+        qs = qs.filter(Q(name__icontains=f.q) | Q(credit_code__icontains=f.q.upper()))
+    if f.industry:
+        # A GB/T 4754 prefix selects the whole branch: "F" or "F52" or "F5231".
+        qs = qs.filter(industry_code__startswith=f.industry.upper())
+    if f.region:
+        qs = qs.filter(region=f.region)
+    for name in ("affiliation", "scale", "project_progress", "credit_class", "kind", "status"):
+        value = getattr(f, name)
+        if value:
+            qs = qs.filter(**{name: value})
+    if f.department:
+        qs = qs.filter(departments__id=f.department)
+    for flag in f.flags:
+        qs = qs.filter(**{TARGET_FLAG_FILTERS[flag]: True})
+    return qs.order_by("credit_code")
+
+
+def target_regions() -> list[str]:
+    return list(
+        Target.objects.exclude(region="").values_list("region", flat=True).distinct().order_by("region")
+    )
+
+
+def target_industries() -> list[tuple[str, str]]:
+    return list(
+        Target.objects.exclude(industry_code="")
+        .values_list("industry_code", "industry_name")
+        .distinct()
+        .order_by("industry_code")
+    )
+
+
+def item_list(*, user: Any, q: str = "", department: int | None = None) -> QuerySet[CheckItem]:
+    if not access.can_view_items(user):
+        raise NotAllowed("无权查看抽查事项清单")
+    qs = CheckItem.objects.select_related("department")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(content__icontains=q))
+    if department:
+        qs = qs.filter(department_id=department)
+    return qs.order_by("code")
+
+
+def inspector_list(
+    *, user: Any, q: str = "", department: int | None = None, status: str = ""
+) -> QuerySet[Inspector]:
+    if not access.can_view_inspectors(user):
+        raise NotAllowed("无权查看执法检查人员名录库")
+    qs = Inspector.objects.select_related("department")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(cert_no__icontains=q))
+    if department:
+        qs = qs.filter(department_id=department)
+    if status in InspectorStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("department__code", "cert_no")
+
+
+def conflict_list(*, user: Any, include_withdrawn: bool = False) -> QuerySet[ConflictDeclaration]:
+    if not access.can_view_conflicts(user):
+        raise NotAllowed("无权查看利害关系申报")
+    qs = ConflictDeclaration.objects.select_related("inspector", "target", "declared_by")
+    if str(user.role) == "inspector":
+        # Inspectors see only their own declarations.
+        qs = qs.filter(inspector__user=user)
+    if not include_withdrawn:
+        qs = qs.filter(withdrawn_at__isnull=True)
+    return qs.order_by("-declared_at")

@@ -1,0 +1,64 @@
+"""Shared fixtures: named personas, one per role, across two departments.
+
+Like healthchecks' test base: every view test can ask "does the outsider see nothing?".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from spotcheck.accounts.models import Department, Role, User
+from tests.factories import DepartmentFactory, UserFactory
+
+
+@dataclass
+class Personas:
+    dept: Department
+    other_dept: Department
+    admin: User
+    section: User
+    other_section: User
+    inspector: User
+    legal_reviewer: User
+    leader: User
+    auditor: User
+
+    def all(self) -> dict[str, User]:
+        return {
+            name: getattr(self, name)
+            for name in (
+                "admin",
+                "section",
+                "other_section",
+                "inspector",
+                "legal_reviewer",
+                "leader",
+                "auditor",
+            )
+        }
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    dept = DepartmentFactory(code="market", name="市场建设科")
+    other = DepartmentFactory(code="trade", name="商贸流通科")
+    leader = UserFactory(username="leader", role=Role.LEADER, department=dept)
+    return Personas(
+        dept=dept,
+        other_dept=other,
+        admin=UserFactory(username="admin", role=Role.ADMIN, department=None, is_staff=True, is_superuser=True),
+        section=UserFactory(username="section", role=Role.SECTION, department=dept),
+        other_section=UserFactory(username="other_section", role=Role.SECTION, department=other),
+        inspector=UserFactory(username="inspector", role=Role.INSPECTOR, department=dept),
+        legal_reviewer=UserFactory(username="legal", role=Role.LEGAL_REVIEWER, department=None),
+        leader=leader,
+        auditor=UserFactory(username="auditor", role=Role.AUDITOR, department=None),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_axes_lockouts(settings: pytest.FixtureRequest) -> None:
+    # Most tests log in with client.force_login; the throttling test turns axes back on.
+    settings.AXES_ENABLED = False  # type: ignore[attr-defined]
