@@ -48,7 +48,9 @@ def personas(db: None) -> Personas:
     return Personas(
         dept=dept,
         other_dept=other,
-        admin=UserFactory(username="admin", role=Role.ADMIN, department=None, is_staff=True, is_superuser=True),
+        admin=UserFactory(
+            username="admin", role=Role.ADMIN, department=None, is_staff=True, is_superuser=True
+        ),
         section=UserFactory(username="section", role=Role.SECTION, department=dept),
         other_section=UserFactory(username="other_section", role=Role.SECTION, department=other),
         inspector=UserFactory(username="inspector", role=Role.INSPECTOR, department=dept),

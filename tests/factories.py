@@ -61,7 +61,9 @@ class TargetFactory(DjangoModelFactory[Target]):
     credit_class = "B"
 
     @factory.post_generation
-    def departments(self, create: bool, extracted: list[Department] | None, **kwargs: object) -> None:
+    def departments(
+        self, create: bool, extracted: list[Department] | None, **kwargs: object
+    ) -> None:
         if create:
             self.departments.set(extracted or [DepartmentFactory(code="dept-default")])
 

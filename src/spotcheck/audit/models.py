@@ -50,3 +50,6 @@ class ChainHead(models.Model):
 
     class Meta:
         verbose_name = _("链头")
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

@@ -23,7 +23,9 @@ def verify_chain() -> Iterator[ChainProblem]:
     # The payload is round-tripped through JSON the same way the writer stored it.
     for ev in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
         if ev.seq != expected_seq:
-            yield ChainProblem(ev.seq, f"序号不连续：应为 {expected_seq}，实为 {ev.seq}（有事件被删除或插入）")
+            yield ChainProblem(
+                ev.seq, f"序号不连续：应为 {expected_seq}，实为 {ev.seq}（有事件被删除或插入）"
+            )
         if ev.prev_hash != expected_prev:
             yield ChainProblem(ev.seq, "前一哈希与上一事件不符（事件被删除、插入或重新排序）")
         digest = event_hash(
@@ -46,4 +48,6 @@ def verify_chain() -> Iterator[ChainProblem]:
         last_seq = ev.seq
     head = ChainHead.objects.filter(id=1).first()
     if head is not None and (head.seq != last_seq or head.hash != expected_prev):
-        yield ChainProblem(head.seq, f"链头记录第 {head.seq} 号事件，但日志止于第 {last_seq} 号（末尾事件被删除）")
+        yield ChainProblem(
+            head.seq, f"链头记录第 {head.seq} 号事件，但日志止于第 {last_seq} 号（末尾事件被删除）"
+        )

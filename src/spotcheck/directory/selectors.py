@@ -124,7 +124,10 @@ def target_list(*, user: Any, filters: TargetFilter | None = None) -> QuerySet[T
 
 def target_regions() -> list[str]:
     return list(
-        Target.objects.exclude(region="").values_list("region", flat=True).distinct().order_by("region")
+        Target.objects.exclude(region="")
+        .values_list("region", flat=True)
+        .distinct()
+        .order_by("region")
     )
 
 

@@ -67,10 +67,11 @@ def target_create(
         raise NotAllowed("只有业务科室人员可以新增检查对象")
     if Target.objects.filter(credit_code=data["credit_code"]).exists():
         raise ServiceError(f"统一社会信用代码 {data['credit_code']} 已存在")
+    owners = departments or ([actor.department] if actor.department else [])
     target = Target(**data)
     target._history_user = actor  # type: ignore[attr-defined]
     target.save()
-    target.departments.set(departments or [actor.department])
+    target.departments.set(owners)
     record(
         events.RecordCreated(
             object_id=str(target.pk),

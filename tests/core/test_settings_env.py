@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+
+from spotcheck.config.env import ConfigError, env_bool, env_choice, env_int
+
+
+def test_bad_boolean_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ConfigError, match="X_FLAG"):
+        env_bool("X_FLAG", False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("off", False), ("YES", True), ("", False)]
+)
+def test_booleans(monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool) -> None:
+    monkeypatch.setenv("X_FLAG", raw)
+    assert env_bool("X_FLAG", not expected) is expected
+
+
+def test_bad_int_and_minimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_N", "ten")
+    with pytest.raises(ConfigError):
+        env_int("X_N", 1)
+    monkeypatch.setenv("X_N", "0")
+    with pytest.raises(ConfigError):
+        env_int("X_N", 1, minimum=1)
+
+
+def test_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_ALG", "md5")
+    with pytest.raises(ConfigError):
+        env_choice("X_ALG", "sha256", {"sha256", "sm3"})
+
+
+def test_settings_refuse_bad_database_url() -> None:
+    import subprocess
+    import sys
+
+    env = {"DATABASE_URL": "mysql2://nope", "DEBUG": "1", "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run(
+        [sys.executable, "-c", "import spotcheck.config.settings"],
+        env={**env, "PYTHONPATH": "src"},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0
+    assert "DATABASE_URL" in proc.stderr
+
+
+def test_settings_require_secret_key_without_debug() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", "import spotcheck.config.settings"],
+        env={"DEBUG": "0", "PATH": "/usr/bin:/bin", "PYTHONPATH": "src"},
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0
+    assert "SECRET_KEY" in proc.stderr
