@@ -64,7 +64,9 @@ def hasher_factory(name: str) -> Callable[..., Any]:
             return hashlib.new("sm3", data)
 
         return sm3
-    raise UnsupportedHashError(f"unknown hash algorithm {name!r}; supported: {', '.join(SUPPORTED)}")
+    raise UnsupportedHashError(
+        f"unknown hash algorithm {name!r}; supported: {', '.join(SUPPORTED)}"
+    )
 
 
 def _openssl_version() -> str:

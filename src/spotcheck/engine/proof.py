@@ -1,0 +1,305 @@
+"""Commitment and proof documents, and ``run_draw``: the one call the web app makes.
+
+Flow: ``new_nonce()`` -> ``build_commitment(...)`` (publish it; keep the nonce secret) ->
+wait for the announced public randomness -> ``run_draw(...)`` -> store and, after the
+inspection, publish the proof. ``compute_outcome`` is shared with the verifier, so the
+verifier cannot drift from what the draw did.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from . import ENGINE_VERSION
+from .canonical import canonical_bytes
+from .draw import StratumDraw, select_targets
+from .hashing import (
+    PROTOCOL,
+    SUPPORTED,
+    TAG_COMMITMENT,
+    EngineError,
+    check_id,
+    hash_fields,
+    hasher_factory,
+    nonce_hash,
+    parse_hex,
+)
+from .merkle import json_root, pool_root
+from .pool import Pool
+from .probability import StratumInfo, allocate_sample_sizes, pool_inclusion
+from .teams import Inspector, TeamParams, TeamsResult, form_teams
+from .tickets import derive_seed
+
+RANDOMNESS_KINDS = ("beacon", "lottery", "witnesses")
+
+
+class CommitmentMismatch(EngineError):
+    """The data handed to ``run_draw`` is not what was committed."""
+
+
+@dataclass
+class Outcome:
+    seed: bytes
+    infos: list[StratumInfo]
+    draws: list[StratumDraw]
+    pi: np.ndarray
+    teams: TeamsResult | None
+    team_error: str | None = None
+
+
+def new_nonce() -> str:
+    return secrets.token_bytes(32).hex()
+
+
+def parse_time(value: Any, what: str) -> datetime:
+    if not isinstance(value, str):
+        raise EngineError(f"{what} must be an RFC 3339 timestamp string")
+    try:
+        t = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise EngineError(f"{what} {value!r} is not an RFC 3339 timestamp") from exc
+    if t.tzinfo is None:
+        raise EngineError(f"{what} {value!r} has no time zone")
+    return t
+
+
+def _inspector_lines(inspectors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    objs = [Inspector.from_record(r) for r in inspectors]
+    objs.sort(key=lambda i: i.cert_no.encode("utf-8"))
+    return [i.line() for i in objs]
+
+
+def _conflict_lines(conflicts: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    lines = {
+        (check_id(c["inspector"], "conflict inspector"), check_id(c["target"], "conflict target"))
+        for c in conflicts
+    }
+    return [{"inspector": i.decode(), "target": t.decode()} for i, t in sorted(lines)]
+
+
+def _as_pool(pool: Pool | Sequence[Mapping[str, Any]]) -> Pool:
+    return pool if isinstance(pool, Pool) else Pool.from_records(pool)
+
+
+def sample_sizes(pool: Pool, params: Mapping[str, Any]) -> dict[str, int]:
+    sample = params["sample"]
+    populations = dict(zip(pool.stratum_names, map(len, pool.stratum_members()), strict=True))
+    if "sizes" in sample:
+        sizes = {s: int(sample["sizes"].get(s, 0)) for s in pool.stratum_names}
+        unknown = set(sample["sizes"]) - set(pool.stratum_names)
+        if unknown:
+            raise EngineError(f"sizes given for strata not in the pool: {sorted(unknown)}")
+        return sizes
+    return allocate_sample_sizes(
+        populations, sample["ratios"], minimum=int(sample.get("minimum", 0))
+    )
+
+
+def commitment_digest(commitment: Mapping[str, Any]) -> bytes:
+    return hash_fields(commitment["hash"], TAG_COMMITMENT, canonical_bytes(commitment))
+
+
+def build_commitment(
+    *,
+    draw_id: str,
+    params: Mapping[str, Any],
+    pool: Pool | Sequence[Mapping[str, Any]],
+    inspectors: Sequence[Mapping[str, Any]] = (),
+    conflicts: Sequence[Mapping[str, Any]] = (),
+    nonce: str,
+    randomness_source: Mapping[str, Any],
+    committed_at: str,
+    hash_name: str = "sha256",
+    task: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+) -> dict[str, Any]:
+    """The public commitment, published before the randomness exists.
+
+    ``params``: ``{"sample": {"ratios": {stratum: "0.05"}, "minimum": 1} | {"sizes": {...}},
+    "floor_weight": 1, "team": {"size", "departments", "window_start", "window_end",
+    "max_assignments"} | None}``. ``randomness_source``: ``{"kind": "beacon"|"lottery"|
+    "witnesses", "description": str, "items": [{"name": str, "not_before": timestamp}]}``.
+    """
+    if hash_name not in SUPPORTED:
+        raise EngineError(f"hash must be one of {SUPPORTED}")
+    hasher_factory(hash_name)
+    parse_time(committed_at, "committed_at")
+    _check_source(randomness_source, committed_at)
+    p = _as_pool(pool)
+    if params.get("team") is not None:
+        TeamParams.from_dict(params["team"])
+    sizes = sample_sizes(p, params)
+    populations = dict(zip(p.stratum_names, map(len, p.stratum_members()), strict=True))
+    return {
+        "protocol": PROTOCOL,
+        "draw_id": draw_id,
+        "task": dict(task or {}),
+        "hash": hash_name,
+        "params": dict(params),
+        "strata": {s: {"population": populations[s], "sample_size": sizes[s]} for s in sizes},
+        "pool": {"count": len(p), "root": pool_root(p, hash_name, workers=workers).hex()},
+        "inspectors": {
+            "count": len(inspectors),
+            "root": json_root(_inspector_lines(inspectors), hash_name).hex(),
+        },
+        "conflicts": {
+            "count": len(conflicts),
+            "root": json_root(_conflict_lines(conflicts), hash_name).hex(),
+        },
+        "nonce_hash": nonce_hash(hash_name, parse_hex(nonce, "nonce")).hex(),
+        "randomness_source": dict(randomness_source),
+        "committed_at": committed_at,
+        "code_version": f"spotcheck-engine/{ENGINE_VERSION}",
+    }
+
+
+def _check_source(source: Mapping[str, Any], committed_at: str) -> None:
+    if source.get("kind") not in RANDOMNESS_KINDS:
+        raise EngineError(f"randomness_source.kind must be one of {RANDOMNESS_KINDS}")
+    items = source.get("items")
+    if not isinstance(items, list) or not items:
+        raise EngineError("randomness_source.items must name at least one value")
+    names = [i.get("name") for i in items]
+    if len(set(names)) != len(names) or not all(isinstance(n, str) and n for n in names):
+        raise EngineError("randomness_source item names must be distinct non-empty strings")
+    for item in items:
+        if "not_before" in item and parse_time(item["not_before"], "not_before") <= parse_time(
+            committed_at, "committed_at"
+        ):
+            raise EngineError(f"randomness {item['name']!r} is not in the future at commitment")
+
+
+def compute_outcome(
+    commitment: Mapping[str, Any],
+    nonce: bytes,
+    randomness: Sequence[str],
+    pool: Pool,
+    inspectors: Sequence[Mapping[str, Any]],
+    conflicts: Sequence[Mapping[str, Any]],
+    recusals: Sequence[Mapping[str, str]] = (),
+    *,
+    workers: int | None = None,
+    keep_team_error: bool = False,
+) -> Outcome:
+    hash_name = commitment["hash"]
+    seed = derive_seed(hash_name, commitment_digest(commitment), nonce, randomness)
+    params = commitment["params"]
+    sizes = sample_sizes(pool, params)
+    pi, infos = pool_inclusion(pool, sizes, int(params.get("floor_weight", 1)))
+    draws = select_targets(pool, pi, infos, seed, hash_name, workers=workers)
+    teams, error = None, None
+    if params.get("team") is not None:
+        targets = [pool.id_str(int(i)) for d in draws for i in d.selected]
+        insp = [Inspector.from_record(r) for r in inspectors]
+        pairs = [(c["inspector"], c["target"]) for c in conflicts]
+        try:
+            teams = form_teams(
+                seed,
+                hash_name,
+                targets,
+                insp,
+                pairs,
+                TeamParams.from_dict(params["team"]),
+                recusals,
+            )
+        except EngineError as exc:
+            if not keep_team_error:
+                raise
+            error = str(exc)
+    return Outcome(seed, infos, draws, pi, teams, error)
+
+
+def result_document(pool: Pool, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "strata": [
+            {
+                "name": d.name,
+                "population": d.population,
+                "sample_size": d.sample_size,
+                "take_all": d.take_all,
+                "start": d.start,
+            }
+            for d in outcome.draws
+        ],
+        "selected": [
+            {"id": pool.id_str(int(i)), "stratum": d.name, "pi": int(outcome.pi[i])}
+            for d in outcome.draws
+            for i in d.selected.tolist()
+        ],
+    }
+
+
+def run_draw(
+    *,
+    commitment: Mapping[str, Any],
+    nonce: str,
+    randomness: Sequence[Mapping[str, str]],
+    pool: Pool | Sequence[Mapping[str, Any]],
+    inspectors: Sequence[Mapping[str, Any]] = (),
+    conflicts: Sequence[Mapping[str, Any]] = (),
+    recusals: Sequence[Mapping[str, str]] = (),
+    check_roots: bool = True,
+    include_pool: bool = True,
+    workers: int | None = None,
+) -> dict[str, Any]:
+    """Run the committed draw and return its proof document (a plain, JSON-ready dict).
+
+    ``randomness``: ``[{"name", "value", "published_at"}]`` in the order the commitment's
+    ``randomness_source.items`` names them. ``recusals``: ``[{"inspector", "target",
+    "reason"}]``, applied in order (call again with the longer list after each recusal; the
+    first teams never change). The proof's ``result.selected`` lists ``{"id", "stratum", "pi"}``
+    (pi over 2^32); ``teams`` lists ``{"target", "inspectors"}``; ``recusals`` gains
+    ``replacement``.
+    """
+    from .verify import check_randomness
+
+    p = _as_pool(pool)
+    nonce_bytes = parse_hex(nonce, "nonce")
+    hash_name = commitment["hash"]
+    problems = check_randomness(commitment, list(randomness))
+    if nonce_hash(hash_name, nonce_bytes).hex() != commitment["nonce_hash"]:
+        problems.append("nonce does not match the committed nonce_hash")
+    inspector_lines = _inspector_lines(inspectors)
+    conflict_lines = _conflict_lines(conflicts)
+    if check_roots:
+        if pool_root(p, hash_name, workers=workers).hex() != commitment["pool"]["root"]:
+            problems.append("pool differs from the committed pool root")
+        if json_root(inspector_lines, hash_name).hex() != commitment["inspectors"]["root"]:
+            problems.append("inspector pool differs from the committed root")
+        if json_root(conflict_lines, hash_name).hex() != commitment["conflicts"]["root"]:
+            problems.append("conflict table differs from the committed root")
+    if problems:
+        raise CommitmentMismatch("; ".join(problems))
+    values = [r["value"] for r in randomness]
+    outcome = compute_outcome(
+        commitment,
+        nonce_bytes,
+        values,
+        p,
+        inspector_lines,
+        conflict_lines,
+        recusals,
+        workers=workers,
+    )
+    proof: dict[str, Any] = {
+        "protocol": PROTOCOL,
+        "commitment": dict(commitment),
+        "commitment_digest": commitment_digest(commitment).hex(),
+        "nonce": nonce,
+        "randomness": [dict(r) for r in randomness],
+        "seed": outcome.seed.hex(),
+        "result": result_document(p, outcome),
+        "teams": outcome.teams.teams if outcome.teams else [],
+        "recusals": outcome.teams.recusals if outcome.teams else [],
+        "inspectors": inspector_lines,
+        "conflicts": conflict_lines,
+    }
+    if include_pool:
+        proof["pool"] = p.lines()
+    return proof

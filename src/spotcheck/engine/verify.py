@@ -1,0 +1,175 @@
+"""Independent check of a published draw proof.
+
+Usage: ``python -m spotcheck.engine.verify proof.json``. Exit status 0 with a one-line
+summary when everything matches; 1 with one line per difference otherwise; 2 if the file
+cannot be read as a proof at all. Only the standard library and numpy are needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .canonical import loads
+from .hashing import PROTOCOL, EngineError, nonce_hash, parse_hex
+from .merkle import json_root, pool_root
+from .pool import Pool
+
+
+def check_randomness(commitment: Mapping[str, Any], randomness: Sequence[Any]) -> list[str]:
+    """The revealed values must be exactly the announced ones, each dated after commitment."""
+    from .proof import parse_time
+
+    problems = []
+    committed = parse_time(commitment["committed_at"], "committed_at")
+    items = commitment["randomness_source"]["items"]
+    announced = [i["name"] for i in items]
+    given = [r.get("name") for r in randomness]
+    if announced != given:
+        problems.append(f"randomness names differ from the commitment: {given} vs {announced}")
+    for item, r in zip(items, randomness, strict=False):
+        if not isinstance(r.get("value"), str) or not r["value"]:
+            problems.append(f"randomness {r.get('name')!r}: value must be a non-empty string")
+        published = parse_time(r.get("published_at"), f"randomness {r.get('name')!r}")
+        if published <= committed:
+            problems.append(
+                f"randomness {r.get('name')!r} published at {r['published_at']}, "
+                f"not after commitment time {commitment['committed_at']}"
+            )
+        if "not_before" in item and published < parse_time(item["not_before"], "not_before"):
+            problems.append(f"randomness {r.get('name')!r} published before its announced time")
+    return problems
+
+
+def _diff_list(label: str, expected: list[str], claimed: list[str]) -> list[str]:
+    if expected == claimed:
+        return []
+    missing = [x for x in expected if x not in set(claimed)]
+    extra = [x for x in claimed if x not in set(expected)]
+    if missing or extra:
+        return [
+            f"{label} differ: missing {', '.join(missing) or '-'}; extra {', '.join(extra) or '-'}"
+        ]
+    return [f"{label}: same members, different order"]
+
+
+def verify_proof(proof: Mapping[str, Any], *, workers: int | None = None) -> tuple[list[str], str]:
+    """Return (problems, summary). No problems means the proof checks out."""
+    from .proof import commitment_digest, compute_outcome, result_document
+
+    problems: list[str] = []
+    if proof.get("protocol") != PROTOCOL:
+        return [f"unsupported protocol {proof.get('protocol')!r}"], ""
+    c = proof["commitment"]
+    hash_name = c["hash"]
+    if commitment_digest(c).hex() != proof.get("commitment_digest"):
+        problems.append("commitment digest mismatch (the commitment document was altered)")
+    nonce = parse_hex(proof["nonce"], "nonce")
+    if nonce_hash(hash_name, nonce).hex() != c["nonce_hash"]:
+        problems.append("nonce does not match the committed nonce_hash")
+    problems += check_randomness(c, proof["randomness"])
+
+    if "pool" not in proof:
+        return problems + ["proof has no pool lines; cannot recompute the draw"], ""
+    pool = Pool.from_records(proof["pool"])
+    if len(pool) != c["pool"]["count"]:
+        problems.append(f"pool count {len(pool)} differs from committed {c['pool']['count']}")
+    if pool_root(pool, hash_name, workers=workers).hex() != c["pool"]["root"]:
+        problems.append("pool root mismatch (pool lines differ from the committed snapshot)")
+    for key, label in (("inspectors", "inspector pool"), ("conflicts", "conflict table")):
+        if json_root(proof[key], hash_name).hex() != c[key]["root"]:
+            problems.append(f"{label} root mismatch")
+
+    values = [r.get("value", "") for r in proof["randomness"]]
+    outcome = compute_outcome(
+        c,
+        nonce,
+        values,
+        pool,
+        proof["inspectors"],
+        proof["conflicts"],
+        proof.get("recusals", []),
+        workers=workers,
+        keep_team_error=True,
+    )
+    if outcome.team_error:
+        problems.append(f"teams cannot be recomputed: {outcome.team_error}")
+    if outcome.seed.hex() != proof.get("seed"):
+        problems.append(
+            f"seed mismatch: recomputed {outcome.seed.hex()}, proof says {proof.get('seed')}"
+        )
+    for s in outcome.infos:
+        committed = c["strata"].get(s.name, {})
+        if committed.get("sample_size") != s.sample_size:
+            problems.append(
+                f"stratum {s.name}: sample size {s.sample_size} differs from committed "
+                f"{committed.get('sample_size')}"
+            )
+    expected = result_document(pool, outcome)
+    claimed = proof.get("result", {})
+    if expected["strata"] != claimed.get("strata"):
+        problems.append("stratum summary (sizes, take-alls or random starts) differs")
+    exp_sel = expected["selected"]
+    got_sel = claimed.get("selected", [])
+    problems += _diff_list("selected ids", [s["id"] for s in exp_sel], [s["id"] for s in got_sel])
+    got_pi = {s["id"]: s.get("pi") for s in got_sel}
+    bad_pi = [s["id"] for s in exp_sel if s["id"] in got_pi and got_pi[s["id"]] != s["pi"]]
+    if bad_pi:
+        problems.append(f"inclusion probabilities differ for: {', '.join(bad_pi)}")
+
+    exp_teams = {
+        t["target"]: t["inspectors"] for t in (outcome.teams.teams if outcome.teams else [])
+    }
+    got_teams = {t["target"]: t["inspectors"] for t in proof.get("teams", [])}
+    exp_rec = outcome.teams.recusals if outcome.teams else []
+    if not outcome.team_error:
+        team_diffs = [
+            f"team for {t} differs: expected {exp_teams.get(t)}, proof says {got_teams.get(t)}"
+            for t in sorted(set(exp_teams) | set(got_teams))
+            if exp_teams.get(t) != got_teams.get(t)
+        ]
+        problems += team_diffs[:10]
+        if len(team_diffs) > 10:
+            problems.append(f"... and {len(team_diffs) - 10} more teams differ")
+        if exp_rec != proof.get("recusals", []):
+            problems.append("recusal replacements differ from the recomputed ones")
+
+    n_sel = len(exp_sel)
+    summary = (
+        f"OK: draw {c['draw_id']} ({hash_name}) - {len(pool)} pool units, {n_sel} selected in "
+        f"{len(outcome.infos)} strata, {len(exp_teams)} teams, {len(exp_rec)} recusals; "
+        f"seed {outcome.seed.hex()[:16]}..."
+    )
+    return problems, summary
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m spotcheck.engine.verify", description="Verify a spotcheck draw proof."
+    )
+    parser.add_argument("proof", help="path to proof.json ('-' for stdin)")
+    args = parser.parse_args(argv)
+    try:
+        if args.proof == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(args.proof, "rb") as fh:
+                data = fh.read()
+        proof = loads(data)
+        problems, summary = verify_proof(proof)
+    except (OSError, ValueError, KeyError, TypeError, EngineError) as exc:
+        print(f"ERROR: cannot verify: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    if problems:
+        for p in problems:
+            print(f"MISMATCH: {p}")
+        print(f"FAILED: {len(problems)} difference(s)")
+        return 1
+    print(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
