@@ -61,6 +61,15 @@ def personas(db: None) -> Personas:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    # Argon2 is deliberately slow; tests that check hashing restore it themselves.
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+
+
+@pytest.fixture(autouse=True)
 def _no_axes_lockouts(settings: pytest.FixtureRequest) -> None:
     # Most tests log in with client.force_login; the throttling test turns axes back on.
     settings.AXES_ENABLED = False  # type: ignore[attr-defined]

@@ -25,8 +25,19 @@ def test_wrong_password_shows_chinese_error(personas: object) -> None:
 
 
 @pytest.mark.django_db
-def test_passwords_are_hashed_with_argon2(personas: object) -> None:
-    assert personas.section.password.startswith("argon2")  # type: ignore[attr-defined]
+def test_passwords_are_hashed_with_argon2() -> None:
+    from django.conf import settings as django_settings
+    from django.test import override_settings
+
+    # The production setting, not the fast one the test suite uses.
+    import spotcheck.config.settings as prod
+    from tests.factories import UserFactory
+
+    assert prod.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    with override_settings(PASSWORD_HASHERS=prod.PASSWORD_HASHERS):
+        user = UserFactory(username="hashed")
+        assert user.password.startswith("argon2")
+    assert django_settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")
 
 
 @pytest.mark.django_db
