@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
+
+from spotcheck.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("", views.event_list, name="event_list"),
+]

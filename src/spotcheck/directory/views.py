@@ -1,0 +1,145 @@
+"""Shared pieces of the directory pages: pagination, change history, service-call plumbing.
+
+The pages themselves live in views_items.py, views_targets.py, views_inspectors.py and
+views_conflicts.py; every one of them is thin: parse, check access, call one service/selector.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import get_m2m_reverse_field_name
+
+from spotcheck.core.errors import NotAllowed, ServiceError
+from spotcheck.directory.models import TargetKind
+
+PAGE_SIZE = 50
+T = TypeVar("T")
+
+
+def require(allowed: bool, message: str) -> None:
+    """Raise 403 unless ``allowed``; the message is shown on the 403 page."""
+    if not allowed:
+        raise NotAllowed(message)
+
+
+def paginate(request: HttpRequest, items: Any) -> tuple[Page[Any], list[Any]]:
+    """50 a page; a bad or out-of-range ``page`` falls back to a valid page instead of a 500."""
+    paginator = Paginator(items, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page, page_range
+
+
+def call_service(form: forms.BaseForm, fn: Callable[[], T]) -> T | None:
+    """Run a service; a business-rule refusal becomes a form error, NotAllowed stays a 403."""
+    try:
+        return fn()
+    except ServiceError as exc:
+        form.add_error(None, exc.message)
+        return None
+
+
+# --- change history ------------------------------------------------------------------------
+
+HISTORY_TYPES = {"+": gettext_lazy("新增"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
+HISTORY_LIMIT = 200
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryRow:
+    at: Any
+    user: Any
+    kind: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _display(model_field: Any, value: Any) -> str:
+    """Human-readable value of one field in a history snapshot."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(model_field, models.BooleanField):
+        return _("是") if value else _("否")
+    if isinstance(model_field, models.ManyToManyField):
+        # simple-history gives the through rows as dicts; show the related objects' names.
+        key = get_m2m_reverse_field_name(model_field)
+        ids = [row[key] for row in value if isinstance(row, dict) and key in row]
+        related = model_field.related_model._default_manager.filter(pk__in=ids)
+        return "、".join(sorted(str(obj) for obj in related)) or "—"
+    if isinstance(model_field, models.ForeignKey):
+        obj = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj is not None else f"#{value}"
+    if model_field.name == "target_kinds" and isinstance(value, list):
+        labels = dict(TargetKind.choices)
+        return "、".join(str(labels.get(v, v)) for v in value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
+
+
+def history_rows(obj: Any, *, hidden: Iterable[str] = ()) -> list[HistoryRow]:
+    """Newest first: who changed what, each field as old → new (Art. 7 full change history)."""
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : HISTORY_LIMIT + 1
+        ]
+    )
+    model = type(obj)
+    skip = set(hidden)
+    rows: list[HistoryRow] = []
+    for i, rec in enumerate(records[:HISTORY_LIMIT]):
+        prev = records[i + 1] if i + 1 < len(records) else None
+        changes: list[FieldChange] = []
+        if prev is not None and rec.history_type != "+":
+            for change in rec.diff_against(prev).changes:
+                if change.field in skip:
+                    continue
+                model_field = model._meta.get_field(change.field)
+                changes.append(
+                    FieldChange(
+                        label=str(getattr(model_field, "verbose_name", change.field)),
+                        old=_display(model_field, change.old),
+                        new=_display(model_field, change.new),
+                    )
+                )
+        kind = str(HISTORY_TYPES.get(rec.history_type, rec.history_type))
+        rows.append(
+            HistoryRow(at=rec.history_date, user=rec.history_user, kind=kind, changes=changes)
+        )
+    return rows
+
+
+def record_fields(obj: Any, names: Iterable[str]) -> list[tuple[str, str]]:
+    """(label, display value) pairs for a detail page, labels from the model's verbose_names."""
+    rows = []
+    for name in names:
+        model_field = obj._meta.get_field(name)
+        if isinstance(model_field, models.ManyToManyField):
+            value = "、".join(str(o) for o in getattr(obj, name).all()) or "—"
+        elif model_field.choices and name != "target_kinds":
+            value = str(getattr(obj, f"get_{name}_display")()) or "—"
+        else:
+            value = _display(model_field, getattr(obj, name))
+        rows.append((str(model_field.verbose_name), value))
+    return rows
