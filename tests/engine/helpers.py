@@ -38,9 +38,9 @@ def make_pool(n: int = 90, *, heavy: int = 2) -> list[dict[str, Any]]:
     return pool
 
 
-def make_inspectors(n: int = 12, departments: tuple[str, ...] = ("商务科", "市场科")) -> list[
-    dict[str, Any]
-]:
+def make_inspectors(
+    n: int = 12, departments: tuple[str, ...] = ("商务科", "市场科")
+) -> list[dict[str, Any]]:
     return [
         {
             "cert_no": f"64010620{i:04d}",

@@ -9,10 +9,11 @@ from spotcheck.engine.draw import select_targets, systematic_positions
 from spotcheck.engine.pool import Pool
 from spotcheck.engine.probability import M, inclusion_units, pool_inclusion
 
-pools = st.lists(
-    st.tuples(st.integers(0, 2), st.integers(1, 10**5)), min_size=1, max_size=50
-).map(lambda rows: [{"id": f"U{i:04d}", "stratum": f"s{s}", "weight": w}
-                    for i, (s, w) in enumerate(rows)])
+pools = st.lists(st.tuples(st.integers(0, 2), st.integers(1, 10**5)), min_size=1, max_size=50).map(
+    lambda rows: [
+        {"id": f"U{i:04d}", "stratum": f"s{s}", "weight": w} for i, (s, w) in enumerate(rows)
+    ]
+)
 
 
 def _draw(records: list[dict], sizes: dict[str, int], seed: bytes) -> list[str]:
@@ -37,14 +38,18 @@ def test_exact_sizes_take_alls_and_order_independence(
     draws = select_targets(pool, pi, infos, seed, "sha256")
     for d in draws:
         assert len(d.selected) == sizes[d.name] == len(set(d.selected.tolist()))
-        assert set(np.flatnonzero(pi == M).tolist()) & set(members[pool.stratum_names.index(d.name)].tolist()) <= set(d.selected.tolist())
+        assert set(np.flatnonzero(pi == M).tolist()) & set(
+            members[pool.stratum_names.index(d.name)].tolist()
+        ) <= set(d.selected.tolist())
     chosen = [pool.id_str(int(i)) for d in draws for i in d.selected]
     shuffled = data.draw(st.permutations(records))
     assert _draw(list(shuffled), sizes, seed) == chosen  # order of input is irrelevant
     assert _draw(records, sizes, seed) == chosen  # deterministic
 
 
-def _batched_frequencies(pi: np.ndarray, n: int, draws: int, rng: np.random.Generator) -> np.ndarray:
+def _batched_frequencies(
+    pi: np.ndarray, n: int, draws: int, rng: np.random.Generator
+) -> np.ndarray:
     """Run many systematic draws at once: random ticket orders stand in for hash tickets."""
     size = len(pi)
     counts = np.zeros(size, dtype=np.int64)
@@ -81,8 +86,10 @@ def test_chi_square_inclusion_frequencies_match_pi() -> None:
 
 def test_chi_square_with_real_hash_tickets() -> None:
     # Fewer repetitions through the real ticket path: catches any bias the hashing might add.
-    records = [{"id": f"9164010600{i:07d}X", "stratum": "s", "weight": 1 + (i % 10) * 50}
-               for i in range(200)]
+    records = [
+        {"id": f"9164010600{i:07d}X", "stratum": "s", "weight": 1 + (i % 10) * 50}
+        for i in range(200)
+    ]
     records[0]["weight"] = 10**6
     pool = Pool.from_records(records)
     pi, infos = pool_inclusion(pool, {"s": 20})

@@ -87,7 +87,9 @@ def test_large_values_exact() -> None:
 
 
 def test_allocation_largest_remainder_and_minimum() -> None:
-    sizes = allocate_sample_sizes({"a": 10, "b": 15, "c": 7}, {"a": "0.25", "b": "0.25", "c": "0.25"})
+    sizes = allocate_sample_sizes(
+        {"a": 10, "b": 15, "c": 7}, {"a": "0.25", "b": "0.25", "c": "0.25"}
+    )
     assert sizes == {"a": 2, "b": 4, "c": 2}  # 2.5, 3.75, 1.75 -> 8; ties b before c
     sizes = allocate_sample_sizes({"a": 3, "b": 200}, {"a": "0.01", "b": "0.01"}, minimum=1)
     assert sizes == {"a": 1, "b": 2}
@@ -116,8 +118,14 @@ def test_compute_weight_factors() -> None:
     assert w == 4 * 1600 * 2  # 4 * 1.6 * 2 * 1000
     assert [f.code for f in factors] == ["credit_class", "complaints", "abnormal_list"]
     assert factors[1].multiplier == "1.6"
-    w, factors = compute_weight({"credit_class": "A", "supervision_grade": "low",
-                                 "sector_risk": "low", "region_risk": "low"})
+    w, factors = compute_weight(
+        {
+            "credit_class": "A",
+            "supervision_grade": "low",
+            "sector_risk": "low",
+            "region_risk": "low",
+        }
+    )
     assert w == 288 and factors[-1].code != "floor"
     w, factors = compute_weight({"credit_class": "A"}, {"floor": "0.8"})
     assert w == 800 and factors[-1].code == "floor"

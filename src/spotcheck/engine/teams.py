@@ -153,8 +153,12 @@ class TeamsResult:
 
 
 def caps(inspectors: Sequence[Inspector], n_targets: int, params: TeamParams) -> dict[str, int]:
-    """Automatic cap: ceil(slots / qualified), raised per department of a joint task to
-    ceil(targets / qualified in that department) so a small department can cover every team."""
+    """Automatic cap: ceil(slots / qualified) + 1, raised per department of a joint task to
+    ceil(targets / qualified in that department) + 1 so a small department can cover every team.
+
+    The +1 matters: with a cap of exactly ceil(slots / qualified) the last targets often find
+    only one inspector with capacity left, and a team needs two different people.
+    """
     eligible = [
         i
         for i in inspectors
@@ -163,13 +167,13 @@ def caps(inspectors: Sequence[Inspector], n_targets: int, params: TeamParams) ->
     ]
     if params.max_assignments is not None:
         return {i.cert_no: int(params.max_assignments) for i in inspectors}
-    base = math.ceil(n_targets * params.size / max(len(eligible), 1))
+    base = math.ceil(n_targets * params.size / max(len(eligible), 1)) + 1
     per_dept = Counter(i.department for i in eligible)
     out = {}
     for i in inspectors:
         c = base
         if params.departments and per_dept[i.department]:
-            c = max(c, math.ceil(n_targets / per_dept[i.department]))
+            c = max(c, math.ceil(n_targets / per_dept[i.department]) + 1)
         out[i.cert_no] = c
     return out
 

@@ -72,7 +72,7 @@ def verify_proof(proof: Mapping[str, Any], *, workers: int | None = None) -> tup
     problems += check_randomness(c, proof["randomness"])
 
     if "pool" not in proof:
-        return problems + ["proof has no pool lines; cannot recompute the draw"], ""
+        return [*problems, "proof has no pool lines; cannot recompute the draw"], ""
     pool = Pool.from_records(proof["pool"])
     if len(pool) != c["pool"]["count"]:
         problems.append(f"pool count {len(pool)} differs from committed {c['pool']['count']}")

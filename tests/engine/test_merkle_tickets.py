@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from spotcheck.engine import hashing, parallel
+from spotcheck.engine.canonical import dumps, loads
+from spotcheck.engine.hashing import EngineError, UnsupportedHashError
+from spotcheck.engine.merkle import merkle_root, pool_root
+from spotcheck.engine.pool import Pool
+from spotcheck.engine.tickets import derive_seed, ticket, ticket_order, ticket_prefixes, to_id_array
+
+
+def rfc6962(leaves: list[bytes]) -> bytes:
+    h = lambda b: hashlib.sha256(b).digest()  # noqa: E731
+    if not leaves:
+        return h(b"")
+    if len(leaves) == 1:
+        return h(b"\x00" + leaves[0])
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return h(b"\x01" + rfc6962(leaves[:k]) + rfc6962(leaves[k:]))
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 5, 7, 8, 9, 31, 33])
+def test_merkle_matches_rfc6962_definition(n: int) -> None:
+    leaves = [f"leaf {i}".encode() for i in range(n)]
+    assert merkle_root(leaves, "sha256") == rfc6962(leaves)
+
+
+def test_pool_root_parallel_equals_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1000)
+    monkeypatch.setattr("spotcheck.engine.merkle.CHUNK_BITS", 6)
+    ids = [f"9164{i:014d}" for i in range(5000)]
+    pool = Pool.from_arrays(ids, ["a", "b"] * 2500, list(range(1, 5001)))
+    lines = [dumps(pool.line(i)).encode() for i in range(len(pool))]
+    expected = rfc6962(lines)
+    assert pool_root(pool, "sha256", workers=1) == expected
+    assert pool_root(pool, "sha256", workers=2) == expected
+    seed = b"s" * 32
+    arr = to_id_array(ids)
+    one = ticket_prefixes("sha256", b"t", seed, arr, workers=1)
+    two = ticket_prefixes("sha256", b"t", seed, arr, workers=2)
+    assert (one == two).all()
+    assert int(one[7]) == int.from_bytes(ticket("sha256", b"t", seed, ids[7].encode())[:8], "big")
+
+
+def test_escaped_and_excluded_lines_hash_canonically() -> None:
+    pool = Pool.from_records(
+        [
+            {"id": 'A"1', "stratum": "s\tx", "weight": 3},
+            {"id": "B", "stratum": "s\tx", "weight": 4, "excluded": "注销"},
+        ]
+    )
+    lines = [dumps(pool.line(i)).encode() for i in range(2)]
+    assert lines[1] == '{"excluded":"注销","id":"B","stratum":"s\\tx","weight":4}'.encode()
+    assert pool_root(pool, "sha256") == rfc6962(lines)
+
+
+def test_ticket_order_breaks_prefix_ties_by_full_ticket() -> None:
+    ids = to_id_array(["a", "b", "c", "d"])
+    prefixes = np.array([5, 1, 5, 5], dtype=np.uint64)  # forced 64-bit collisions
+    order = ticket_order("sha256", b"t", b"seed", ids, prefixes).tolist()
+    assert order[0] == 1
+    full = sorted([0, 2, 3], key=lambda i: ticket("sha256", b"t", b"seed", bytes(ids[i])))
+    assert order[1:] == full
+
+
+def test_seed_is_length_prefixed() -> None:
+    # Moving a byte between adjacent fields must change the seed.
+    a = derive_seed("sha256", b"d", b"ab", ["c"])
+    b = derive_seed("sha256", b"d", b"a", ["bc"])
+    assert a != b
+
+
+def test_sm3_path() -> None:
+    try:
+        hashlib.new("sm3")
+    except ValueError:
+        pytest.skip("no SM3 in this OpenSSL")
+    assert hashing.digest("sm3", b"abc").hex() == (
+        "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"  # GB/T 32905 A.1
+    )
+
+
+def test_sm3_missing_gives_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_sm3(name: str, data: bytes = b"") -> None:
+        raise ValueError("unsupported hash type sm3")
+
+    monkeypatch.setattr(hashing.hashlib, "new", no_sm3)
+    with pytest.raises(UnsupportedHashError, match=r"SM3 .* not available"):
+        hashing.hasher_factory("sm3")
+    with pytest.raises(UnsupportedHashError, match="unknown hash"):
+        hashing.hasher_factory("md5")
+
+
+def test_canonical_json_rules() -> None:
+    assert (
+        dumps({"b": [1, True, None], "a": 'é\u0001"\\'})
+        == '{"a":"é\\u0001\\"\\\\","b":[1,true,null]}'
+    )
+    with pytest.raises(EngineError):
+        dumps({"x": 0.5})
+    with pytest.raises(EngineError):
+        loads('{"x": 1.0}')
+
+
+def test_ids_are_validated() -> None:
+    with pytest.raises(EngineError):
+        to_id_array(["ok", " padded"])
+    with pytest.raises(EngineError, match="duplicate"):
+        Pool.from_arrays(["x", "x"], ["s", "s"], [1, 1])
