@@ -79,6 +79,8 @@ def _display(model_field: Any, value: Any) -> str:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
     if isinstance(model_field, models.BooleanField):
         return _("是") if value else _("否")
     if isinstance(model_field, models.ManyToManyField):
