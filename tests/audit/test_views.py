@@ -1,0 +1,123 @@
+"""The audit-log browser: who may see it, filters, pagination, chain verification."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from spotcheck.audit import events
+from spotcheck.audit.models import AuditEvent
+from spotcheck.audit.services import record
+from tests.conftest import Personas
+
+pytestmark = pytest.mark.django_db
+URL = "audit:event_list"
+
+
+def add_event(actor: object, *, summary: str = "新增检查对象 测试", object_id: str = "1") -> None:
+    with transaction.atomic():
+        record(
+            events.RecordCreated(
+                object_id=object_id, summary=summary, model="Target", natural_key="X"
+            ),
+            actor=actor,  # type: ignore[arg-type]
+        )
+
+
+@pytest.mark.parametrize("role", ["auditor", "admin"])
+def test_auditor_and_admin_can_view(client: Client, personas: Personas, role: str) -> None:
+    add_event(personas.section)
+    client.force_login(getattr(personas, role))
+    response = client.get(reverse(URL))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "新增检查对象 测试" in content
+    assert "哈希链校验通过" in content
+
+
+@pytest.mark.parametrize(
+    "role", ["section", "other_section", "inspector", "leader", "legal_reviewer"]
+)
+def test_other_roles_cannot_view(client: Client, personas: Personas, role: str) -> None:
+    client.force_login(getattr(personas, role))
+    assert client.get(reverse(URL)).status_code == 403
+
+
+def test_anonymous_redirected(client: Client) -> None:
+    response = client.get(reverse(URL))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_post_not_allowed(client: Client, personas: Personas) -> None:
+    client.force_login(personas.auditor)
+    assert client.post(reverse(URL)).status_code == 405
+
+
+def test_filters(client: Client, personas: Personas) -> None:
+    add_event(personas.section, summary="甲事件", object_id="11")
+    add_event(personas.other_section, summary="乙事件", object_id="22")
+    client.force_login(personas.auditor)
+    by_actor = client.get(reverse(URL), {"actor": "other_section"}).content.decode()
+    assert "乙事件" in by_actor and "甲事件" not in by_actor
+    by_object = client.get(reverse(URL), {"object": "11"}).content.decode()
+    assert "甲事件" in by_object and "乙事件" not in by_object
+    by_type = client.get(reverse(URL), {"event_type": "directory.changed"}).content.decode()
+    assert "甲事件" not in by_type
+    # Dates are the bureau's local dates, not UTC.
+    first = AuditEvent.objects.first()
+    assert first is not None
+    today = timezone.localtime(first.at).date().isoformat()
+    dated = client.get(reverse(URL), {"date_from": today, "date_to": today}).content.decode()
+    assert "甲事件" in dated and "乙事件" in dated
+    past = client.get(reverse(URL), {"date_to": "2000-01-01"}).content.decode()
+    assert "甲事件" not in past
+
+
+def test_bad_dates_and_pages_give_messages_not_500(client: Client, personas: Personas) -> None:
+    add_event(personas.section)
+    client.force_login(personas.auditor)
+    response = client.get(
+        reverse(URL), {"date_from": "2025-02-30", "date_to": "昨天", "page": "zz"}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "开始日期“2025-02-30”不是有效日期" in content
+    assert "结束日期“昨天”不是有效日期" in content
+    reversed_range = client.get(reverse(URL), {"date_from": "2025-02-01", "date_to": "2025-01-01"})
+    assert "结束日期不能早于开始日期" in reversed_range.content.decode()
+
+
+def test_paginated(client: Client, personas: Personas) -> None:
+    for i in range(55):
+        add_event(personas.section, summary=f"事件{i}")
+    client.force_login(personas.auditor)
+    response = client.get(reverse(URL))
+    assert len(response.context["page"].object_list) == 50
+    assert len(client.get(reverse(URL), {"page": 2}).context["page"].object_list) == 5
+
+
+def test_tampering_is_shown(client: Client, personas: Personas) -> None:
+    add_event(personas.section, summary="原始摘要")
+    add_event(personas.section, summary="第二条")
+    AuditEvent.objects.filter(seq=1).update(summary="被改过的摘要")
+    client.force_login(personas.auditor)
+    content = client.get(reverse(URL)).content.decode()
+    assert "哈希链校验失败" in content
+    assert "内容哈希不符" in content
+
+
+def test_large_logs_verify_on_request(
+    client: Client, personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spotcheck.audit import views
+
+    monkeypatch.setattr(views, "AUTO_VERIFY_MAX", 0)
+    add_event(personas.section)
+    client.force_login(personas.auditor)
+    assert client.get(reverse(URL)).context["verification"] is None
+    verified = client.get(reverse(URL), {"verify": "1"})
+    assert verified.context["verification"]["ok"] is True
