@@ -71,6 +71,8 @@ def inspector_list(request: HttpRequest) -> HttpResponse:
         "query": params.urlencode(),
         "today": timezone.localdate(),
         "can_create": access.can_create_directory_records(user),
+        "can_import": access.can_import(user),
+        "can_export": access.can_export(user),
         "own_department": getattr(user, "department_id", None),
     }
     return render(request, "directory/inspector_list.html", context)

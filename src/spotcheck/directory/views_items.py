@@ -62,6 +62,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "query": params.urlencode(),
         "can_create": access.can_create_directory_records(user),
+        "can_import": access.can_import(user),
+        "can_export": access.can_export(user),
         "own_department": getattr(user, "department_id", None),
     }
     return render(request, "directory/item_list.html", context)

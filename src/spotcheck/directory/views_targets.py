@@ -103,6 +103,8 @@ def target_list(request: HttpRequest) -> HttpResponse:
         "query": _query_without_page(request),
         "editable": editable,
         "can_create": access.can_create_directory_records(user),
+        "can_import": access.can_import(user),
+        "can_export": access.can_export(user),
         "regions": selectors.target_regions(),
         "industries": selectors.target_industries(),
         "departments": Department.objects.filter(active=True),
