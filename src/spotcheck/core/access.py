@@ -78,3 +78,18 @@ def can_declare_conflict(user: Any, inspector: Inspector) -> bool:
 
 def can_view_conflicts(user: Any) -> bool:
     return _role(user) in DIRECTORY_READERS | {Role.INSPECTOR}
+
+
+# --- import/export of the directories ---------------------------------------------------------
+
+EXPORTERS = {Role.ADMIN, Role.SECTION, Role.LEADER, Role.AUDITOR}
+
+
+def can_import(user: Any) -> bool:
+    """Only a section user imports, and always into its own department."""
+    return can_create_directory_records(user)
+
+
+def can_export(user: Any) -> bool:
+    """Exports contain contact data of inspectors and targets: oversight roles and sections."""
+    return _role(user) in EXPORTERS

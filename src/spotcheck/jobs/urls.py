@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
+
+from spotcheck.jobs import views
 
 app_name = "jobs"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("<uuid:job_id>/", views.job_status, name="job_status"),
+]

@@ -1,0 +1,168 @@
+"""Starting an import from an upload, and the two job steps: dry run and commit.
+
+The upload is stored under MEDIA_ROOT/imports/ (never in the database); the Job row carries its
+path, name and SHA-256. Both steps re-read that file, so a worker process needs nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
+
+from spotcheck.accounts.models import User
+from spotcheck.core import access
+from spotcheck.core.errors import NotAllowed
+from spotcheck.directory.importing.columns import SPECS
+from spotcheck.directory.importing.problems import ImportRefused
+from spotcheck.directory.importing.reading import estimate_rows, sniff_format
+from spotcheck.directory.importing.services import ImportBlocked, import_commit, import_validate
+from spotcheck.jobs.models import Job, JobState
+from spotcheck.jobs.services import JobRefused, Progress, dispatch, job_handler
+
+JOB_KIND = "directory.import"
+UPLOAD_DIR = "imports"
+
+
+def upload_path(relative: str) -> Path:
+    path = (Path(settings.MEDIA_ROOT) / relative).resolve()
+    if Path(settings.MEDIA_ROOT).resolve() not in path.parents:
+        raise JobRefused("上传文件路径无效")
+    return path
+
+
+def import_start(*, actor: User, kind: str, upload: UploadedFile) -> Job:
+    """Store the upload, check it is a table we can read, and start the dry run."""
+    if not access.can_import(actor):
+        raise NotAllowed("只有业务科室人员可以导入")
+    spec = SPECS[kind]
+    size = upload.size or 0
+    if size == 0:
+        raise ImportRefused("文件为空")
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportRefused(
+            f"文件过大（{size / 1048576:.1f} MB），上限为 "
+            f"{settings.IMPORT_MAX_BYTES / 1048576:.0f} MB，请拆分后分批导入"
+        )
+    job_id = uuid.uuid4()
+    folder = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{job_id}.upload"
+    digest = hashlib.sha256()
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    try:
+        fmt = sniff_format(path)
+        rows = estimate_rows(path, fmt)
+    except ImportRefused:
+        path.unlink(missing_ok=True)
+        raise
+    final = path.with_suffix(f".{fmt}")
+    path.rename(final)
+    filename = Path(upload.name or f"upload.{fmt}").name[:150]
+    job = Job(
+        id=job_id,
+        owner=actor,
+        kind=JOB_KIND,
+        label=f"导入{spec.label}：{filename}"[:200],
+        total=rows,
+        params={
+            "kind": kind,
+            "path": str(final.relative_to(settings.MEDIA_ROOT)),
+            "format": fmt,
+            "filename": filename,
+            "sha256": digest.hexdigest(),
+            "stage": "validate",
+            "result_url": reverse("directory:import_preview", args=[job_id]),
+        },
+    )
+    job.save(force_insert=True)
+    dispatch(job, f"{__name__}.validate_job", background=rows > settings.IMPORT_BACKGROUND_ROWS)
+    return job
+
+
+def _file(job: Job) -> Path:
+    path = upload_path(job.params["path"])
+    if not path.exists():
+        raise JobRefused("上传的文件已被清理，请重新上传")
+    return path
+
+
+@job_handler
+def validate_job(job: Job, progress: Progress) -> dict[str, Any]:
+    progress.phase("正在校验")
+    try:
+        plan = import_validate(
+            actor=job.owner,
+            kind=job.params["kind"],
+            path=_file(job),
+            fmt=job.params["format"],
+            progress=progress,
+        )
+    except ImportRefused as exc:
+        raise JobRefused(exc.message) from None
+    return {"validation": plan.summary()}
+
+
+def commit_start(*, actor: User, job: Job, confirm_warnings: bool) -> None:
+    """Queue the commit of a checked import (the owner's, with no errors left)."""
+    if not access.can_import(actor) or job.owner_id != actor.pk:
+        raise NotAllowed("只能由上传文件的业务科室人员确认导入")
+    validation = job.result.get("validation")
+    if job.state != JobState.DONE or not validation:
+        raise ImportRefused("文件尚未校验完成")
+    if "commit" in job.result:
+        raise ImportRefused("该文件已经导入，不能重复导入")
+    if validation["errors"]:
+        raise ImportRefused("请先修正文件中的错误，再重新上传")
+    if validation["warnings"] and not confirm_warnings:
+        raise ImportRefused("请勾选“已核实上述警告”后再确认导入")
+    # Flip the state first so a double click cannot start two commits.
+    claimed = Job.objects.filter(pk=job.pk, state=JobState.DONE).update(
+        state=JobState.QUEUED,
+        done=0,
+        total=validation["created"] + validation["updated"],
+        params={**job.params, "stage": "commit", "confirm_warnings": confirm_warnings},
+    )
+    if not claimed:
+        raise ImportRefused("该导入正在进行中")
+    job.refresh_from_db()
+    dispatch(
+        job,
+        f"{__name__}.commit_job",
+        background=validation["rows"] > settings.IMPORT_BACKGROUND_ROWS,
+    )
+
+
+@job_handler
+def commit_job(job: Job, progress: Progress) -> dict[str, Any]:
+    path = _file(job)
+    if hashlib.sha256(path.read_bytes()).hexdigest() != job.params["sha256"]:
+        raise JobRefused("上传的文件在校验后被改动，请重新上传")
+    progress.phase("正在写入（全部成功或全部不写入）")
+    try:
+        counts = import_commit(
+            actor=job.owner,
+            kind=job.params["kind"],
+            path=path,
+            fmt=job.params["format"],
+            filename=job.params["filename"],
+            sha256=job.params["sha256"],
+            confirm_warnings=bool(job.params.get("confirm_warnings")),
+            object_id=str(job.pk),
+            progress=progress,
+        )
+    except ImportRefused as exc:
+        raise JobRefused(exc.message) from None
+    except ImportBlocked as exc:
+        # The database changed since the dry run: show the new problems, write nothing.
+        return {"validation": exc.plan.summary(), "blocked": exc.message}
+    progress.phase("")
+    return {"commit": counts, "blocked": ""}

@@ -1,0 +1,146 @@
+"""Background jobs: a Job row the page polls, run inline or by the django-q2 worker.
+
+A handler is a plain function ``handler(job, progress) -> dict`` marked with :func:`job_handler`;
+the dict is merged into ``Job.result``. Raising :class:`JobRefused` ends the job as failed with
+that (Chinese) message shown to the user; any other exception is logged and shown generically.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection, connections, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from spotcheck.accounts.models import User
+from spotcheck.jobs.models import Job, JobState
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Job, "Progress"], dict[str, Any]]
+
+
+class JobRefused(Exception):
+    """The job cannot go on; ``message`` is shown to the user as-is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def job_handler(func: Handler) -> Handler:
+    """Mark ``func`` as runnable by :func:`run`: only marked functions can be named in a job."""
+    func.job_handler = True  # type: ignore[attr-defined]
+    return func
+
+
+class Progress:
+    """Writes done/total to the Job row, at most a few times a second.
+
+    Inside a transaction the job's own connection cannot publish anything until commit, so on
+    PostgreSQL progress goes through a second, autocommit connection. SQLite allows one writer
+    at a time, so there the page shows an indeterminate bar until the transaction ends.
+    """
+
+    interval = 0.5
+
+    def __init__(self, job_id: uuid.UUID) -> None:
+        self.job_id = job_id
+        self._last = 0.0
+        self._side: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last < self.interval and done < total:
+            return
+        self._last = now
+        self._write(done=done, total=total)
+
+    def phase(self, message: str) -> None:
+        self._write(message=message)
+
+    def _write(self, **values: Any) -> None:
+        if not connection.in_atomic_block:
+            Job.objects.filter(pk=self.job_id).update(**values)
+            return
+        if connection.vendor == "sqlite":
+            return
+        if self._side is None:
+            self._side = connections.create_connection("default")
+        sets = ", ".join(f"{name} = %s" for name in values)
+        with self._side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Job._meta.db_table} SET {sets} WHERE id = %s",
+                [*values.values(), self.job_id],
+            )
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+
+
+def job_create(
+    *, owner: User, kind: str, label: str, params: dict[str, Any], total: int = 0
+) -> Job:
+    return Job.objects.create(owner=owner, kind=kind, label=label[:200], params=params, total=total)
+
+
+def dispatch(job: Job, handler: str, *, background: bool) -> None:
+    """Run ``handler`` for ``job`` now (small work) or hand it to the worker (large work)."""
+    if not background:
+        run(str(job.pk), handler)
+        return
+    from django.conf import settings
+    from django_q.tasks import async_task
+
+    def enqueue() -> None:
+        async_task("spotcheck.jobs.services.run", str(job.pk), handler, task_name=f"job-{job.pk}")
+
+    if settings.Q_CLUSTER.get("sync") or not connection.in_atomic_block:
+        enqueue()
+    else:
+        # The worker must not look for a Job row the caller has not committed yet.
+        transaction.on_commit(enqueue)
+
+
+def run(job_id: str, handler: str) -> None:
+    """Entry point for inline runs and for the django-q2 worker."""
+    job = Job.objects.get(pk=job_id)
+    func = import_string(handler)
+    if not handler.startswith("spotcheck.") or not getattr(func, "job_handler", False):
+        raise ValueError(f"{handler} is not a job handler")
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, message="", finished_at=None)
+    progress = Progress(job.pk)
+    try:
+        result = func(job, progress)
+    except JobRefused as exc:
+        _finish(job.pk, JobState.FAILED, message=exc.message)
+    except Exception:
+        log.exception("job %s (%s) failed", job_id, handler)
+        _finish(
+            job.pk,
+            JobState.FAILED,
+            message=f"处理时发生内部错误，请联系管理员（任务编号 {job_id}）",
+        )
+    else:
+        merged = {**Job.objects.get(pk=job.pk).result, **result}
+        _finish(job.pk, JobState.DONE, result=merged)
+    finally:
+        progress.close()
+
+
+def _finish(job_id: uuid.UUID, state: str, **values: Any) -> None:
+    Job.objects.filter(pk=job_id).update(state=state, finished_at=timezone.now(), **values)
+
+
+def job_for(user: User, job_id: uuid.UUID) -> Job | None:
+    """The job if ``user`` may see it (its owner), else None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Job.objects.filter(pk=job_id, owner=user).first()
