@@ -79,3 +79,96 @@ class DemoDataLoaded(AuditEventData):
     event_type: ClassVar[str] = "system.demo_loaded"
     targets: int
     inspectors: int
+
+
+# --- planning, risk model and credit ----------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class RiskModelCreated(AuditEventData):
+    event_type: ClassVar[str] = "credit.risk_model_created"
+    version: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreditRecordAdded(AuditEventData):
+    event_type: ClassVar[str] = "credit.record_added"
+    target: str
+    source: str
+    problem_found: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanSaved(AuditEventData):
+    event_type: ClassVar[str] = "planning.plan_saved"
+    year: int
+    department: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanApproved(AuditEventData):
+    event_type: ClassVar[str] = "planning.plan_approved"
+    year: int
+    department: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskCreated(AuditEventData):
+    event_type: ClassVar[str] = "planning.task_created"
+    mode: str
+    departments: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskStateChanged(AuditEventData):
+    event_type: ClassVar[str] = "planning.task_state_changed"
+    from_state: str
+    to_state: str
+    reason: str = ""
+
+
+# --- draws -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class DrawCommitted(AuditEventData):
+    event_type: ClassVar[str] = "draws.committed"
+    task: int
+    commitment_digest: str
+    pool_root: str
+    pool_count: int
+    randomness_source: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DrawExecuted(AuditEventData):
+    event_type: ClassVar[str] = "draws.executed"
+    task: int
+    seed: str
+    selected: int
+    randomness: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DrawAborted(AuditEventData):
+    event_type: ClassVar[str] = "draws.aborted"
+    task: int
+    reason: str
+    previous_state: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecusalRecorded(AuditEventData):
+    event_type: ClassVar[str] = "draws.recusal"
+    inspector: str
+    target: str
+    reason: str
+    replacement: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CapOverrideApproved(AuditEventData):
+    event_type: ClassVar[str] = "draws.cap_override_approved"
+    target: str
+    year: int
+    reason: str

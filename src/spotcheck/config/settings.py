@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "spotcheck.audit",
     "spotcheck.directory",
     "spotcheck.jobs",
+    "spotcheck.credit",
+    "spotcheck.planning",
+    "spotcheck.draws",
 ]
 
 MIDDLEWARE = [

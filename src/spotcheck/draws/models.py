@@ -1,0 +1,183 @@
+"""Draw records: commitments, revealed randomness, results, teams, recusals and the yearly cap.
+
+Nothing here is ever deleted or overwritten: an aborted draw stays with its reason, and a redo
+is a new, higher-numbered draw pointing at the one it replaces.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from spotcheck.directory.models import Inspector, Target
+from spotcheck.planning.models import SpotCheckTask
+
+
+class DrawState(models.TextChoices):
+    COMMITTED = "committed", _("已承诺，等待公开随机数")
+    EXECUTED = "executed", _("已抽取")
+    ABORTED = "aborted", _("已作废")
+
+
+class RandomnessKind(models.TextChoices):
+    BEACON = "beacon", _("随机信标")
+    LOTTERY = "lottery", _("彩票开奖号码")
+    WITNESSES = "witnesses", _("见证人掷骰")
+
+
+class Draw(models.Model):
+    # The primary key is the public draw number: sequential, never reused.
+    task = models.ForeignKey(
+        SpotCheckTask, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="draws"
+    )
+    state = models.CharField(
+        _("状态"), max_length=10, choices=DrawState.choices, default=DrawState.COMMITTED
+    )
+    hash_name = models.CharField(_("哈希算法"), max_length=10, default="sha256")
+    commitment = models.JSONField(_("承诺文件"))
+    commitment_digest = models.CharField(_("承诺指纹"), max_length=64, unique=True)
+    # Secret until the proof may be published (Art. 18); never rendered before then.
+    nonce = models.CharField(max_length=64)
+    randomness_kind = models.CharField(
+        _("公开随机数来源"), max_length=10, choices=RandomnessKind.choices
+    )
+    randomness = models.JSONField(_("公开随机数"), default=list, blank=True)
+    inspector_lines = models.JSONField(default=list)
+    conflict_lines = models.JSONField(default=list)
+    proof = models.JSONField(_("抽取证明"), null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("重抽所替代的抽取"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    committed_at = models.DateTimeField(_("承诺时间"))
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    executed_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
+    aborted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    aborted_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    abort_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("随机抽取")
+        verbose_name_plural = _("随机抽取")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"第{self.pk}号抽取"
+
+
+class PoolEntry(models.Model):
+    """One line of the committed pool snapshot, with the weight's reasons for display."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="pool")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="+")
+    credit_code = models.CharField(max_length=18)
+    stratum = models.CharField(max_length=60)
+    weight = models.PositiveBigIntegerField()
+    factors = models.JSONField(default=list)
+    excluded = models.CharField(max_length=100, blank=True)
+    pi_units = models.PositiveBigIntegerField(default=0)
+    selected = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "credit_code"], name="pool_line_unique")
+        ]
+        indexes = [models.Index(fields=["draw", "selected"])]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}:{self.credit_code}"
+
+
+class TeamMember(models.Model):
+    """An inspector on a drawn target's team; a recusal ends the row and adds the replacement."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="team_members")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="+")
+    inspector = models.ForeignKey(Inspector, on_delete=models.PROTECT, related_name="assignments")
+    position = models.PositiveSmallIntegerField()
+    active = models.BooleanField(default=True)
+    recused_reason = models.CharField(_("回避原因"), max_length=300, blank=True)
+    recused_at = models.DateTimeField(null=True, blank=True)
+    recused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+
+    class Meta:
+        ordering = ["target_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draw", "target", "inspector"], name="inspector_once_per_team"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}:{self.target_id}:{self.inspector_id}"
+
+
+class CapOverride(models.Model):
+    """Leader-approved permission for a third (or later) check of a target in one year."""
+
+    task = models.ForeignKey(SpotCheckTask, on_delete=models.PROTECT, related_name="cap_overrides")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    reason = models.CharField(_("理由"), max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "target"], name="one_override_per_task_target")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}@{self.year}"
+
+
+class CheckSlot(models.Model):
+    """Art. 13 cap: a target may hold slots 1 and 2 per calendar year, more only by override.
+
+    The unique constraint, not a read-then-write, is what stops two concurrent draws from
+    giving a target a third check: the losing transaction fails and changes nothing.
+    """
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="check_slots")
+    year = models.PositiveSmallIntegerField()
+    slot = models.PositiveSmallIntegerField()
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="check_slots")
+    override = models.OneToOneField(
+        CapOverride, on_delete=models.PROTECT, null=True, blank=True, related_name="slot"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target", "year", "slot"], name="one_check_per_slot"),
+            models.UniqueConstraint(fields=["target", "draw"], name="one_slot_per_draw"),
+            models.CheckConstraint(
+                condition=models.Q(slot__gte=1)
+                & (models.Q(slot__lte=2) | models.Q(override__isnull=False)),
+                name="two_checks_a_year_unless_overridden",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.year}#{self.slot}"

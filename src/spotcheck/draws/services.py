@@ -1,0 +1,494 @@
+"""The draw ceremony: commit → public randomness → execute → teams; aborts and recusals.
+
+Each step is one transaction with its audit event. Randomness never comes from this server:
+the seed is fixed by the commitment plus public values (beacon, lottery, witnesses' dice) that
+did not exist when the commitment was recorded, so nobody here can steer the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from spotcheck.accounts.models import Role, User
+from spotcheck.audit import events
+from spotcheck.audit.services import record
+from spotcheck.core.errors import NotAllowed, ServiceError
+from spotcheck.directory.models import ConflictDeclaration, Inspector, Target
+from spotcheck.draws.models import (
+    CapOverride,
+    CheckSlot,
+    Draw,
+    DrawState,
+    PoolEntry,
+    RandomnessKind,
+    TeamMember,
+)
+from spotcheck.draws.pool import YEARLY_CAP, build_pool
+from spotcheck.engine.hashing import EngineError
+from spotcheck.engine.proof import build_commitment, commitment_digest, new_nonce, run_draw
+from spotcheck.engine.teams import TeamFormationError
+from spotcheck.planning.models import SpotCheckTask, TaskMode, TaskState
+from spotcheck.planning.services import _transition
+
+# Fixed text, not the translated label: the commitment's bytes must not depend on the UI language.
+SOURCE_DESCRIPTION = {
+    "beacon": "随机信标（公开随机数信标的指定轮次）",
+    "lottery": "彩票开奖号码（指定期号）",
+    "witnesses": "见证人现场掷骰（每人 6 枚骰子）",
+}
+DICE = re.compile(r"^[1-6]{6}$")
+MIN_WITNESSES = 2
+
+
+def _require_lead_section(actor: User, task: SpotCheckTask) -> None:
+    if actor.role != Role.SECTION or actor.department_id != task.lead_department_id:
+        raise NotAllowed("只有牵头部门的业务科室人员可以组织抽取")
+
+
+def randomness_items(
+    kind: str, names: list[str], not_before: dt.datetime | None
+) -> list[dict[str, Any]]:
+    names = [n.strip() for n in names if n and n.strip()]
+    if kind not in RandomnessKind.values:
+        raise ServiceError("请选择公开随机数来源：随机信标、彩票开奖号码或见证人掷骰")
+    if len(set(names)) != len(names):
+        raise ServiceError("随机数来源的名称不能重复")
+    if kind == RandomnessKind.WITNESSES:
+        if len(names) < MIN_WITNESSES:
+            raise ServiceError(f"见证人掷骰至少需要 {MIN_WITNESSES} 名见证人")
+        return [{"name": f"见证人：{n}"} for n in names]
+    if not names:
+        raise ServiceError("请填写随机信标轮次或彩票期号")
+    if not_before is None or not_before <= timezone.now():
+        raise ServiceError("随机信标/开奖时间必须晚于现在（承诺之后才产生的随机数）")
+    return [{"name": n, "not_before": not_before.isoformat()} for n in names]
+
+
+@transaction.atomic
+def draw_commit(
+    *,
+    actor: User,
+    task: SpotCheckTask,
+    randomness_kind: str,
+    randomness_names: list[str],
+    not_before: dt.datetime | None = None,
+    hash_name: str = "sha256",
+    reason: str = "",
+) -> Draw:
+    task = SpotCheckTask.objects.select_for_update().get(pk=task.pk)
+    _require_lead_section(actor, task)
+    if task.state != TaskState.APPROVED:
+        raise ServiceError(f"任务状态为“{task.get_state_display()}”，须经领导批准后才能承诺抽取")
+    previous = task.draws.order_by("-id").first()
+    if previous is not None and not reason.strip():
+        raise ServiceError("重新抽取必须说明原因")
+    items = randomness_items(randomness_kind, randomness_names, not_before)
+    pool = build_pool(task)
+    if not pool.lines:
+        raise ServiceError("没有符合条件的检查对象，请调整定向条件或抽查事项")
+    if sum(pool.sizes.values()) == 0:
+        raise ServiceError("按当前比例抽取数量为 0，请调整抽查比例")
+    departments = list(task.departments.all())
+    inspectors = list(
+        Inspector.objects.filter(department__in=departments).select_related("department")
+    )
+    inspector_lines = [
+        {
+            "cert_no": i.cert_no,
+            "department": i.department.code,
+            "status": i.status,
+            "valid_from": i.cert_valid_from.isoformat(),
+            "valid_to": i.cert_valid_to.isoformat(),
+        }
+        for i in inspectors
+    ]
+    qualified = [
+        i
+        for i in inspectors
+        if i.status == "active"
+        and i.cert_valid_from <= task.window_start
+        and i.cert_valid_to >= task.window_end
+    ]
+    if len(qualified) < task.team_size:
+        raise ServiceError(
+            f"在检查期间持有效执法证的在岗人员只有 {len(qualified)} 名，不足每组 {task.team_size} 名"
+        )
+    pool_codes = {line.target.credit_code for line in pool.lines}
+    conflict_lines = [
+        {"inspector": c.inspector.cert_no, "target": c.target.credit_code}
+        for c in ConflictDeclaration.objects.filter(
+            inspector__in=inspectors, withdrawn_at__isnull=True
+        ).select_related("inspector", "target")
+        if c.target.credit_code in pool_codes
+    ]
+    params = {
+        "sample": pool.sample_params,
+        "floor_weight": 1,
+        "risk_model_version": task.risk_model.version if task.risk_model else 0,
+        "team": {
+            "size": task.team_size,
+            "departments": sorted(d.code for d in departments)
+            if task.mode == TaskMode.JOINT
+            else [],
+            "window_start": task.window_start.isoformat(),
+            "window_end": task.window_end.isoformat(),
+            "max_assignments": None,
+        },
+    }
+    nonce = new_nonce()
+    committed_at = timezone.now()
+    draw = Draw(
+        task=task,
+        hash_name=hash_name,
+        commitment={},
+        commitment_digest=f"pending-{nonce[:16]}",
+        nonce=nonce,
+        randomness_kind=randomness_kind,
+        inspector_lines=inspector_lines,
+        conflict_lines=conflict_lines,
+        replaces=previous if previous is not None and previous.state == DrawState.ABORTED else None,
+        committed_by=actor,
+        committed_at=committed_at,
+    )
+    draw.save()
+    try:
+        commitment = build_commitment(
+            draw_id=str(draw.pk),
+            params=params,
+            pool=pool.engine_pool(),
+            inspectors=inspector_lines,
+            conflicts=conflict_lines,
+            nonce=nonce,
+            randomness_source={
+                "kind": randomness_kind,
+                "description": SOURCE_DESCRIPTION[randomness_kind],
+                "items": items,
+            },
+            committed_at=committed_at.isoformat(),
+            hash_name=hash_name,
+            task={"id": task.pk, "name": task.name, "mode": task.mode},
+        )
+    except EngineError as exc:
+        raise ServiceError(f"无法生成抽取承诺：{exc}") from exc
+    draw.commitment = commitment
+    draw.commitment_digest = commitment_digest(commitment).hex()
+    draw.save(update_fields=["commitment", "commitment_digest"])
+    PoolEntry.objects.bulk_create(
+        [
+            PoolEntry(
+                draw=draw,
+                target=line.target,
+                credit_code=line.target.credit_code,
+                stratum=line.stratum,
+                weight=line.weight,
+                factors=line.factors,
+                excluded=line.excluded,
+                pi_units=line.pi_units,
+            )
+            for line in pool.lines
+        ],
+        batch_size=2000,
+    )
+    _transition(task, TaskState.COMMITTED, actor=actor, reason=reason)
+    record(
+        events.DrawCommitted(
+            object_id=str(draw.pk),
+            summary=f"第{draw.pk}号抽取承诺：{task.name}",
+            task=task.pk,
+            commitment_digest=draw.commitment_digest,
+            pool_root=commitment["pool"]["root"],
+            pool_count=commitment["pool"]["count"],
+            randomness_source=commitment["randomness_source"],
+        ),
+        actor=actor,
+    )
+    return draw
+
+
+def randomness_values(
+    draw: Draw, entries: dict[str, str], published_at: dict[str, dt.datetime] | None = None
+) -> list[dict[str, str]]:
+    """Check each announced value is present and well-formed; stamp when it was entered."""
+    now = timezone.now()
+    out = []
+    for item in draw.commitment["randomness_source"]["items"]:
+        name = item["name"]
+        value = (entries.get(name) or "").strip()
+        if not value:
+            raise ServiceError(f"缺少“{name}”的随机数")
+        if draw.randomness_kind == RandomnessKind.WITNESSES and not DICE.match(value):
+            raise ServiceError(f"“{name}”的骰子点数格式错误：应为 6 个 1–6 的数字，如 352614")
+        when = (published_at or {}).get(name, now)
+        if when <= draw.committed_at:
+            raise ServiceError(f"“{name}”的公布时间必须晚于承诺时间")
+        if when > now:
+            raise ServiceError(f"“{name}”的公布时间不能晚于现在")
+        out.append({"name": name, "value": value, "published_at": when.isoformat()})
+    return out
+
+
+def _take_slots(draw: Draw, targets: list[Target], year: int) -> None:
+    overrides = {
+        o.target_id: o
+        for o in CapOverride.objects.filter(
+            task=draw.task, approved_at__isnull=False, target__in=targets
+        )
+    }
+    counts = Counter(
+        CheckSlot.objects.filter(target__in=targets, year=year).values_list("target_id", flat=True)
+    )
+    slots = []
+    for t in targets:
+        slot = counts.get(t.pk, 0) + 1
+        override = overrides.get(t.pk) if slot > YEARLY_CAP else None
+        slots.append(CheckSlot(target=t, year=year, slot=slot, draw=draw, override=override))
+    try:
+        # A savepoint, so a lost race surfaces here as a clear message, not a broken transaction.
+        with transaction.atomic():
+            CheckSlot.objects.bulk_create(slots)
+    except IntegrityError as exc:
+        raise ServiceError(
+            "有检查对象在此期间被其他抽取占用了本年度检查次数（每年最多2次），"
+            "本次抽取未生效；请作废后重新抽取"
+        ) from exc
+
+
+@transaction.atomic
+def draw_execute(
+    *,
+    actor: User,
+    draw: Draw,
+    entries: dict[str, str],
+    published_at: dict[str, dt.datetime] | None = None,
+) -> Draw:
+    draw = Draw.objects.select_for_update().select_related("task").get(pk=draw.pk)
+    task = draw.task
+    _require_lead_section(actor, task)
+    if draw.state != DrawState.COMMITTED:
+        raise ServiceError(f"第{draw.pk}号抽取状态为“{draw.get_state_display()}”，不能执行")
+    randomness = randomness_values(draw, entries, published_at)
+    pool = [
+        {"id": p.credit_code, "stratum": p.stratum, "weight": p.weight}
+        | ({"excluded": p.excluded} if p.excluded else {})
+        for p in draw.pool.order_by("credit_code")
+    ]
+    try:
+        proof = run_draw(
+            commitment=draw.commitment,
+            nonce=draw.nonce,
+            randomness=randomness,
+            pool=pool,
+            inspectors=draw.inspector_lines,
+            conflicts=draw.conflict_lines,
+        )
+    except TeamFormationError as exc:
+        raise ServiceError(
+            f"无法为检查对象 {exc.target} 组成 {exc.size} 人检查组：合格且无利害关系的人员不足"
+            + (
+                f"（缺少部门：{'、'.join(exc.missing_departments)}）"
+                if exc.missing_departments
+                else ""
+            )
+            + "。请作废本次抽取、补充执法人员后重新抽取。"
+        ) from exc
+    except EngineError as exc:
+        raise ServiceError(f"抽取失败：{exc}") from exc
+    draw.randomness = randomness
+    draw.proof = proof
+    draw.state = DrawState.EXECUTED
+    draw.executed_by = actor
+    draw.executed_at = timezone.now()
+    draw.save()
+    selected = [s["id"] for s in proof["result"]["selected"]]
+    draw.pool.filter(credit_code__in=selected).update(selected=True)
+    targets = {t.credit_code: t for t in Target.objects.filter(credit_code__in=selected)}
+    inspectors = {
+        i.cert_no: i
+        for i in Inspector.objects.filter(
+            cert_no__in={c for t in proof["teams"] for c in t["inspectors"]}
+        )
+    }
+    TeamMember.objects.bulk_create(
+        [
+            TeamMember(
+                draw=draw, target=targets[team["target"]], inspector=inspectors[cert], position=pos
+            )
+            for team in proof["teams"]
+            for pos, cert in enumerate(team["inspectors"], start=1)
+        ]
+    )
+    _take_slots(draw, list(targets.values()), task.window_start.year)
+    _transition(task, TaskState.DRAWN, actor=actor)
+    record(
+        events.DrawExecuted(
+            object_id=str(draw.pk),
+            summary=f"第{draw.pk}号抽取完成：抽中 {len(selected)} 个检查对象",
+            task=task.pk,
+            seed=proof["seed"],
+            selected=len(selected),
+            randomness=randomness,
+        ),
+        actor=actor,
+    )
+    return draw
+
+
+@transaction.atomic
+def draw_abort(*, actor: User, draw: Draw, reason: str) -> Draw:
+    draw = Draw.objects.select_for_update().select_related("task").get(pk=draw.pk)
+    task = SpotCheckTask.objects.select_for_update().get(pk=draw.task_id)
+    _require_lead_section(actor, task)
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("作废抽取必须说明原因")
+    if draw.state == DrawState.ABORTED:
+        raise ServiceError("该抽取已作废")
+    if task.state not in {TaskState.COMMITTED, TaskState.DRAWN}:
+        raise ServiceError("检查已开始，不能再作废抽取")
+    previous = draw.state
+    draw.state = DrawState.ABORTED
+    draw.aborted_by = actor
+    draw.aborted_at = timezone.now()
+    draw.abort_reason = reason
+    draw.save()
+    # The draw and its teams stay on record; only its claim on the yearly cap is released.
+    CheckSlot.objects.filter(draw=draw).delete()
+    draw.team_members.update(active=False)
+    _transition(task, TaskState.APPROVED, actor=actor, reason=f"第{draw.pk}号抽取作废：{reason}")
+    record(
+        events.DrawAborted(
+            object_id=str(draw.pk),
+            summary=f"作废第{draw.pk}号抽取：{reason}",
+            task=task.pk,
+            reason=reason,
+            previous_state=previous,
+        ),
+        actor=actor,
+    )
+    return draw
+
+
+@transaction.atomic
+def draw_recuse(
+    *, actor: User, draw: Draw, inspector: Inspector, target: Target, reason: str
+) -> TeamMember:
+    """Art. 11 recusal after the draw: the engine names the replacement, in the same order."""
+    draw = Draw.objects.select_for_update().select_related("task").get(pk=draw.pk)
+    task = draw.task
+    if actor.role != Role.SECTION or actor.department_id not in set(
+        task.departments.values_list("pk", flat=True)
+    ):
+        raise NotAllowed("只有参与部门的业务科室人员可以登记回避")
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("回避必须说明原因")
+    if draw.state != DrawState.EXECUTED or task.state not in {
+        TaskState.DRAWN,
+        TaskState.INSPECTING,
+    }:
+        raise ServiceError("只有已抽取且未结束检查的任务可以登记回避")
+    member = draw.team_members.filter(inspector=inspector, target=target, active=True).first()
+    if member is None:
+        raise ServiceError(f"{inspector.name} 不在 {target.name} 的检查组中")
+    assert draw.proof is not None
+    recusals = [
+        {"inspector": r["inspector"], "target": r["target"], "reason": r["reason"]}
+        for r in draw.proof.get("recusals", [])
+    ] + [{"inspector": inspector.cert_no, "target": target.credit_code, "reason": reason}]
+    pool = draw.proof["pool"]
+    try:
+        proof = run_draw(
+            commitment=draw.commitment,
+            nonce=draw.nonce,
+            randomness=draw.randomness,
+            pool=pool,
+            inspectors=draw.inspector_lines,
+            conflicts=draw.conflict_lines,
+            recusals=recusals,
+            check_roots=False,
+        )
+    except TeamFormationError as exc:
+        raise ServiceError(
+            f"{target.name} 已没有可替补的合格执法人员，无法完成回避替换；请作废后重新抽取"
+        ) from exc
+    except EngineError as exc:
+        raise ServiceError(f"回避替换失败：{exc}") from exc
+    replacement_cert = proof["recusals"][-1]["replacement"]
+    replacement = Inspector.objects.get(cert_no=replacement_cert)
+    member.active = False
+    member.recused_reason = reason
+    member.recused_at = timezone.now()
+    member.recused_by = actor
+    member.save()
+    new_member = TeamMember.objects.create(
+        draw=draw,
+        target=target,
+        inspector=replacement,
+        position=draw.team_members.filter(target=target).count() + 1,
+        replaces=member,
+    )
+    draw.proof = proof
+    draw.save(update_fields=["proof"])
+    record(
+        events.RecusalRecorded(
+            object_id=str(draw.pk),
+            summary=f"{inspector.name} 回避 {target.name}，由 {replacement.name} 替补",
+            inspector=inspector.cert_no,
+            target=target.credit_code,
+            reason=reason,
+            replacement=replacement_cert,
+        ),
+        actor=actor,
+    )
+    return new_member
+
+
+@transaction.atomic
+def cap_override_request(
+    *, actor: User, task: SpotCheckTask, target: Target, reason: str
+) -> CapOverride:
+    _require_lead_section(actor, task)
+    if not reason.strip():
+        raise ServiceError("超过年度检查次数上限必须说明理由")
+    if task.state not in {TaskState.DRAFT, TaskState.APPROVED}:
+        raise ServiceError("只能在承诺抽取前申请突破年度检查次数上限")
+    if CapOverride.objects.filter(task=task, target=target).exists():
+        raise ServiceError("已为该检查对象提出过申请")
+    return CapOverride.objects.create(
+        task=task,
+        target=target,
+        year=task.window_start.year,
+        reason=reason.strip(),
+        requested_by=actor,
+    )
+
+
+@transaction.atomic
+def cap_override_approve(*, actor: User, override: CapOverride) -> CapOverride:
+    override = (
+        CapOverride.objects.select_for_update().select_related("task", "target").get(pk=override.pk)
+    )
+    if actor.role != Role.LEADER or override.task.lead_department_id not in actor.department_ids():
+        raise NotAllowed("只有分管领导可以批准突破年度检查次数上限")
+    if override.approved_at is not None:
+        raise ServiceError("该申请已批准")
+    override.approved_by = actor
+    override.approved_at = timezone.now()
+    override.save()
+    record(
+        events.CapOverrideApproved(
+            object_id=str(override.pk),
+            summary=f"批准 {override.target.name} 在 {override.year} 年超过 2 次检查：{override.reason}",
+            target=override.target.credit_code,
+            year=override.year,
+            reason=override.reason,
+        ),
+        actor=actor,
+    )
+    return override
