@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from operator import methodcaller
 from typing import Any
 
 from .canonical import canonical_bytes, dumps
@@ -18,28 +19,33 @@ from .parallel import map_ranges
 from .pool import Pool
 
 CHUNK_BITS = 14
+_DIGEST = methodcaller("digest")
 _NEEDS_ESCAPE = re.compile(rb'[\x00-\x1f"\\]')
 
 
-def _reduce(nodes: list[bytes], node_base: Any) -> bytes:
-    copy = node_base.copy
-    while len(nodes) > 1:
-        nxt = []
-        for i in range(0, len(nodes) - 1, 2):
-            h = copy()
-            h.update(nodes[i] + nodes[i + 1])
-            nxt.append(h.digest())
-        if len(nodes) % 2:
-            nxt.append(nodes[-1])
-        nodes = nxt
-    return nodes[0]
+def _reduce(buf: bytes, new: Any, size: int) -> bytes:
+    """Root of the subtree whose level-0 nodes are the ``size``-byte digests packed in ``buf``.
+
+    Each level is one chain of C-level map() calls: slicing out 2*size-byte pairs, prefixing
+    0x01, hashing, taking digests. A Python loop here costs about twice as much per node.
+    """
+    n = len(buf) // size
+    step = 2 * size
+    while n > 1:
+        end = (n // 2) * step
+        pairs = map(buf.__getitem__, map(slice, range(0, end, step), range(step, end + 1, step)))
+        nxt = b"".join(map(_DIGEST, map(new, map(b"\x01".__add__, pairs))))
+        if n % 2:
+            nxt += buf[end:]
+        buf, n = nxt, (n + 1) // 2
+    return buf
 
 
 def root_of_leaf_hashes(leaf_hashes: list[bytes], hash_name: str) -> bytes:
     new = hasher_factory(hash_name)
     if not leaf_hashes:
         return bytes(new(b"").digest())
-    return _reduce(list(leaf_hashes), new(b"\x01"))
+    return _reduce(b"".join(leaf_hashes), new, len(leaf_hashes[0]))
 
 
 def leaf_hash(hash_name: str, data: bytes) -> bytes:
@@ -78,26 +84,19 @@ def _pool_chunk(lo: int, hi: int, pool: Pool, hash_name: str) -> bytes:
     new = hasher_factory(hash_name)
     ids = pool.ids[lo:hi].tolist()
     weights = pool.weights[lo:hi].tolist()
-    strata = pool.strata[lo:hi].tolist()
     names = [dumps(s).encode("utf-8") for s in pool.stratum_names]
-    plain = not pool.excluded and not _NEEDS_ESCAPE.search(b"".join(ids))
-    leaf_base = new(b"\x00")
-    node_base = new(b"\x01")
-    copy = leaf_base.copy
-    leaves = []
-    if plain:
-        for uid, s, w in zip(ids, strata, weights, strict=True):
-            h = copy()
-            h.update(b'{"id":"%s","stratum":%s,"weight":%d}' % (uid, names[s], w))
-            leaves.append(h.digest())
+    strata = map(names.__getitem__, pool.strata[lo:hi].tolist())
+    if not pool.excluded and not _NEEDS_ESCAPE.search(b"".join(ids)):
+        template = b'\x00{"id":"%s","stratum":%s,"weight":%d}'
+        leaves = map(new, map(template.__mod__, zip(ids, strata, weights, strict=True)))
     else:
         fmt = _line_formatter(pool)
-        for off, (uid, w) in enumerate(zip(ids, weights, strict=True)):
-            h = copy()
-            h.update(fmt(lo + off, uid, w))
-            leaves.append(h.digest())
-    size = 1 << CHUNK_BITS
-    return b"".join(_reduce(leaves[i : i + size], node_base) for i in range(0, len(leaves), size))
+        lines = (fmt(lo + off, uid, w) for off, (uid, w) in enumerate(zip(ids, weights)))
+        leaves = map(new, map(b"\x00".__add__, lines))
+    buf = b"".join(map(_DIGEST, leaves))
+    size = len(buf) // max(len(ids), 1)
+    step = size << CHUNK_BITS
+    return b"".join(_reduce(buf[i : i + step], new, size) for i in range(0, len(buf), step))
 
 
 def pool_root(pool: Pool, hash_name: str, *, workers: int | None = None) -> bytes:
@@ -108,6 +107,4 @@ def pool_root(pool: Pool, hash_name: str, *, workers: int | None = None) -> byte
         _pool_chunk, len(pool), (pool, hash_name), workers=workers, align=1 << CHUNK_BITS
     )
     raw = b"".join(parts)
-    digest_size = hasher_factory(hash_name)().digest_size
-    nodes = [raw[i : i + digest_size] for i in range(0, len(raw), digest_size)]
-    return root_of_leaf_hashes(nodes, hash_name) if len(nodes) > 1 else nodes[0]
+    return _reduce(raw, hasher_factory(hash_name), hasher_factory(hash_name)().digest_size)

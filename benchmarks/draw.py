@@ -1,0 +1,267 @@
+"""Benchmark of the verifiable draw at N = 1e5, 1e6, 1e7 against R's sampling package.
+
+    .venv/bin/python benchmarks/draw.py [--sizes 100000 1000000 10000000] [--no-r]
+
+Lognormal weights, n = 1% per stratum, four strata. Stages timed (wall clock) with the peak
+resident memory of this process and of its worker processes during the stage:
+probabilities, commitment Merkle root, tickets, selection, and verification (for N <= 1e6 the
+full verifier on a proof JSON file; above that the recomputation it performs, minus JSON).
+R: sampling::inclusionprobabilities + sampling::UPrandomsystematic per stratum on the same
+weights, timed inside R (benchmarks/setup_r.sh installs R when missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from spotcheck.engine.canonical import dumps
+from spotcheck.engine.draw import select_targets
+from spotcheck.engine.hashing import TAG_TARGET_TICKET
+from spotcheck.engine.merkle import pool_root
+from spotcheck.engine.parallel import worker_count
+from spotcheck.engine.pool import Pool
+from spotcheck.engine.probability import pool_inclusion
+from spotcheck.engine.proof import build_commitment, run_draw
+from spotcheck.engine.tickets import derive_seed, ticket_prefixes
+from spotcheck.engine.verify import verify_proof
+
+STRATA = ("再生资源回收", "拍卖", "单用途商业预付卡", "二手车交易市场")
+
+
+def _rss_kb(pid: int | str = "self") -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children() -> list[str]:
+    out: list[str] = []
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            out += (task / "children").read_text().split()
+        except OSError:
+            pass
+    return out
+
+
+class PeakMemory:
+    """Samples RSS of this process and of the children alive at each tick (every 20 ms)."""
+
+    def __enter__(self) -> PeakMemory:
+        self.main = self.kids = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.main = max(self.main, _rss_kb())
+            self.kids = max(self.kids, sum(_rss_kb(p) for p in _children()))
+            self._stop.wait(0.02)
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._t.join()
+
+
+def stage(name: str, fn: Callable[[], Any], rows: list[tuple[str, float, int, int]]) -> Any:
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        out = fn()
+        dt = time.perf_counter() - t0
+    rows.append((name, dt, mem.main // 1024, mem.kids // 1024))
+    return out
+
+
+def make_pool(n: int, rng: np.random.Generator) -> Pool:
+    # Ids shaped like credit codes (18 chars), built as a byte matrix to avoid 1e7 str objects.
+    digits = np.zeros((n, 18), dtype=np.uint8)
+    digits[:, :8] = np.frombuffer(b"91640106", dtype=np.uint8)
+    num = np.arange(n, dtype=np.int64) * 7 + 1000
+    for col in range(17, 7, -1):
+        digits[:, col] = ord("0") + num % 10
+        num //= 10
+    ids = digits.view("S18").ravel()
+    weights = np.maximum(1, np.round(rng.lognormal(0.0, 1.0, n) * 1000)).astype(np.int64)
+    strata = rng.integers(0, len(STRATA), n).astype(np.int32)
+    names = tuple(sorted(STRATA, key=lambda s: s.encode("utf-8")))
+    return Pool(ids, strata, names, weights)
+
+
+def r_available() -> bool:
+    if shutil.which("Rscript") is None:
+        setup = Path(__file__).with_name("setup_r.sh")
+        subprocess.run(["bash", str(setup)], check=False)
+    return shutil.which("Rscript") is not None
+
+
+R_CODE = r"""
+suppressMessages(library(sampling))
+args <- commandArgs(TRUE)
+n <- as.integer(args[2])
+w <- readBin(paste0(args[1], ".w"), "double", n)
+h <- readBin(paste0(args[1], ".h"), "integer", n)
+sizes <- as.integer(strsplit(args[3], ",")[[1]])
+set.seed(1)
+t0 <- proc.time()[["elapsed"]]
+pik <- numeric(n); s <- numeric(n)
+for (k in seq_along(sizes)) {
+  idx <- which(h == k - 1L)
+  p <- inclusionprobabilities(w[idx], sizes[k])
+  s[idx] <- UPrandomsystematic(p)
+}
+t1 <- proc.time()[["elapsed"]]
+cat(sprintf("%.4f %d\n", t1 - t0, as.integer(round(sum(s)))))
+"""
+
+
+def time_r(pool: Pool, sizes: list[int], tmp: Path) -> tuple[float, int]:
+    base = tmp / "pool"
+    pool.weights.astype("<f8").tofile(f"{base}.w")
+    pool.strata.astype("<i4").tofile(f"{base}.h")
+    script = tmp / "bench.R"
+    script.write_text(R_CODE)
+    res = subprocess.run(
+        ["Rscript", str(script), str(base), str(len(pool)), ",".join(map(str, sizes))],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    secs, drawn = res.stdout.split()
+    return float(secs), int(drawn)
+
+
+def bench(n: int, use_r: bool, rng: np.random.Generator) -> None:
+    pool = make_pool(n, rng)
+    counts = np.bincount(pool.strata, minlength=len(pool.stratum_names))
+    sizes = {s: int(round(c * 0.01)) for s, c in zip(pool.stratum_names, counts, strict=True)}
+    rows: list[tuple[str, float, int, int]] = []
+    seed = derive_seed("sha256", b"\x00" * 32, b"\x01" * 32, ["beacon round 1"])
+    pi, infos = stage("probabilities", lambda: pool_inclusion(pool, sizes), rows)
+    stage("commit: pool Merkle root", lambda: pool_root(pool, "sha256"), rows)
+    prefixes = stage(
+        "tickets", lambda: ticket_prefixes("sha256", TAG_TARGET_TICKET, seed, pool.ids), rows
+    )
+    draws = stage(
+        "selection",
+        lambda: select_targets(pool, pi, infos, seed, "sha256", prefixes=prefixes),
+        rows,
+    )
+    assert sum(len(d.selected) for d in draws) == sum(sizes.values())
+    draw_total = sum(r[1] for r in rows)
+
+    def recompute() -> None:
+        pool_root(pool, "sha256")
+        p2, i2 = pool_inclusion(pool, sizes)
+        select_targets(pool, p2, i2, seed, "sha256")
+
+    verify_label = "verify (recompute, no JSON)"
+    if n <= 1_000_000:
+        proof_path = Path(tempfile.mkdtemp()) / "proof.json"
+        proof = _make_proof(pool, sizes)
+        proof_path.write_text(dumps(proof), encoding="utf-8")
+        del proof
+        size_mb = proof_path.stat().st_size / 1e6
+        verify_label = f"verify proof.json ({size_mb:.0f} MB, parse + all checks)"
+
+        def full_verify() -> None:
+            from spotcheck.engine.canonical import loads
+
+            problems, _ = verify_proof(loads(proof_path.read_bytes()))
+            assert not problems, problems
+
+        stage(verify_label, full_verify, rows)
+        proof_path.unlink()
+    else:
+        stage(verify_label, recompute, rows)
+
+    print(
+        f"\nN = {n:,}  (n = {sum(sizes.values()):,} in {len(sizes)} strata, "
+        f"{worker_count()} worker processes)"
+    )
+    print(f"  {'stage':48s} {'wall s':>8s} {'peak RSS MB':>12s} {'workers MB':>11s}")
+    for name, dt, main, kids in rows:
+        print(f"  {name:48s} {dt:8.2f} {main:12d} {kids:11d}")
+    print(f"  {'whole verifiable draw (probabilities..selection)':48s} {draw_total:8.2f}")
+    print(
+        f"  {'  of which after randomness (tickets+selection)':48s} {rows[2][1] + rows[3][1]:8.2f}"
+    )
+    if use_r:
+        with tempfile.TemporaryDirectory() as tmp:
+            r_secs, r_drawn = time_r(pool, [sizes[s] for s in pool.stratum_names], Path(tmp))
+        assert r_drawn == sum(sizes.values())
+        print(f"  {'R inclusionprobabilities+UPrandomsystematic':48s} {r_secs:8.2f}")
+        print(
+            f"  ratio ours/R: whole draw {draw_total / r_secs:.2f}, "
+            f"probabilities+tickets+selection {(draw_total - rows[1][1]) / r_secs:.2f}"
+        )
+    sys.stdout.flush()
+
+
+def _make_proof(pool: Pool, sizes: dict[str, int]) -> dict[str, Any]:
+    source = {
+        "kind": "beacon",
+        "description": "drand quicknet",
+        "items": [{"name": "drand quicknet round 20000000"}],
+    }
+    params = {"sample": {"sizes": sizes}, "floor_weight": 1, "team": None}
+    c = build_commitment(
+        draw_id="bench",
+        params=params,
+        pool=pool,
+        nonce="00" * 32,
+        randomness_source=source,
+        committed_at="2026-11-26T00:00:00Z",
+    )
+    return run_draw(
+        commitment=c,
+        nonce="00" * 32,
+        pool=pool,
+        check_roots=False,
+        randomness=[
+            {
+                "name": "drand quicknet round 20000000",
+                "value": "ab" * 32,
+                "published_at": "2026-11-26T01:00:00Z",
+            }
+        ],
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
+    parser.add_argument("--no-r", action="store_true")
+    args = parser.parse_args()
+    use_r = not args.no_r and r_available()
+    print(
+        f"spotcheck draw benchmark - {os.cpu_count()} CPUs, numpy {np.__version__}, "
+        f"R: {'yes' if use_r else 'no'}"
+    )
+    rng = np.random.default_rng(2026)
+    for n in args.sizes:
+        bench(n, use_r, rng)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""docs/test-vectors/draw-v1.json, recomputed by a second, deliberately naive implementation.
+
+The reference below follows docs/draw-protocol.md with hashlib, json and Fraction only, so a
+mismatch means the engine, the spec or the vectors drifted apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spotcheck.engine.proof import build_commitment, run_draw
+from spotcheck.engine.verify import verify_proof
+
+VECTORS = json.loads(
+    (Path(__file__).resolve().parents[2] / "docs/test-vectors/draw-v1.json").read_text("utf-8")
+)
+M = 2**32
+
+
+def H(name: str, data: bytes) -> bytes:
+    return hashlib.new(name, data).digest()
+
+
+def F(*parts: bytes) -> bytes:
+    return b"".join(len(p).to_bytes(4, "big") + p for p in parts)
+
+
+def canon(v: Any) -> bytes:
+    return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def mth(name: str, leaves: list[bytes]) -> bytes:
+    if not leaves:
+        return H(name, b"")
+    if len(leaves) == 1:
+        return H(name, b"\x00" + leaves[0])
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return H(name, b"\x01" + mth(name, leaves[:k]) + mth(name, leaves[k:]))
+
+
+def reference_pi(weights: list[int], n: int) -> list[int]:
+    """Section 4 of the spec, on units already in id order."""
+    size = len(weights)
+    if n == size:
+        return [M] * size
+    order = sorted(range(size), key=lambda i: -weights[i])
+    take, rest = set(), sum(weights)
+    for j, i in enumerate(order[:n]):
+        if (n - j) * weights[i] >= rest:
+            take.add(i)
+            rest -= weights[i]
+        else:
+            break
+    t = (n - len(take)) * M
+    q = {i: weights[i] * t // rest for i in range(size) if i not in take}
+    r = {i: weights[i] * t % rest for i in q}
+    short = t - sum(q.values())
+    for i in sorted(q, key=lambda i: (-r[i], i))[:short]:
+        q[i] += 1
+    return [M if i in take else q[i] for i in range(size)]
+
+
+@pytest.mark.parametrize("vec", VECTORS["draws"], ids=lambda v: v["hash"])
+def test_draw_vector(vec: dict[str, Any]) -> None:
+    name, inp, exp = vec["hash"], vec["inputs"], vec["expected"]
+    # Roots of the three committed tables.
+    pool = sorted(inp["pool"], key=lambda p: p["id"].encode())
+    assert mth(name, [canon(p) for p in pool]).hex() == exp["pool_root"]
+    insp = sorted(inp["inspectors"], key=lambda i: i["cert_no"].encode())
+    assert mth(name, [canon(i) for i in insp]).hex() == exp["inspectors_root"]
+    confl = sorted(inp["conflicts"], key=lambda c: (c["inspector"].encode(), c["target"].encode()))
+    assert mth(name, [canon(c) for c in confl]).hex() == exp["conflicts_root"]
+    nonce = bytes.fromhex(inp["nonce"])
+    assert H(name, F(b"spotcheck/v1/nonce", nonce)).hex() == exp["nonce_hash"]
+    # Commitment digest and seed.
+    commitment_bytes = exp["commitment_canonical"].encode()
+    assert canon(json.loads(commitment_bytes)) == commitment_bytes
+    digest = H(name, F(b"spotcheck/v1/commitment", commitment_bytes))
+    assert digest.hex() == exp["commitment_digest"]
+    values = [r["value"].encode() for r in inp["randomness"]]
+    seed = H(name, F(b"spotcheck/v1/seed", digest, nonce, len(values).to_bytes(4, "big"), *values))
+    assert seed.hex() == exp["seed"]
+    tickets = {
+        p["id"]: H(name, F(b"spotcheck/v1/ticket/target", seed, p["id"].encode())) for p in pool
+    }
+    assert {k: v.hex() for k, v in tickets.items()} == exp["target_tickets"]
+    # Probabilities and selection, stratum by stratum.
+    selected, pis = [], {}
+    for s in exp["strata"]:
+        members = [p for p in pool if p["stratum"] == s["name"] and "excluded" not in p]
+        weights = [max(p["weight"], inp["params"]["floor_weight"]) for p in members]
+        pi = reference_pi(weights, s["sample_size"])
+        pis.update({p["id"]: v for p, v in zip(members, pi, strict=True)})
+        start = int.from_bytes(
+            H(name, F(b"spotcheck/v1/start", seed, s["name"].encode()))[:4], "big"
+        )
+        assert start == s["start"]
+        ranked = sorted(zip(members, pi, strict=True), key=lambda x: tickets[x[0]["id"]])
+        cum, j = 0, 0
+        for p, v in ranked:
+            lo, cum = cum, cum + v
+            while j < s["sample_size"] and lo <= start + j * M < cum:
+                selected.append({"id": p["id"], "stratum": s["name"], "pi": v})
+                j += 1
+    pis.update({p["id"]: 0 for p in pool if "excluded" in p})
+    assert pis == exp["pi"]
+    assert selected == exp["selected"]
+    assert [s["name"] for s in exp["strata"]] == sorted(
+        {p["stratum"] for p in pool}, key=lambda x: x.encode()
+    )
+    first = exp["selected"][0]["id"].encode()
+    assert {
+        i["cert_no"]: H(
+            name, F(b"spotcheck/v1/ticket/inspector", seed, first, i["cert_no"].encode())
+        ).hex()
+        for i in insp
+    } == exp["inspector_tickets_for_first_target"]
+
+
+@pytest.mark.parametrize("vec", VECTORS["draws"], ids=lambda v: v["hash"])
+def test_engine_reproduces_vector(vec: dict[str, Any]) -> None:
+    inp, exp = vec["inputs"], vec["expected"]
+    commitment = build_commitment(
+        draw_id=inp["draw_id"],
+        params=inp["params"],
+        pool=inp["pool"],
+        inspectors=inp["inspectors"],
+        conflicts=inp["conflicts"],
+        nonce=inp["nonce"],
+        randomness_source=inp["randomness_source"],
+        committed_at=inp["committed_at"],
+        hash_name=vec["hash"],
+        task=inp["task"],
+    )
+    commitment["code_version"] = inp["code_version"]
+    assert canon(commitment).decode() == exp["commitment_canonical"]
+    proof = run_draw(
+        commitment=commitment,
+        nonce=inp["nonce"],
+        randomness=inp["randomness"],
+        pool=inp["pool"],
+        inspectors=inp["inspectors"],
+        conflicts=inp["conflicts"],
+        recusals=inp["recusals"],
+    )
+    assert proof["seed"] == exp["seed"]
+    assert proof["result"]["selected"] == exp["selected"]
+    assert proof["teams"] == exp["teams"]
+    assert proof["recusals"] == exp["recusals"]
+    assert verify_proof(proof)[0] == []
+
+
+def test_primitives() -> None:
+    p = VECTORS["primitives"]
+    assert F(*(x.encode() for x in p["fields"]["parts_utf8"])).hex() == p["fields"]["encoding_hex"]
+    assert canon(p["canonical_json"]["value"]).decode() == p["canonical_json"]["canonical_utf8"]
+    for case in p["merkle"]:
+        assert mth("sha256", [x.encode() for x in case["leaves_utf8"]]).hex() == case["root_sha256"]
+    assert H("sha256", b"abc").hex() == p["sha256_abc"]
