@@ -172,3 +172,20 @@ class CapOverrideApproved(AuditEventData):
     target: str
     year: int
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfidentialAccess(AuditEventData):
+    """A view or export of a drawn list or team (Art. 18: every access is recorded)."""
+
+    event_type: ClassVar[str] = "draws.confidential_access"
+    task: int
+    what: str
+    before_window: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdvanceNoticeRecorded(AuditEventData):
+    event_type: ClassVar[str] = "draws.advance_notice"
+    target: str
+    reason: str

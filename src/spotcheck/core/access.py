@@ -93,3 +93,60 @@ def can_import(user: Any) -> bool:
 def can_export(user: Any) -> bool:
     """Exports contain contact data of inspectors and targets: oversight roles and sections."""
     return _role(user) in EXPORTERS
+
+
+# --- spot-check tasks and draws (Art. 18 confidentiality) --------------------------------------
+
+
+def _in_task_departments(user: Any, task: Any) -> bool:
+    ids = user.department_ids() if hasattr(user, "department_ids") else set()
+    return bool(ids & set(task.departments.values_list("pk", flat=True)))
+
+
+def can_view_task(user: Any, task: Any) -> bool:
+    """The task itself (mode, items, window) — not yet who was drawn."""
+    role = _role(user)
+    if role in {Role.AUDITOR, Role.ADMIN}:
+        return True
+    if role in {Role.SECTION, Role.LEADER}:
+        return _in_task_departments(user, task)
+    return False
+
+
+def window_open(task: Any, today: Any = None) -> bool:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    day: dt.date = today or timezone.localdate()
+    return bool(day >= task.window_start)
+
+
+def can_view_draw_result(user: Any, task: Any) -> bool:
+    """The whole drawn list and all teams.
+
+    Before the inspection window opens only the task's sections and leaders and the auditor
+    may see them; inspectors see their own assignments through ``own_assignments`` instead.
+    """
+    role = _role(user)
+    if role == Role.AUDITOR:
+        return True
+    if role in {Role.SECTION, Role.LEADER}:
+        return _in_task_departments(user, task)
+    if role == Role.ADMIN:
+        # Administrators run the system, not the checks: no view of drawn lists before the window.
+        return window_open(task)
+    return False
+
+
+def can_run_draw(user: Any, task: Any) -> bool:
+    return _role(user) == Role.SECTION and user.department_id == task.lead_department_id
+
+
+def can_approve_task(user: Any, task: Any) -> bool:
+    return _role(user) == Role.LEADER and task.lead_department_id in user.department_ids()
+
+
+def can_download_proof(user: Any, task: Any) -> bool:
+    """The full proof names every drawn target: public only once the window has opened."""
+    return window_open(task) or can_view_draw_result(user, task)

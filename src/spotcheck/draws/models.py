@@ -181,3 +181,24 @@ class CheckSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} {self.year}#{self.slot}"
+
+
+class AdvanceNotice(models.Model):
+    """Art. 18 exception: a target told of its inspection in advance (e.g. 双预约), with why."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="advance_notices")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("理由"), max_length=300)
+    notified_on = models.DateField(_("告知日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("提前告知")
+        verbose_name_plural = _("提前告知")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}:{self.target_id}"

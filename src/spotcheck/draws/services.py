@@ -492,3 +492,50 @@ def cap_override_approve(*, actor: User, override: CapOverride) -> CapOverride:
         actor=actor,
     )
     return override
+
+
+@transaction.atomic
+def log_confidential_access(*, actor: User, draw: Draw, what: str) -> None:
+    """Called by every page and export that shows a drawn list or team."""
+    from spotcheck.core.access import window_open
+
+    record(
+        events.ConfidentialAccess(
+            object_id=str(draw.pk),
+            summary=f"查看第{draw.pk}号抽取的{what}",
+            task=draw.task_id,
+            what=what,
+            before_window=not window_open(draw.task),
+        ),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def advance_notice_record(
+    *, actor: User, draw: Draw, target: Target, reason: str, notified_on: dt.date
+) -> Any:
+    from spotcheck.draws.models import AdvanceNotice
+
+    if not (
+        actor.role == Role.SECTION
+        and actor.department_id in set(draw.task.departments.values_list("pk", flat=True))
+    ):
+        raise NotAllowed("只有参与部门的业务科室人员可以登记提前告知")
+    if not reason.strip():
+        raise ServiceError("提前告知检查对象必须说明依据或理由（第十八条）")
+    if not draw.pool.filter(target=target, selected=True).exists():
+        raise ServiceError("该检查对象不在本次抽取结果中")
+    notice = AdvanceNotice.objects.create(
+        draw=draw, target=target, reason=reason.strip(), notified_on=notified_on, recorded_by=actor
+    )
+    record(
+        events.AdvanceNoticeRecorded(
+            object_id=str(notice.pk),
+            summary=f"提前告知 {target.name}：{reason.strip()}",
+            target=target.credit_code,
+            reason=reason.strip(),
+        ),
+        actor=actor,
+    )
+    return notice
