@@ -1,0 +1,123 @@
+"""Everything a clerk does in the UI can be scripted: the whole ceremony from the shell."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from spotcheck.draws.models import Draw, TeamMember
+from spotcheck.planning.models import SpotCheckTask, TaskState
+from tests.draws.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_ceremony_from_the_command_line(world: World, tmp_path: Path) -> None:
+    out = _run(
+        "task_create",
+        "--user=section",
+        "--name=命令行抽查任务",
+        "--mode=directed",
+        f"--items={world.item.code}",
+        "--window=2026-12-01:2026-12-20",
+        "--sample=count:*=2",
+        "--filter=credit_class=D",
+    )
+    task = SpotCheckTask.objects.get(name="命令行抽查任务")
+    assert "草稿" in out and task.filters == {"credit_class": "D"}
+    _run("task_approve", "--user=leader", f"--task={task.pk}")
+    out = _run("draw_commit", "--user=section", f"--task={task.pk}", "--witnesses=王五,赵六")
+    draw = Draw.objects.get(task=task)
+    assert draw.commitment_digest in out
+    _run(
+        "draw_execute",
+        "--user=section",
+        f"--draw={draw.pk}",
+        "--value=见证人：王五=352614",
+        "--value=见证人：赵六=611243",
+    )
+    task.refresh_from_db()
+    assert task.state == TaskState.DRAWN
+    member = TeamMember.objects.filter(draw=draw).first()
+    assert member is not None
+    out = _run(
+        "draw_recuse",
+        "--user=section",
+        f"--draw={draw.pk}",
+        f"--inspector={member.inspector.cert_no}",
+        f"--target={member.target.credit_code}",
+        "--reason=曾在该企业任职",
+    )
+    assert "替补人员" in out
+    proof_path = tmp_path / "proof.json"
+    _run("draw_proof", "--user=auditor", f"--draw={draw.pk}", f"--out={proof_path}")
+    verify = subprocess.run(
+        [sys.executable, "-m", "spotcheck.engine.verify", str(proof_path)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": "src", "PATH": "/usr/bin:/bin"},
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    proof = json.loads(proof_path.read_text())
+    proof["nonce"] = "00" * 32
+    proof_path.write_text(json.dumps(proof))
+    verify = subprocess.run(
+        [sys.executable, "-m", "spotcheck.engine.verify", str(proof_path)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": "src", "PATH": "/usr/bin:/bin"},
+    )
+    assert verify.returncode != 0
+
+
+def test_command_errors_are_chinese_and_change_nothing(world: World) -> None:
+    with pytest.raises(CommandError, match="定向抽查需要至少一个限定条件"):
+        _run(
+            "task_create",
+            "--user=section",
+            "--name=x",
+            "--mode=directed",
+            f"--items={world.item.code}",
+            "--window=2026-12-01:2026-12-20",
+            "--sample=count:*=2",
+        )
+    with pytest.raises(CommandError, match="不是有效日期"):
+        _run(
+            "task_create",
+            "--user=section",
+            "--name=x",
+            "--mode=undirected",
+            f"--items={world.item.code}",
+            "--window=2026-02-30:2026-12-20",
+            "--sample=count:*=2",
+        )
+    with pytest.raises(CommandError, match="无权操作"):
+        task = world.task()
+        _run("task_approve", "--user=section", f"--task={task.pk}")
+    with pytest.raises(CommandError, match="不存在"):
+        _run("task_approve", "--user=nobody", "--task=1")
+    assert SpotCheckTask.objects.count() == 1
+
+
+def test_proof_export_is_confidential_before_window(world: World, tmp_path: Path) -> None:
+    from spotcheck.draws import services as draws
+    from tests.draws.test_workflow import DICE, _commit
+
+    draw = draws.draw_execute(
+        actor=world.p.section, draw=_commit(world, world.approved_task()), entries=DICE
+    )
+    with pytest.raises(CommandError, match="保密"):
+        _run("draw_proof", "--user=other_section", f"--draw={draw.pk}", f"--out={tmp_path / 'p'}")
