@@ -8,6 +8,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("spotcheck.accounts.urls")),
     path("directory/", include("spotcheck.directory.urls")),
     path("audit/", include("spotcheck.audit.urls")),
+    path("planning/", include("spotcheck.planning.urls")),
+    path("draws/", include("spotcheck.draws.urls")),
     path("jobs/", include("spotcheck.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
