@@ -31,8 +31,7 @@ def _codes() -> list[str]:
     return list(Target.objects.order_by("credit_code").values_list("credit_code", flat=True))
 
 
-def test_counts_and_variety() -> None:
-    output = _load()
+def _check_counts_and_variety(output: str) -> None:
     assert "演示" in output and "demo_admin" in output and data.PASSWORD in output
 
     targets = Target.objects.all()
@@ -67,8 +66,7 @@ def test_counts_and_variety() -> None:
         assert CheckItem.objects.filter(legal_basis__contains=law).exists()
 
 
-def test_credit_codes_valid_except_the_deliberate_ones() -> None:
-    _load()
+def _check_credit_codes_valid_except_the_deliberate_ones() -> None:
     kinds: Counter[str] = Counter()
     for code, confirmed in Target.objects.values_list("credit_code", "code_warning_confirmed"):
         result = check_code(code)
@@ -80,8 +78,7 @@ def test_credit_codes_valid_except_the_deliberate_ones() -> None:
     assert Target.objects.filter(credit_code__startswith="91640106").exists()
 
 
-def test_inspectors_expired_certificates_and_conflicts() -> None:
-    _load()
+def _check_inspectors_expired_certificates_and_conflicts() -> None:
     ref = data.REFERENCE_DATE
     inspectors = list(Inspector.objects.all())
     assert sum(i.cert_valid_to < ref for i in inspectors) >= 3
@@ -96,8 +93,7 @@ def test_inspectors_expired_certificates_and_conflicts() -> None:
     assert demo.conflicts.exists()
 
 
-def test_one_user_per_role_with_working_password() -> None:
-    _load()
+def _check_one_user_per_role_with_working_password() -> None:
     users = User.objects.filter(username__startswith="demo_")
     assert {u.role for u in users} == set(Role.values)
     # The configured default hasher (argon2 in production settings), one hash shared by all.
@@ -117,7 +113,15 @@ def test_one_user_per_role_with_working_password() -> None:
     assert "分管领导" in table and data.PASSWORD in table
 
 
-def test_idempotent_and_deterministic_with_reset() -> None:
+def test_loaded_directory_meets_the_spec() -> None:
+    # One load for all read-only checks: loading is the slow part of these tests.
+    _check_counts_and_variety(_load())
+    _check_credit_codes_valid_except_the_deliberate_ones()
+    _check_inspectors_expired_certificates_and_conflicts()
+    _check_one_user_per_role_with_working_password()
+
+
+def test_rerun_is_idempotent_and_reset_is_deterministic() -> None:
     _load()
     first = _codes()
     target_pk = Target.objects.order_by("pk").first().pk  # type: ignore[union-attr]
@@ -128,16 +132,21 @@ def test_idempotent_and_deterministic_with_reset() -> None:
     assert (Target.objects.count(), Inspector.objects.count(), CheckItem.objects.count()) == counts
     assert User.objects.filter(username__startswith="demo_").count() == len(data.DEMO_USERS)
 
+    # A record that is not demo data must survive --reset.
+    real = Target.objects.create(
+        credit_code=make_code("91", "640106", "MA76TEWT0"), name="真实对象", kind="enterprise"
+    )
+    real.departments.set([Department.objects.get(code="market")])
+
     _load("--reset")
+    assert Target.objects.filter(pk=real.pk).exists()
+    real.delete()
     assert _codes() == first
-    assert Target.objects.filter(pk=target_pk).count() == 0  # really wiped, not just kept
+    assert not Target.objects.filter(pk=target_pk).exists()  # really wiped, not just kept
     assert (Target.objects.count(), Inspector.objects.count(), CheckItem.objects.count()) == counts
     assert User.objects.filter(username__startswith="demo_").count() == len(data.DEMO_USERS)
 
-
-def test_history_and_audit_chain() -> None:
-    _load()
-    _load("--reset")
+    # Every record starts with one "created" history entry by demo_admin, m2m included.
     target = Target.objects.first()
     assert target is not None
     entry = target.history.get()
@@ -146,18 +155,11 @@ def test_history_and_audit_chain() -> None:
     assert {d.department_id for d in entry.departments.all()} == set(
         target.departments.values_list("id", flat=True)
     )
+    inspector = Inspector.objects.get(user__username="demo_inspector")
+    assert inspector.history.get().expertise_items.count() == inspector.expertise_items.count()
+
+    # Two loads, two events (the skipped re-run wrote nothing), and the chain is intact.
     events = AuditEvent.objects.filter(event_type="system.demo_loaded")
     assert events.count() == 2
     assert events.first().payload["targets"] == Target.objects.count()  # type: ignore[union-attr]
     assert list(verify_chain()) == []
-
-
-def test_non_demo_records_survive_reset() -> None:
-    _load()
-    dept = Department.objects.get(code="market")
-    real = Target.objects.create(
-        credit_code=make_code("91", "640106", "MA76TEWT0"), name="真实对象", kind="enterprise"
-    )
-    real.departments.set([dept])
-    _load("--reset")
-    assert Target.objects.filter(pk=real.pk).exists()

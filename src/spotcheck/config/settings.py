@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "spotcheck.credit",
     "spotcheck.planning",
     "spotcheck.draws",
+    "spotcheck.inspections",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,8 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
 # Files above this many rows are imported by the job worker with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2_000, minimum=1)
+# Inspection evidence (photos, PDFs): larger uploads are refused before anything is stored.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
