@@ -85,7 +85,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "total": total,
         }
     for ev in page.object_list:
-        ev.payload_json = json.dumps(ev.payload, ensure_ascii=False, indent=2, default=str)  # type: ignore[attr-defined]
+        ev.payload_json = json.dumps(ev.payload, ensure_ascii=False, indent=2, default=str)
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("verify", None)

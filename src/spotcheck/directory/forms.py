@@ -167,7 +167,7 @@ class InspectorForm(forms.ModelForm[Inspector]):
         # Only inspector accounts of the same department not yet linked to another record.
         taken = Inspector.objects.exclude(pk=self.instance.pk).exclude(user=None).values("user_id")
         user_field.queryset = User.objects.filter(
-            role=Role.INSPECTOR, department_id=actor.department_id, is_active=True
+            role=Role.INSPECTOR, department=actor.department, is_active=True
         ).exclude(pk__in=taken)
         items_field = self.fields["expertise_items"]
         assert isinstance(items_field, forms.ModelMultipleChoiceField)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -20,11 +20,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import get_m2m_reverse_field_name
 
+from spotcheck.accounts.models import User
 from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.directory.models import TargetKind
 
 PAGE_SIZE = 50
 T = TypeVar("T")
+
+
+def current_user(request: HttpRequest) -> User:
+    """The logged-in user (every page is behind login_required)."""
+    return cast(User, request.user)
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
 def require(allowed: bool, message: str) -> None:
@@ -87,10 +97,12 @@ def _display(model_field: Any, value: Any) -> str:
         # simple-history gives the through rows as dicts; show the related objects' names.
         key = get_m2m_reverse_field_name(model_field)
         ids = [row[key] for row in value if isinstance(row, dict) and key in row]
-        related = model_field.related_model._default_manager.filter(pk__in=ids)
+        related_model: Any = model_field.related_model
+        related = related_model._default_manager.filter(pk__in=ids)
         return "、".join(sorted(str(obj) for obj in related)) or "—"
     if isinstance(model_field, models.ForeignKey):
-        obj = model_field.related_model._default_manager.filter(pk=value).first()
+        fk_model: Any = model_field.related_model
+        obj = fk_model._default_manager.filter(pk=value).first()
         return str(obj) if obj is not None else f"#{value}"
     if model_field.name == "target_kinds" and isinstance(value, list):
         labels = dict(TargetKind.choices)

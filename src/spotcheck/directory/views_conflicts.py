@@ -17,7 +17,7 @@ from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.directory import selectors, services
 from spotcheck.directory.forms import ConflictForm
 from spotcheck.directory.models import ConflictDeclaration, Inspector
-from spotcheck.directory.views import call_service, paginate, require
+from spotcheck.directory.views import call_service, current_user, paginate, require
 
 
 def _declarable_inspectors(user: Any) -> tuple[Any, bool]:
@@ -35,7 +35,7 @@ def _declarable_inspectors(user: Any) -> tuple[Any, bool]:
 @login_required
 @require_GET
 def conflict_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     require(access.can_view_conflicts(user), _("无权查看利害关系申报"))
     include_withdrawn = request.GET.get("withdrawn") == "1"
     qs = selectors.conflict_list(user=user, include_withdrawn=include_withdrawn)
@@ -65,7 +65,7 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def conflict_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     inspectors, own = _declarable_inspectors(user)
     form = ConflictForm(request.POST or None, inspectors=inspectors, own=own)
     if request.method == "POST" and form.is_valid():
@@ -74,7 +74,7 @@ def conflict_create(request: HttpRequest) -> HttpResponse:
         conflict = call_service(
             form,
             lambda: services.conflict_declare(
-                actor=user,  # type: ignore[arg-type]
+                actor=user,
                 inspector=form.cleaned_data["inspector"],
                 target=target,
                 relation=form.cleaned_data["relation"],
@@ -90,14 +90,14 @@ def conflict_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     conflict = get_object_or_404(ConflictDeclaration.objects.select_related("inspector"), pk=pk)
     require(
         access.can_declare_conflict(user, conflict.inspector),
         _("只能由执法人员本人或其所在科室撤回申报"),
     )
     try:
-        services.conflict_withdraw(actor=user, conflict=conflict)  # type: ignore[arg-type]
+        services.conflict_withdraw(actor=user, conflict=conflict)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:

@@ -19,6 +19,7 @@ from spotcheck.directory.forms import InspectorForm
 from spotcheck.directory.models import Inspector, InspectorStatus
 from spotcheck.directory.views import (
     call_service,
+    current_user,
     history_rows,
     paginate,
     record_fields,
@@ -43,7 +44,7 @@ DETAIL_FIELDS = [
 @login_required
 @require_GET
 def inspector_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     require(access.can_view_inspectors(user), _("无权查看执法检查人员名录库"))
     q = request.GET.get("q", "").strip()[:100]
     raw_dept = request.GET.get("department", "").strip()
@@ -81,7 +82,7 @@ def inspector_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def inspector_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     require(access.can_view_inspectors(user), _("无权查看执法检查人员名录库"))
     inspector = get_object_or_404(
         Inspector.objects.select_related("department", "user").prefetch_related("expertise_items"),
@@ -100,14 +101,14 @@ def inspector_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def inspector_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     require(access.can_create_directory_records(user), _("只有业务科室人员可以新增执法检查人员"))
-    form = InspectorForm(request.POST or None, actor=user)  # type: ignore[arg-type]
+    form = InspectorForm(request.POST or None, actor=user)
     if request.method == "POST" and form.is_valid():
         inspector = call_service(
             form,
             lambda: services.inspector_create(
-                actor=user,  # type: ignore[arg-type]
+                actor=user,
                 data=form.service_data(),
                 expertise_items=list(form.cleaned_data["expertise_items"]),
             ),
@@ -120,19 +121,19 @@ def inspector_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inspector_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     inspector = get_object_or_404(Inspector, pk=pk)
     require(access.can_edit_inspector(user, inspector), _("只能修改本部门的执法检查人员"))
     form = InspectorForm(
         request.POST or None,
         instance=Inspector.objects.get(pk=pk),
-        actor=user,  # type: ignore[arg-type]
+        actor=user,
     )
     if request.method == "POST" and form.is_valid():
         updated = call_service(
             form,
             lambda: services.inspector_update(
-                actor=user,  # type: ignore[arg-type]
+                actor=user,
                 inspector=inspector,
                 data=form.service_data(),
                 expertise_items=list(form.cleaned_data["expertise_items"]),

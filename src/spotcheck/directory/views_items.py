@@ -16,6 +16,7 @@ from spotcheck.directory.forms import CheckItemForm
 from spotcheck.directory.models import CheckItem
 from spotcheck.directory.views import (
     call_service,
+    current_user,
     history_rows,
     paginate,
     record_fields,
@@ -42,7 +43,7 @@ def _int_or_none(raw: str | None) -> int | None:
 @login_required
 @require_GET
 def item_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     require(access.can_view_items(user), _("无权查看抽查事项清单"))
     q = request.GET.get("q", "").strip()[:100]
     department = _int_or_none(request.GET.get("department"))
@@ -72,7 +73,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     require(access.can_view_items(user), _("无权查看抽查事项清单"))
     item = get_object_or_404(CheckItem.objects.select_related("department"), pk=pk)
     context = {
@@ -86,13 +87,13 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def item_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     require(access.can_create_directory_records(user), _("只有业务科室人员可以新增抽查事项"))
     form = CheckItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         item = call_service(
             form,
-            lambda: services.item_create(actor=user, data=form.service_data()),  # type: ignore[arg-type]
+            lambda: services.item_create(actor=user, data=form.service_data()),
         )
         if item is not None:
             messages.success(request, _("已新增抽查事项 %(name)s") % {"name": item.name})
@@ -102,14 +103,14 @@ def item_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     item = get_object_or_404(CheckItem, pk=pk)
     require(access.can_edit_item(user, item), _("只能修改本部门的抽查事项"))
     form = CheckItemForm(request.POST or None, instance=CheckItem.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         updated = call_service(
             form,
-            lambda: services.item_update(actor=user, item=item, data=form.service_data()),  # type: ignore[arg-type]
+            lambda: services.item_update(actor=user, item=item, data=form.service_data()),
         )
         if updated is not None:
             messages.success(request, _("已保存抽查事项 %(name)s") % {"name": updated.name})

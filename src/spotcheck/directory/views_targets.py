@@ -25,18 +25,15 @@ from spotcheck.directory.models import (
 from spotcheck.directory.selectors import TargetFilter
 from spotcheck.directory.views import (
     call_service,
+    current_user,
+    field_label,
     history_rows,
     paginate,
     record_fields,
     require,
 )
 
-FLAG_LABELS = [
-    ("key_industry", Target._meta.get_field("key_industry").verbose_name),
-    ("blacklisted", Target._meta.get_field("blacklisted").verbose_name),
-    ("abnormal_list", Target._meta.get_field("abnormal_list").verbose_name),
-    ("serious_violation", Target._meta.get_field("serious_violation").verbose_name),
-]
+FLAG_NAMES = ["key_industry", "blacklisted", "abnormal_list", "serious_violation"]
 
 
 SELECT_FILTERS = [
@@ -81,17 +78,17 @@ def _query_without_page(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def target_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     require(access.can_view_targets(user), _("无权查看检查对象名录库"))
     filters, errors = TargetFilter.from_params(request.GET)
     qs = selectors.target_list(user=user, filters=filters).prefetch_related("departments")
     page, page_range = paginate(request, qs)
     editable: set[int] = set()
-    if access.can_create_directory_records(user):
+    if access.can_create_directory_records(user) and user.department is not None:
         # One query for the page instead of one permission check per row.
         ids = [t.pk for t in page.object_list]
         editable = set(
-            Target.objects.filter(pk__in=ids, departments__id=user.department_id).values_list(
+            Target.objects.filter(pk__in=ids, departments=user.department).values_list(
                 "pk", flat=True
             )
         )
@@ -111,13 +108,13 @@ def target_list(request: HttpRequest) -> HttpResponse:
         "selects": [
             {
                 "name": name,
-                "label": Target._meta.get_field(name).verbose_name,
+                "label": field_label(Target, name),
                 "choices": [c for c in choices if c[0]],
                 "value": getattr(filters, name),
             }
             for name, choices in SELECT_FILTERS
         ],
-        "flag_labels": FLAG_LABELS,
+        "flag_labels": [(name, field_label(Target, name)) for name in FLAG_NAMES],
     }
     return render(request, "directory/target_list.html", context)
 
@@ -125,7 +122,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     require(access.can_view_targets(user), _("无权查看检查对象名录库"))
     target = get_object_or_404(Target.objects.prefetch_related("departments"), pk=pk)
     context = {
@@ -139,14 +136,14 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def target_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     require(access.can_create_directory_records(user), _("只有业务科室人员可以新增检查对象"))
-    form = TargetForm(request.POST or None, actor=user)  # type: ignore[arg-type]
+    form = TargetForm(request.POST or None, actor=user)
     if request.method == "POST" and form.is_valid():
         target = call_service(
             form,
             lambda: services.target_create(
-                actor=user,  # type: ignore[arg-type]
+                actor=user,
                 data=form.service_data(),
                 departments=list(form.cleaned_data["departments"]),
             ),
@@ -159,20 +156,20 @@ def target_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     target = get_object_or_404(Target, pk=pk)
     require(access.can_edit_target(user, target), _("只能修改本部门监管的检查对象"))
     # The form works on a copy so a failed submission does not rename the page heading.
     form = TargetForm(
         request.POST or None,
         instance=Target.objects.get(pk=pk),
-        actor=user,  # type: ignore[arg-type]
+        actor=user,
     )
     if request.method == "POST" and form.is_valid():
         updated = call_service(
             form,
             lambda: services.target_update(
-                actor=user,  # type: ignore[arg-type]
+                actor=user,
                 target=target,
                 data=form.service_data(),
                 departments=list(form.cleaned_data["departments"]),
