@@ -13,6 +13,7 @@ weights, timed inside R (benchmarks/setup_r.sh installs R when missing).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -56,10 +57,8 @@ def _rss_kb(pid: int | str = "self") -> int:
 def _children() -> list[str]:
     out: list[str] = []
     for task in Path("/proc/self/task").iterdir():
-        try:
+        with contextlib.suppress(OSError):
             out += (task / "children").read_text().split()
-        except OSError:
-            pass
     return out
 
 
@@ -154,7 +153,7 @@ def time_r(pool: Pool, sizes: list[int], tmp: Path) -> tuple[float, int]:
 def bench(n: int, use_r: bool, rng: np.random.Generator) -> None:
     pool = make_pool(n, rng)
     counts = np.bincount(pool.strata, minlength=len(pool.stratum_names))
-    sizes = {s: int(round(c * 0.01)) for s, c in zip(pool.stratum_names, counts, strict=True)}
+    sizes = {s: round(int(c) * 0.01) for s, c in zip(pool.stratum_names, counts, strict=True)}
     rows: list[tuple[str, float, int, int]] = []
     seed = derive_seed("sha256", b"\x00" * 32, b"\x01" * 32, ["beacon round 1"])
     pi, infos = stage("probabilities", lambda: pool_inclusion(pool, sizes), rows)

@@ -91,7 +91,9 @@ def _pool_chunk(lo: int, hi: int, pool: Pool, hash_name: str) -> bytes:
         leaves = map(new, map(template.__mod__, zip(ids, strata, weights, strict=True)))
     else:
         fmt = _line_formatter(pool)
-        lines = (fmt(lo + off, uid, w) for off, (uid, w) in enumerate(zip(ids, weights)))
+        lines = (
+            fmt(lo + off, uid, w) for off, (uid, w) in enumerate(zip(ids, weights, strict=True))
+        )
         leaves = map(new, map(b"\x00".__add__, lines))
     buf = b"".join(map(_DIGEST, leaves))
     size = len(buf) // max(len(ids), 1)

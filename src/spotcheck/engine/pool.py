@@ -75,21 +75,16 @@ class Pool:
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]]) -> Pool:
         """Records shaped like pool lines: ``{"id", "stratum", "weight"[, "excluded"]}``."""
-        ids: list[str] = []
-        strata: list[str] = []
-        weights: list[int] = []
-        excluded: dict[str, str] = {}
-        for rec in records:
-            uid, stratum, weight = rec["id"], rec["stratum"], rec["weight"]
-            if not isinstance(weight, int) or isinstance(weight, bool):
-                raise EngineError(f"weight of {uid!r} must be an integer")
-            if not isinstance(stratum, str):
-                raise EngineError(f"stratum of {uid!r} must be a string")
-            ids.append(uid)
-            strata.append(stratum)
-            weights.append(weight)
-            if rec.get("excluded") is not None:
-                excluded[uid] = rec["excluded"]
+        recs = records if isinstance(records, list) else list(records)
+        ids = [r["id"] for r in recs]
+        strata = [r["stratum"] for r in recs]
+        weights = [r["weight"] for r in recs]
+        if not all(type(w) is int for w in weights):
+            bad = next(r for r in recs if type(r["weight"]) is not int)
+            raise EngineError(f"weight of {bad['id']!r} must be an integer")
+        if not all(type(s) is str for s in strata):
+            raise EngineError("every stratum must be a string")
+        excluded = {r["id"]: r["excluded"] for r in recs if r.get("excluded") is not None}
         return cls.from_arrays(ids, strata, weights, excluded)
 
     def id_str(self, i: int) -> str:

@@ -136,6 +136,8 @@ def build_commitment(
         TeamParams.from_dict(params["team"])
     sizes = sample_sizes(p, params)
     populations = dict(zip(p.stratum_names, map(len, p.stratum_members()), strict=True))
+    inspector_lines = _inspector_lines(inspectors)
+    conflict_lines = _conflict_lines(conflicts)
     return {
         "protocol": PROTOCOL,
         "draw_id": draw_id,
@@ -145,12 +147,12 @@ def build_commitment(
         "strata": {s: {"population": populations[s], "sample_size": sizes[s]} for s in sizes},
         "pool": {"count": len(p), "root": pool_root(p, hash_name, workers=workers).hex()},
         "inspectors": {
-            "count": len(inspectors),
-            "root": json_root(_inspector_lines(inspectors), hash_name).hex(),
+            "count": len(inspector_lines),
+            "root": json_root(inspector_lines, hash_name).hex(),
         },
         "conflicts": {
-            "count": len(conflicts),
-            "root": json_root(_conflict_lines(conflicts), hash_name).hex(),
+            "count": len(conflict_lines),
+            "root": json_root(conflict_lines, hash_name).hex(),
         },
         "nonce_hash": nonce_hash(hash_name, parse_hex(nonce, "nonce")).hex(),
         "randomness_source": dict(randomness_source),

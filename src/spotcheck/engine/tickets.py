@@ -11,6 +11,7 @@ that; the rare equal prefixes are resolved by recomputing the full tickets of ju
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from operator import methodcaller
 
@@ -61,9 +62,26 @@ def to_id_array(ids: Sequence[str] | IdArray, what: str = "id") -> IdArray:
         if ids.dtype.kind != "S":
             raise EngineError(f"{what} array must have a bytes ('S') dtype")
         return ids
-    encoded = [check_id(v, what) for v in ids]
-    width = max((len(b) for b in encoded), default=1)
+    check_ids(ids, what)
+    encoded = list(map(str.encode, ids))
+    width = max(map(len, encoded), default=1)
     return np.array(encoded, dtype=f"S{max(width, 1)}")
+
+
+_BAD_EDGE = re.compile(r"(?:^|\x00)(?:\s|\x00)|\s(?:\x00|$)")
+
+
+def check_ids(ids: Sequence[str], what: str) -> None:
+    """check_id for many ids at once: one regex pass over the NUL-joined ids instead of a
+    Python call per id (at a million ids the difference is about a second)."""
+    if not all(isinstance(v, str) for v in ids):
+        raise EngineError(f"every {what} must be a string")
+    if not ids:
+        return
+    bad = "\x00" in "".join(ids) or not ids[0] or not ids[-1]
+    if bad or _BAD_EDGE.search("\x00".join(ids)):
+        for v in ids:
+            check_id(v, what)  # raises with the offending id
 
 
 def ticket(hash_name: str, tag: bytes, seed: bytes, *ids: bytes) -> bytes:
