@@ -239,3 +239,15 @@ def test_any_single_change_changes_seed_and_breaks_old_proof(
     else:
         old["commitment"]["params"] = params
     assert verify_proof(old)[0]
+
+
+def test_preview_matches_draw(proof: dict[str, Any]) -> None:
+    from spotcheck.engine.proof import preview_probabilities
+
+    prev = preview_probabilities(pool=make_pool(), params=make_params())
+    assert sum(prev["pi"].values()) == 9 * 2**32
+    for s in proof["result"]["selected"]:
+        assert prev["pi"][s["id"]] == s["pi"]
+    assert [x["sample_size"] for x in prev["strata"]] == [
+        x["sample_size"] for x in proof["result"]["strata"]
+    ]

@@ -101,6 +101,30 @@ def sample_sizes(pool: Pool, params: Mapping[str, Any]) -> dict[str, int]:
     )
 
 
+def preview_probabilities(
+    *, pool: Pool | Sequence[Mapping[str, Any]], params: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What the commitment will fix, before committing: sizes and every unit's exact pi.
+
+    Returns ``{"strata": [{"name", "population", "sample_size", "take_all"}], "pi": {id: int}}``
+    with pi over 2^32 (``probability.probability_text`` renders it as a percentage).
+    """
+    p = _as_pool(pool)
+    pi, infos = pool_inclusion(p, sample_sizes(p, params), int(params.get("floor_weight", 1)))
+    return {
+        "strata": [
+            {
+                "name": i.name,
+                "population": i.population,
+                "sample_size": i.sample_size,
+                "take_all": i.take_all,
+            }
+            for i in infos
+        ],
+        "pi": {p.id_str(k): int(v) for k, v in enumerate(pi.tolist())},
+    }
+
+
 def commitment_digest(commitment: Mapping[str, Any]) -> bytes:
     return hash_fields(commitment["hash"], TAG_COMMITMENT, canonical_bytes(commitment))
 
