@@ -12,6 +12,8 @@ import pytest
 from spotcheck.accounts.models import Department, Role, User
 from tests.factories import DepartmentFactory, UserFactory
 
+pytest_plugins = ["tests.workflow_fixtures"]
+
 
 @dataclass
 class Personas:

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 
 from spotcheck.draws.models import Draw, TeamMember
 from spotcheck.planning.models import SpotCheckTask, TaskState
-from tests.draws.conftest import World
+from tests.workflow_fixtures import World
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from spotcheck.draws import services as draws
 from spotcheck.draws.models import CheckSlot, DrawState, PoolEntry, TeamMember
 from spotcheck.engine.verify import verify_proof
 from spotcheck.planning.models import TaskState
-from tests.draws.conftest import World
+from tests.workflow_fixtures import World
 
 pytestmark = pytest.mark.django_db
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "spotcheck.credit",
     "spotcheck.planning",
     "spotcheck.draws",
+    "spotcheck.reports",
     "spotcheck.inspections",
 ]
 

@@ -1,0 +1,145 @@
+"""Figures for the dashboard and task reports; access is checked by the caller's predicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from spotcheck.accounts.models import Role
+from spotcheck.directory.models import Target, TargetStatus
+from spotcheck.draws.models import DrawState, PoolEntry
+from spotcheck.engine.estimate import Estimate, estimate_rates
+from spotcheck.inspections.models import FollowUp, Inspection, InspectionState
+from spotcheck.planning.models import SpotCheckTask, TaskState
+
+ACTIVE_STATES = {TaskState.DRAWN, TaskState.INSPECTING}
+
+
+def _scope(user: Any) -> set[int] | None:
+    """Department ids the user's figures cover; None = the whole bureau (auditor, admin)."""
+    if user.role in {Role.AUDITOR, Role.ADMIN}:
+        return None
+    return set(user.department_ids())
+
+
+@dataclass
+class Dashboard:
+    tasks_by_state: list[tuple[str, int]]
+    overdue_tasks: list[SpotCheckTask]
+    awaiting_review: int
+    overdue_rectifications: list[FollowUp]
+    pending_legal_reviews: int
+    coverage: list[tuple[str, float, int, int]]
+    results: list[tuple[str, int]]
+
+
+def dashboard(*, user: Any, today: dt.date | None = None) -> Dashboard:
+    day = today or timezone.localdate()
+    depts = _scope(user)
+    tasks = SpotCheckTask.objects.all()
+    targets = Target.objects.filter(status=TargetStatus.ACTIVE)
+    inspections = Inspection.objects.all()
+    followups = FollowUp.objects.all()
+    if depts is not None:
+        tasks = tasks.filter(departments__in=depts).distinct()
+        targets = targets.filter(departments__in=depts).distinct()
+        inspections = inspections.filter(draw__task__departments__in=depts).distinct()
+        followups = followups.filter(department__in=depts)
+    counts = dict(tasks.values_list("state").annotate(n=Count("id", distinct=True)))
+    by_state = [(str(label), counts.get(value, 0)) for value, label in TaskState.choices]
+    overdue = list(
+        tasks.filter(state__in=ACTIVE_STATES, window_end__lt=day).order_by("window_end")[:20]
+    )
+    total = targets.count()
+    coverage = []
+    for years in (1, 3, 5):
+        covered = (
+            targets.filter(check_slots__year__gte=day.year - years + 1)
+            .values("pk")
+            .distinct()
+            .count()
+        )
+        coverage.append((f"近{years}年", covered / total if total else 0.0, covered, total))
+    results = list(
+        inspections.filter(state=InspectionState.ACCEPTED)
+        .values_list("overall_category__name")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n")
+    )
+    return Dashboard(
+        tasks_by_state=by_state,
+        overdue_tasks=overdue,
+        awaiting_review=inspections.filter(state=InspectionState.SUBMITTED).count(),
+        overdue_rectifications=list(
+            followups.filter(kind="rectification", verified_at__isnull=True, due_on__lt=day)
+            .select_related("inspection__target")
+            .order_by("due_on")[:20]
+        ),
+        pending_legal_reviews=followups.filter(state="pending_legal_review").count(),
+        coverage=coverage,
+        results=[(name or "未填写", n) for name, n in results],
+    )
+
+
+@dataclass
+class StratumEstimate:
+    name: str
+    population: int
+    sample_size: int
+    inspected: int
+    noncompliant: int
+    ht: Estimate
+    hajek: Estimate
+
+
+def task_estimates(task: SpotCheckTask) -> tuple[list[StratumEstimate], int]:
+    """Non-compliance estimates per stratum and overall from accepted inspections.
+
+    Returns (rows, selected count). Targets drawn but not yet accepted are left out, which
+    treats them as missing at random; the report says so next to the figures.
+    """
+    draw = task.draws.filter(state=DrawState.EXECUTED).order_by("-id").first()
+    if draw is None:
+        return [], 0
+    entries = {e.target_id: e for e in PoolEntry.objects.filter(draw=draw, selected=True)}
+    accepted = (
+        Inspection.objects.filter(draw=draw, state=InspectionState.ACCEPTED)
+        .select_related("overall_category")
+        .filter(~Q(overall_category=None))
+    )
+    strata, flags, pis = [], [], []
+    for ins in accepted:
+        entry = entries.get(ins.target_id)
+        if entry is None:
+            continue
+        strata.append(entry.stratum)
+        flags.append(bool(ins.overall_category and ins.overall_category.problem_found))
+        pis.append(entry.pi_units)
+    info = draw.commitment.get("strata", {})
+    populations = {name: int(s["population"]) for name, s in info.items()}
+    if not strata:
+        return [], len(entries)
+    est = estimate_rates(strata=strata, noncompliant=flags, pi_units=pis, populations=populations)
+    rows = []
+    for name in [*sorted(populations), "__overall__"]:
+        mask = [s == name or name == "__overall__" for s in strata]
+        rows.append(
+            StratumEstimate(
+                name="合计" if name == "__overall__" else name,
+                population=sum(populations.values())
+                if name == "__overall__"
+                else populations[name],
+                sample_size=sum(int(s["sample_size"]) for s in info.values())
+                if name == "__overall__"
+                else int(info[name]["sample_size"]),
+                inspected=sum(mask),
+                noncompliant=sum(f for f, m in zip(flags, mask, strict=True) if m),
+                ht=est[name]["ht"],
+                hajek=est[name]["hajek"],
+            )
+        )
+    return rows, len(entries)

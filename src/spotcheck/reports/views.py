@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from spotcheck.accounts.models import Role
+from spotcheck.core import access
+from spotcheck.planning.models import SpotCheckTask
+from spotcheck.reports import selectors
+from spotcheck.reports.svg import bar_chart
+
+DASHBOARD_ROLES = {Role.SECTION, Role.LEADER, Role.AUDITOR, Role.ADMIN}
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in DASHBOARD_ROLES:  # type: ignore[union-attr]
+        raise PermissionDenied("无权查看工作概览")
+    data = selectors.dashboard(user=request.user)
+    charts = {
+        "states": bar_chart(data.tasks_by_state, title="抽查任务（按状态）", unit="个"),
+        "coverage": bar_chart(
+            [(label, share) for label, share, _, _ in data.coverage],
+            title="检查对象覆盖率（全覆盖进度）",
+            max_value=1.0,
+            percent=True,
+        ),
+        "results": bar_chart(data.results, title="已审核检查结果分布", unit="户"),
+    }
+    return render(request, "reports/dashboard.html", {"data": data, "charts": charts})
+
+
+@login_required
+def task_report(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(SpotCheckTask, pk=pk)
+    if not access.can_view_task(request.user, task):
+        raise PermissionDenied("无权查看该任务的报告")
+    rows, selected = selectors.task_estimates(task)
+    return render(
+        request, "reports/task_report.html", {"task": task, "rows": rows, "selected": selected}
+    )

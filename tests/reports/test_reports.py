@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from spotcheck.draws import services as draws
+from spotcheck.draws.models import PoolEntry
+from spotcheck.inspections.models import Inspection, InspectionState, ResultCategory
+from spotcheck.reports import selectors
+from spotcheck.reports.svg import bar_chart
+from tests.workflow_fixtures import World
+from tests.draws.test_workflow import DICE, _commit
+
+pytestmark = pytest.mark.django_db
+
+
+def _drawn(world: World, n: int = 10) -> Any:
+    task = world.approved_task(sample={"mode": "count", "values": {"*": n}})
+    return draws.draw_execute(actor=world.p.section, draw=_commit(world, task), entries=DICE)
+
+
+def _accept_all(world: World, draw: Any, problem_every: int) -> None:
+    ok = ResultCategory.objects.filter(problem_found=False).first()
+    bad = ResultCategory.objects.filter(problem_found=True).first()
+    for i, entry in enumerate(PoolEntry.objects.filter(draw=draw, selected=True)):
+        Inspection.objects.create(
+            draw=draw,
+            target=entry.target,
+            inspected_on=dt.date(2026, 12, 2),
+            overall_category=bad if i % problem_every == 0 else ok,
+            state=InspectionState.ACCEPTED,
+            created_by=world.p.section,
+        )
+
+
+def test_svg_escapes_labels() -> None:
+    svg = str(bar_chart([("<script>x</script>", 3)], title="t&t"))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "t&amp;t" in svg
+
+
+def test_dashboard_figures(world: World) -> None:
+    draw = _drawn(world, n=10)
+    _accept_all(world, draw, problem_every=2)
+    data = selectors.dashboard(user=world.p.section, today=dt.date(2026, 12, 25))
+    assert dict(data.tasks_by_state)["已抽取"] == 1
+    assert [t.pk for t in data.overdue_tasks] == [draw.task_id]
+    _label, share, covered, total = data.coverage[0]
+    assert (covered, total) == (10, 30) and share == pytest.approx(1 / 3)
+    assert sum(n for _, n in data.results) == 10
+
+
+def test_other_department_dashboard_sees_none_of_it(world: World) -> None:
+    _drawn(world)
+    data = selectors.dashboard(user=world.p.other_section, today=dt.date(2026, 12, 25))
+    assert sum(n for _, n in data.tasks_by_state) == 0
+    assert data.coverage[0][3] == 0
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("section", 200),
+        ("leader", 200),
+        ("auditor", 200),
+        ("inspector", 403),
+        ("legal_reviewer", 403),
+    ],
+)
+def test_dashboard_access(world: World, who: str, status: int) -> None:
+    client = Client()
+    client.force_login(getattr(world.p, who))
+    assert client.get(reverse("reports:dashboard")).status_code == status
+
+
+def test_dashboard_anonymous_redirects() -> None:
+    assert Client().get(reverse("reports:dashboard")).status_code == 302
+
+
+def test_task_report_estimates(world: World) -> None:
+    draw = _drawn(world, n=10)
+    _accept_all(world, draw, problem_every=2)
+    rows, selected = selectors.task_estimates(draw.task)
+    assert selected == 10
+    overall = rows[-1]
+    assert overall.name == "合计" and overall.inspected == 10 and overall.noncompliant == 5
+    assert 0 < overall.hajek.rate < 1
+    assert overall.hajek.ci_low < overall.hajek.rate < overall.hajek.ci_high
+    client = Client()
+    client.force_login(world.p.leader)
+    page = client.get(reverse("reports:task_report", args=[draw.task_id]))
+    assert page.status_code == 200 and "Hájek" in page.content.decode()
+    client.force_login(world.p.other_section)
+    assert client.get(reverse("reports:task_report", args=[draw.task_id])).status_code == 403
+
+
+def test_task_report_before_results(world: World) -> None:
+    draw = _drawn(world)
+    assert selectors.task_estimates(draw.task) == ([], 10)
