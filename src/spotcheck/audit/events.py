@@ -189,3 +189,83 @@ class AdvanceNoticeRecorded(AuditEventData):
     event_type: ClassVar[str] = "draws.advance_notice"
     target: str
     reason: str
+
+
+# --- inspections, follow-up and legal review ---------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class InspectionSaved(AuditEventData):
+    event_type: ClassVar[str] = "inspections.saved"
+    draw: int
+    target: str
+    state: str
+    inspected_on: str | None = None
+    inspectors: list[str] = field(default_factory=list)
+    overall_category: str | None = None
+    item_results: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class InspectionSubmitted(AuditEventData):
+    event_type: ClassVar[str] = "inspections.submitted"
+    draw: int
+    target: str
+    overall_category: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class InspectionReviewed(AuditEventData):
+    event_type: ClassVar[str] = "inspections.reviewed"
+    draw: int
+    target: str
+    decision: str
+    comment: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceAdded(AuditEventData):
+    event_type: ClassVar[str] = "inspections.evidence_added"
+    inspection: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FollowUpAdded(AuditEventData):
+    event_type: ClassVar[str] = "inspections.follow_up_added"
+    inspection: int
+    target: str
+    kind: str
+    state: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FollowUpChanged(AuditEventData):
+    event_type: ClassVar[str] = "inspections.follow_up_changed"
+    kind: str
+    from_state: str
+    to_state: str
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LegalReviewDecided(AuditEventData):
+    event_type: ClassVar[str] = "inspections.legal_review"
+    follow_up: int
+    decision_no: str
+    decision: str
+    comment: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetDocumentGenerated(AuditEventData):
+    """检查通知书 / 双清单 name the team: generating one is an access under Art. 18."""
+
+    event_type: ClassVar[str] = "inspections.document_generated"
+    draw: int
+    target: str
+    document: str

@@ -150,3 +150,106 @@ def can_approve_task(user: Any, task: Any) -> bool:
 def can_download_proof(user: Any, task: Any) -> bool:
     """The full proof names every drawn target: public only once the window has opened."""
     return window_open(task) or can_view_draw_result(user, task)
+
+
+# --- annual plans, task pages and the ceremony around them (web UI) ---------------------------
+
+TASK_READERS = {Role.ADMIN, Role.SECTION, Role.LEADER, Role.AUDITOR}
+
+
+def can_view_plans(user: Any) -> bool:
+    """The plan list: oversight roles see all, sections and leaders their departments'."""
+    return _role(user) in TASK_READERS
+
+
+def can_view_plan(user: Any, plan: Any) -> bool:
+    role = _role(user)
+    if role in {Role.AUDITOR, Role.ADMIN}:
+        return True
+    if role in {Role.SECTION, Role.LEADER}:
+        return plan.department_id in user.department_ids()
+    return False
+
+
+def can_approve_plan(user: Any, plan: Any) -> bool:
+    return _role(user) == Role.LEADER and plan.department_id in user.department_ids()
+
+
+def can_view_tasks(user: Any) -> bool:
+    """Mirrors draws.selectors.task_list: who gets a task list at all."""
+    return _role(user) in TASK_READERS
+
+
+def can_manage_team(user: Any, task: Any) -> bool:
+    """Recusals and advance notices: a section user of any department taking part."""
+    return _role(user) == Role.SECTION and _in_task_departments(user, task)
+
+
+def can_view_own_assignments(user: Any) -> bool:
+    return _role(user) == Role.INSPECTOR
+
+
+# --- inspections, follow-up and legal review -------------------------------------------------
+
+
+def _task_department_ids(task: Any) -> set[int]:
+    return set(task.departments.values_list("pk", flat=True))
+
+
+def is_assigned_inspector(user: Any, draw: Any, target: Any) -> bool:
+    """An inspector user currently (not recused) on the team of ``target`` in ``draw``."""
+    if _role(user) != Role.INSPECTOR:
+        return False
+    from spotcheck.draws.models import TeamMember
+
+    return TeamMember.objects.filter(
+        draw=draw, target=target, inspector__user=user, active=True
+    ).exists()
+
+
+def can_record_inspection(user: Any, draw: Any, target: Any) -> bool:
+    """Team members record their own visit; section users of a participating department too."""
+    role = _role(user)
+    if role == Role.INSPECTOR:
+        return is_assigned_inspector(user, draw, target)
+    if role == Role.SECTION:
+        return user.department_id in _task_department_ids(draw.task)
+    return False
+
+
+def can_review_inspection(user: Any, task: Any) -> bool:
+    """Acceptance is the lead department's: it answers for the whole task."""
+    return _role(user) == Role.SECTION and user.department_id == task.lead_department_id
+
+
+def can_view_inspections_of(user: Any, task: Any) -> bool:
+    """All results of a task (an inspector sees only own ones, through the selectors)."""
+    role = _role(user)
+    if role == Role.AUDITOR:
+        return True
+    if role in {Role.SECTION, Role.LEADER}:
+        return bool(user.department_ids() & _task_department_ids(task))
+    return False
+
+
+def can_add_follow_up(user: Any, task: Any) -> bool:
+    """谁执法谁处置: a section user of a department taking part in the task."""
+    return _role(user) == Role.SECTION and user.department_id in _task_department_ids(task)
+
+
+def can_verify_rectification(user: Any, follow_up: Any) -> bool:
+    if _is_section_of(user, follow_up.department_id):
+        return True
+    inspection = follow_up.inspection
+    return is_assigned_inspector(user, inspection.draw, inspection.target)
+
+
+def can_legal_review(user: Any) -> bool:
+    return _role(user) == Role.LEGAL_REVIEWER
+
+
+def can_generate_target_documents(user: Any, draw: Any, target: Any) -> bool:
+    """检查通知书 and 双清单 are prepared by the task's sections or the assigned team."""
+    if _role(user) == Role.SECTION:
+        return user.department_id in _task_department_ids(draw.task)
+    return is_assigned_inspector(user, draw, target)

@@ -1,0 +1,122 @@
+"""A drawn task whose inspection window is open today, with an inspector user on a team."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from spotcheck.accounts.models import Role, User
+from spotcheck.directory.models import CheckItem, Inspector, Target
+from spotcheck.draws import services as draws
+from spotcheck.draws.models import Draw, PoolEntry, TeamMember
+from spotcheck.inspections.models import Inspection, ResultCategory
+from spotcheck.inspections.services_inspection import ItemResultInput, inspection_save
+from spotcheck.planning import services as planning
+from spotcheck.planning.models import SpotCheckTask
+from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory, UserFactory
+
+DICE = {"见证人：王五": "352614", "见证人：赵六": "611243"}
+TODAY = timezone.localdate()
+WINDOW = (TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=10))
+
+
+def run_draw(section: User, task: SpotCheckTask) -> Draw:
+    task = planning.task_approve(actor=_leader_of(task), task=task)
+    draw = draws.draw_commit(
+        actor=section, task=task, randomness_kind="witnesses", randomness_names=["王五", "赵六"]
+    )
+    return draws.draw_execute(actor=section, draw=draw, entries=DICE)
+
+
+def _leader_of(task: SpotCheckTask) -> User:
+    return User.objects.get(role=Role.LEADER, department=task.lead_department)
+
+
+@dataclass
+class Scene:
+    p: Any
+    section2: User  # a second clerk of the lead department, to review what `section` submits
+    item: CheckItem
+    task: SpotCheckTask
+    draw: Draw
+    target: Target
+    team: list[Inspector]
+    cats: dict[str, ResultCategory] = field(default_factory=dict)
+
+    def drawn_targets(self) -> list[Target]:
+        return [
+            e.target
+            for e in PoolEntry.objects.filter(draw=self.draw, selected=True).select_related(
+                "target"
+            )
+        ]
+
+    def team_of(self, target: Target) -> list[Inspector]:
+        return [
+            m.inspector
+            for m in TeamMember.objects.filter(draw=self.draw, target=target, active=True)
+        ]
+
+    def save(self, actor: User | None = None, target: Target | None = None, **kw: Any) -> Inspection:
+        target = target or self.target
+        kwargs: dict[str, Any] = {
+            "actor": actor or self.p.section,
+            "draw": self.draw,
+            "target": target,
+            "inspected_on": TODAY,
+            "inspectors": self.team_of(target),
+            "overall_category": self.cats["no_problem"],
+            "item_results": [ItemResultInput(self.item, self.cats["no_problem"])],
+        }
+        kwargs.update(kw)
+        return inspection_save(**kwargs)
+
+
+@pytest.fixture
+def scene(personas: Any) -> Scene:
+    item = CheckItemFactory(
+        department=personas.dept,
+        name="单用途商业预付卡发卡企业备案检查",
+        target_kinds=["enterprise"],
+    )
+    for _ in range(8):
+        TargetFactory(departments=[personas.dept])
+    for _ in range(5):
+        InspectorFactory(department=personas.dept)
+    task = planning.task_create(
+        actor=personas.section,
+        name="预付卡专项抽查",
+        mode="undirected",
+        items=[item],
+        window_start=WINDOW[0],
+        window_end=WINDOW[1],
+        sample={"mode": "count", "values": {"*": 3}},
+    )
+    draw = run_draw(personas.section, task)
+    first = TeamMember.objects.filter(draw=draw, active=True).order_by("target_id", "position")[0]
+    first.inspector.user = personas.inspector
+    first.inspector.save()
+    task.refresh_from_db()
+    scene = Scene(
+        p=personas,
+        section2=UserFactory(username="section2", role=Role.SECTION, department=personas.dept),
+        item=item,
+        task=task,
+        draw=draw,
+        target=first.target,
+        team=[],
+        cats={c.code: c for c in ResultCategory.objects.all()},
+    )
+    scene.team = scene.team_of(first.target)
+    return scene
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
