@@ -62,7 +62,9 @@ class Scene:
             for m in TeamMember.objects.filter(draw=self.draw, target=target, active=True)
         ]
 
-    def save(self, actor: User | None = None, target: Target | None = None, **kw: Any) -> Inspection:
+    def save(
+        self, actor: User | None = None, target: Target | None = None, **kw: Any
+    ) -> Inspection:
         target = target or self.target
         kwargs: dict[str, Any] = {
             "actor": actor or self.p.section,

@@ -99,7 +99,7 @@ def test_date_outside_window_or_future(scene: Scene, day: dt.date, message: str)
 
 def test_inspector_not_on_team_is_refused(scene: Scene) -> None:
     outsider = InspectorFactory(department=scene.p.dept)
-    with pytest.raises(ServiceError, match="不是.*检查组的成员"):
+    with pytest.raises(ServiceError, match=r"不是.*检查组的成员"):
         scene.save(inspectors=[scene.team[0], outsider])
 
 
@@ -162,7 +162,7 @@ def test_inactive_category_and_foreign_item_are_refused(scene: Scene) -> None:
 def test_undrawn_target_is_refused(scene: Scene) -> None:
     undrawn = PoolEntry.objects.filter(draw=scene.draw, selected=False).first()
     assert undrawn is not None
-    with pytest.raises(ServiceError, match="不是第.*号抽取抽中的检查对象"):
+    with pytest.raises(ServiceError, match=r"不是第.*号抽取抽中的检查对象"):
         scene.save(target=undrawn.target, inspectors=[])
 
 
@@ -259,8 +259,12 @@ def test_joint_task_needs_each_departments_items(personas: object, scene: Scene)
     ok = scene.cats["no_problem"]
     # The partner's clerk records only its own department's items.
     with pytest.raises(NotAllowed, match="本部门事项"):
-        scene.save(actor=p.other_section, target=target, item_results=[ItemResultInput(scene.item, ok)])
-    inspection = scene.save(actor=p.other_section, target=target, item_results=[ItemResultInput(other_item, ok)])
+        scene.save(
+            actor=p.other_section, target=target, item_results=[ItemResultInput(scene.item, ok)]
+        )
+    inspection = scene.save(
+        actor=p.other_section, target=target, item_results=[ItemResultInput(other_item, ok)]
+    )
     with pytest.raises(ServiceError, match=f"尚未录入检查结果：{scene.item.name}"):
         inspection_submit(actor=p.section, inspection=inspection)
     scene.save(target=target, item_results=[ItemResultInput(scene.item, ok)])

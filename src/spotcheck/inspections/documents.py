@@ -130,10 +130,10 @@ def documents_to_prepare(items: Sequence[CheckItem]) -> list[tuple[str, str]]:
 def _new_document() -> DocxDocument:
     doc = Document()
     normal = doc.styles["Normal"]
-    normal.font.name = FONT  # type: ignore[attr-defined]
-    normal.font.size = Pt(12)  # type: ignore[attr-defined]
+    normal.font.name = FONT
+    normal.font.size = Pt(12)
     # Word picks East Asian glyphs from eastAsia, not from the font name above.
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)  # type: ignore[attr-defined]
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     return doc
 
 
@@ -214,10 +214,7 @@ def notice_docx(*, draw: Draw, target: Target, on: dt.date | None = None) -> byt
     _table(
         doc,
         ["序号", "姓名", "执法证号", "所属部门"],
-        [
-            [str(n), i.name, i.cert_no, i.department.name]
-            for n, i in enumerate(team, start=1)
-        ],
+        [[str(n), i.name, i.cert_no, i.department.name] for n, i in enumerate(team, start=1)],
     )
     doc.add_paragraph(
         "四、请你单位按照随附的《双清单》准备有关材料，指定人员配合检查，如实提供情况。"
@@ -274,9 +271,7 @@ DOCUMENTS = {
 
 
 @transaction.atomic
-def target_document(
-    *, actor: User, draw: Draw, target: Target, document: str
-) -> tuple[str, bytes]:
+def target_document(*, actor: User, draw: Draw, target: Target, document: str) -> tuple[str, bytes]:
     """Generate ``document`` ("notice" or "double_list"); returns (file name, .docx bytes)."""
     draw = Draw.objects.select_related("task").get(pk=draw.pk)
     if document not in DOCUMENTS:

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from spotcheck.accounts.models import User
+from spotcheck.accounts.models import Department, User
 from spotcheck.audit import events
 from spotcheck.audit.services import record
 from spotcheck.core import access
@@ -47,6 +47,12 @@ def _accepted(actor: User, inspection: Inspection) -> Inspection:
     if inspection.state != InspectionState.ACCEPTED:
         raise ServiceError(NOT_ACCEPTED)
     return inspection
+
+
+def _department(actor: User) -> Department:
+    # can_add_follow_up has already required a section user with a department.
+    assert actor.department is not None
+    return actor.department
 
 
 def _check_day(day: dt.date, inspection: Inspection, what: str) -> None:
@@ -93,7 +99,7 @@ def rectification_order(
         raise ServiceError("整改期限不能早于检查日期")
     follow_up = FollowUp.objects.create(
         inspection=inspection,
-        department=actor.department,
+        department=_department(actor),
         kind=FollowUpKind.RECTIFICATION,
         state=FollowUpState.OPEN,
         order_text=order_text,
@@ -171,7 +177,9 @@ def _penalty_fields(
     if clash.exists():
         raise ServiceError(f"处罚决定书文号“{decision_no}”已存在")
     if penalty_kind not in PenaltyKind.values:
-        raise ServiceError("处罚种类无效：应为警告、罚款、没收违法所得、责令停产停业、暂扣或吊销许可证或其他")
+        raise ServiceError(
+            "处罚种类无效：应为警告、罚款、没收违法所得、责令停产停业、暂扣或吊销许可证或其他"
+        )
     if amount is not None:
         try:
             amount = Decimal(amount)
@@ -235,7 +243,7 @@ def penalty_decide(
     )
     follow_up = FollowUp(
         inspection=inspection,
-        department=actor.department,
+        department=_department(actor),
         kind=FollowUpKind.PENALTY,
         state=FollowUpState.PENDING_LEGAL_REVIEW if major else FollowUpState.EFFECTIVE,
         decision_no=decision_no,
@@ -408,7 +416,7 @@ def transfer_record(
     _check_day(transferred_on, inspection, "移送日期")
     follow_up = FollowUp.objects.create(
         inspection=inspection,
-        department=actor.department,
+        department=_department(actor),
         kind=FollowUpKind.TRANSFER,
         state=FollowUpState.EFFECTIVE,
         transfer_to=transfer_to,

@@ -145,9 +145,7 @@ def inspection_save(
     if timezone.localdate() < task.window_start:
         raise ServiceError(f"检查期自 {_fmt(task.window_start)} 开始，尚不能录入检查结果")
 
-    inspection = (
-        Inspection.objects.select_for_update().filter(draw=draw, target=target).first()
-    )
+    inspection = Inspection.objects.select_for_update().filter(draw=draw, target=target).first()
     if inspection is not None and inspection.state not in EDITABLE:
         raise ServiceError(f"检查结果{inspection.get_state_display()}，不能修改")
     day = inspected_on if inspected_on is not None else getattr(inspection, "inspected_on", None)
@@ -342,7 +340,7 @@ def evidence_add(
     description: str = "",
 ) -> Evidence:
     """Attach a photo (JPEG/PNG) or PDF. Nothing is written unless every check passes."""
-    task, inspection = _lock(inspection)
+    _, inspection = _lock(inspection)
     if not access.can_record_inspection(actor, inspection.draw, inspection.target):
         raise NotAllowed("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以上传证据材料")
     if inspection.state == InspectionState.ACCEPTED:
