@@ -15,6 +15,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "targets": access.can_view_targets(user),
             "inspectors": access.can_view_inspectors(user),
             "conflicts": access.can_view_conflicts(user),
+            "plans": access.can_view_plans(user),
+            "tasks": access.can_view_tasks(user),
+            "assignments": access.can_view_own_assignments(user),
             "audit": access.can_view_audit(user),
         }
     }

@@ -1,0 +1,188 @@
+"""The draw ceremony pages: commit → public randomness → execute; abort and redo; downloads.
+
+What a draw page shows before the inspection is only what the commitment reveals (no targets);
+the drawn list and teams live on the results page, behind the Art. 18 selectors.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from spotcheck.accounts.models import User
+from spotcheck.core import access
+from spotcheck.draws import services
+from spotcheck.draws.forms import AbortForm, CommitForm, ExecuteForm
+from spotcheck.draws.models import Draw, DrawState, RandomnessKind
+from spotcheck.planning.models import SpotCheckTask, TaskState
+from spotcheck.planning.views import call_service, current_user, require
+
+
+def _draw_or_404(pk: int) -> Draw:
+    return get_object_or_404(
+        Draw.objects.select_related(
+            "task", "task__lead_department", "committed_by", "executed_by", "aborted_by", "replaces"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def commit(request: HttpRequest, task_pk: int) -> HttpResponse:
+    user = current_user(request)
+    task = get_object_or_404(SpotCheckTask, pk=task_pk)
+    require(access.can_run_draw(user, task), _("只有牵头部门的业务科室人员可以组织抽取"))
+    form = CommitForm(request.POST or None, has_previous=task.draws.exists())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        draw = call_service(
+            form,
+            lambda: services.draw_commit(
+                actor=user,
+                task=task,
+                randomness_kind=data["randomness_kind"],
+                randomness_names=data["names"],
+                not_before=data.get("not_before"),
+                hash_name=data["hash_name"],
+                reason=data.get("reason", ""),
+            ),
+        )
+        if draw is not None:
+            messages.success(
+                request,
+                _("第%(id)s号抽取已承诺，承诺指纹已生成；请公布承诺后录入公开随机数")
+                % {"id": draw.pk},
+            )
+            return redirect("draws:draw_detail", pk=draw.pk)
+    return render(request, "draws/commit.html", {"task": task, "form": form})
+
+
+def _detail_context(
+    user: User, draw: Draw, execute_form: ExecuteForm | None, abort_form: AbortForm | None
+) -> dict[str, Any]:
+    task = draw.task
+    can_run = access.can_run_draw(user, task)
+    can_execute = can_run and draw.state == DrawState.COMMITTED
+    can_abort = (
+        can_run
+        and draw.state != DrawState.ABORTED
+        and task.state in {TaskState.COMMITTED, TaskState.DRAWN}
+    )
+    commitment = draw.commitment
+    return {
+        "draw": draw,
+        "task": task,
+        "commitment": commitment,
+        "source": commitment.get("randomness_source", {}),
+        "strata": sorted(commitment.get("strata", {}).items()),
+        "execute_form": (execute_form or ExecuteForm(draw=draw)) if can_execute else None,
+        "abort_form": (abort_form or AbortForm()) if can_abort else None,
+        "can_view_result": draw.state != DrawState.COMMITTED
+        and access.can_view_draw_result(user, task),
+        "can_download_proof": draw.proof is not None and access.can_download_proof(user, task),
+        "witnesses": draw.randomness_kind == RandomnessKind.WITNESSES,
+    }
+
+
+@login_required
+@require_GET
+def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    draw = _draw_or_404(pk)
+    require(access.can_view_task(user, draw.task), _("无权查看该抽查任务"))
+    return render(request, "draws/draw_detail.html", _detail_context(user, draw, None, None))
+
+
+@login_required
+@require_POST
+def execute(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    draw = _draw_or_404(pk)
+    require(access.can_run_draw(user, draw.task), _("只有牵头部门的业务科室人员可以组织抽取"))
+    if draw.state != DrawState.COMMITTED:
+        messages.error(
+            request,
+            _("第%(id)s号抽取状态为“%(state)s”，不能执行")
+            % {"id": draw.pk, "state": draw.get_state_display()},
+        )
+        return redirect("draws:draw_detail", pk=pk)
+    form = ExecuteForm(request.POST, draw=draw)
+    if form.is_valid():
+        done = call_service(
+            form,
+            lambda: services.draw_execute(
+                actor=user, draw=draw, entries=form.entries(), published_at=form.published_at()
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("第%(id)s号抽取已完成") % {"id": draw.pk})
+            return redirect("draws:results", pk=pk)
+    return render(request, "draws/draw_detail.html", _detail_context(user, draw, form, None))
+
+
+@login_required
+@require_POST
+def abort(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    draw = _draw_or_404(pk)
+    require(access.can_run_draw(user, draw.task), _("只有牵头部门的业务科室人员可以作废抽取"))
+    form = AbortForm(request.POST)
+    if form.is_valid():
+        done = call_service(
+            form,
+            lambda: services.draw_abort(actor=user, draw=draw, reason=form.cleaned_data["reason"]),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("第%(id)s号抽取已作废，记录保留；可在任务页面说明原因后重新抽取") % {"id": draw.pk},
+            )
+            return redirect("planning:task_detail", pk=draw.task_id)
+    draw.refresh_from_db()
+    return render(request, "draws/draw_detail.html", _detail_context(user, draw, None, form))
+
+
+def _json_download(data: Any, filename: str) -> HttpResponse:
+    response = JsonResponse(
+        data, json_dumps_params={"ensure_ascii": False, "sort_keys": True, "indent": 1}
+    )
+    response["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
+
+
+@login_required
+@require_GET
+def commitment_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commitment is public before the inspection: it fingerprints but names no target."""
+    user = current_user(request)
+    draw = _draw_or_404(pk)
+    require(access.can_view_task(user, draw.task), _("无权查看该抽查任务"))
+    return _json_download(draw.commitment, f"draw-{draw.pk}-commitment.json")
+
+
+@login_required
+@require_GET
+def proof_json(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    draw = _draw_or_404(pk)
+    require(
+        access.can_download_proof(user, draw.task),
+        _("检查开始前抽取证明保密（第十八条），您无权下载"),
+    )
+    if draw.proof is None:
+        raise Http404("该抽取尚未执行，还没有抽取证明")
+    services.log_confidential_access(actor=user, draw=draw, what="抽取证明")
+    # Plain JSON of the stored document: the verifier reads it back exactly.
+    response = HttpResponse(
+        json.dumps(draw.proof, ensure_ascii=False, sort_keys=True),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f"attachment; filename=draw-{draw.pk}-proof.json"
+    return response

@@ -1,0 +1,251 @@
+"""Drawn list and teams (Art. 18 confidential until the inspection): page, export, recusal,
+advance notice, and the inspector's own assignments. Every view and export is logged."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from spotcheck.core import access
+from spotcheck.directory.models import Target
+from spotcheck.draws import selectors, services
+from spotcheck.draws.forms import AdvanceNoticeForm, RecusalForm
+from spotcheck.draws.models import Draw, DrawState, PoolEntry, TeamMember
+from spotcheck.engine.probability import probability_text
+from spotcheck.planning.models import TaskState
+from spotcheck.planning.views import call_service, current_user, require
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RECUSAL_STATES = {TaskState.DRAWN, TaskState.INSPECTING}
+
+
+@dataclass
+class TargetTeam:
+    target: Target
+    stratum: str = ""
+    probability: str = ""
+    members: list[TeamMember] = field(default_factory=list)
+    # (recused member, the member who replaced them or None)
+    history: list[tuple[TeamMember, TeamMember | None]] = field(default_factory=list)
+    documents_url: str | None = None
+
+
+def _documents_url(draw: Draw, target: Target) -> str | None:
+    """检查通知书/双清单 come from the inspections app; link only once it provides them."""
+    try:
+        return reverse("inspections:target_documents", args=[draw.pk, target.pk])
+    except NoReverseMatch:
+        return None
+
+
+def _group(
+    draw: Draw, entries: list[PoolEntry] | None, members: list[TeamMember]
+) -> list[TargetTeam]:
+    by_target: dict[int, TargetTeam] = {}
+    if entries is not None:
+        for e in entries:
+            by_target[e.target_id] = TargetTeam(
+                target=e.target, stratum=e.stratum, probability=probability_text(e.pi_units)
+            )
+    replaced_by = {m.replaces_id: m for m in members if m.replaces_id}
+    grouped: dict[int, list[TeamMember]] = defaultdict(list)
+    for m in members:
+        grouped[m.target_id].append(m)
+    for target_id, team in grouped.items():
+        row = by_target.setdefault(target_id, TargetTeam(target=team[0].target))
+        for m in sorted(team, key=lambda x: x.position):
+            if m.active:
+                row.members.append(m)
+            elif draw.state != DrawState.ABORTED:
+                row.history.append((m, replaced_by.get(m.pk)))
+    for row in by_target.values():
+        row.documents_url = _documents_url(draw, row.target)
+    return sorted(by_target.values(), key=lambda r: r.target.credit_code)
+
+
+def _result_draw(user: Any, pk: int) -> Draw:
+    draw = get_object_or_404(Draw.objects.select_related("task"), pk=pk)
+    require(
+        access.can_view_draw_result(user, draw.task),
+        _("抽取结果在检查开始前保密（第十八条），您无权查看"),
+    )
+    return draw
+
+
+def _results_context(
+    user: Any, draw: Draw, recusal_form: RecusalForm | None, notice_form: AdvanceNoticeForm | None
+) -> dict[str, Any]:
+    entries = list(selectors.drawn_entries(user=user, draw=draw))
+    members = list(selectors.teams(user=user, draw=draw, include_history=True))
+    teams = _group(draw, entries, members)
+    can_manage = access.can_manage_team(user, draw.task) and draw.state == DrawState.EXECUTED
+    active = [m for m in members if m.active]
+    return {
+        "draw": draw,
+        "task": draw.task,
+        "teams": teams,
+        "notices": draw.advance_notices.select_related("target", "recorded_by"),
+        "recusal_form": (recusal_form or RecusalForm(members=active))
+        if can_manage and draw.task.state in RECUSAL_STATES
+        else None,
+        "notice_form": (notice_form or AdvanceNoticeForm(targets=[e.target for e in entries]))
+        if can_manage
+        else None,
+        "can_download_proof": draw.proof is not None
+        and access.can_download_proof(user, draw.task),
+        "window_open": access.window_open(draw.task),
+    }
+
+
+@login_required
+@require_GET
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    draw = _result_draw(user, pk)
+    if draw.state == DrawState.COMMITTED:
+        messages.info(request, _("该抽取尚未执行，还没有抽取结果"))
+        return redirect("draws:draw_detail", pk=pk)
+    services.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组")
+    return render(request, "draws/results.html", _results_context(user, draw, None, None))
+
+
+@login_required
+@require_POST
+def recuse(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    draw = _result_draw(user, pk)
+    require(access.can_manage_team(user, draw.task), _("只有参与部门的业务科室人员可以登记回避"))
+    active = list(selectors.teams(user=user, draw=draw))
+    form = RecusalForm(request.POST, members=active)
+    if form.is_valid():
+        member = form.chosen()
+        new = call_service(
+            form,
+            lambda: services.draw_recuse(
+                actor=user,
+                draw=draw,
+                inspector=member.inspector,
+                target=member.target,
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if new is not None:
+            messages.success(
+                request,
+                _("%(old)s 已回避，由 %(new)s 替补")
+                % {"old": member.inspector.name, "new": new.inspector.name},
+            )
+            return redirect("draws:results", pk=pk)
+    draw.refresh_from_db()
+    services.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组")
+    return render(request, "draws/results.html", _results_context(user, draw, form, None))
+
+
+@login_required
+@require_POST
+def advance_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    draw = _result_draw(user, pk)
+    require(
+        access.can_manage_team(user, draw.task), _("只有参与部门的业务科室人员可以登记提前告知")
+    )
+    targets = [e.target for e in selectors.drawn_entries(user=user, draw=draw)]
+    form = AdvanceNoticeForm(request.POST, targets=targets)
+    if form.is_valid():
+        notice = call_service(
+            form,
+            lambda: services.advance_notice_record(
+                actor=user,
+                draw=draw,
+                target=form.chosen(),
+                reason=form.cleaned_data["reason"],
+                notified_on=form.cleaned_data["notified_on"],
+            ),
+        )
+        if notice is not None:
+            messages.success(request, _("已登记提前告知（第十八条例外）"))
+            return redirect("draws:results", pk=pk)
+    services.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组")
+    return render(request, "draws/results.html", _results_context(user, draw, None, form))
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    import openpyxl
+
+    user = current_user(request)
+    draw = _result_draw(user, pk)
+    entries = list(selectors.drawn_entries(user=user, draw=draw))
+    members = list(selectors.teams(user=user, draw=draw, include_history=True))
+    services.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组（Excel 导出）")
+    teams = _group(draw, entries, members)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "抽取名单"
+    ws.append(["统一社会信用代码", "名称", "分层", "抽查概率", "检查组成员（执法证号）"])
+    for row in teams:
+        ws.append(
+            [
+                row.target.credit_code,
+                row.target.name,
+                row.stratum,
+                row.probability,
+                "、".join(f"{m.inspector.name}（{m.inspector.cert_no}）" for m in row.members),
+            ]
+        )
+    ws2 = wb.create_sheet("检查组")
+    ws2.append(["统一社会信用代码", "检查对象", "执法检查人员", "部门", "执法证号", "状态", "回避原因"])
+    for m in members:
+        ws2.append(
+            [
+                m.target.credit_code,
+                m.target.name,
+                m.inspector.name,
+                str(m.inspector.department),
+                m.inspector.cert_no,
+                "在组" if m.active else "已回避" if m.recused_reason else "已作废",
+                m.recused_reason,
+            ]
+        )
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = HttpResponse(buf.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=draw-{draw.pk}-teams.xlsx"
+    return response
+
+
+@login_required
+@require_GET
+def my_assignments(request: HttpRequest) -> HttpResponse:
+    """An inspector's own targets and teammates, never anything else of the draw."""
+    user = current_user(request)
+    require(access.can_view_own_assignments(user), _("只有执法检查人员有个人检查任务"))
+    mine = list(selectors.own_assignments(user=user).select_related("draw__task", "target"))
+    rows = []
+    for draw_id in dict.fromkeys(m.draw_id for m in mine):
+        draw = next(m.draw for m in mine if m.draw_id == draw_id)
+        team = list(selectors.teams(user=user, draw=draw))
+        services.log_confidential_access(actor=user, draw=draw, what="本人检查任务及同组人员")
+        for m in (x for x in mine if x.draw_id == draw_id):
+            rows.append(
+                {
+                    "draw": draw,
+                    "task": draw.task,
+                    "target": m.target,
+                    "team": [t for t in team if t.target_id == m.target_id],
+                    "documents_url": _documents_url(draw, m.target),
+                }
+            )
+    return render(request, "draws/my_assignments.html", {"rows": rows})
