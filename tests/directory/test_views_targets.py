@@ -296,3 +296,36 @@ def test_403_page_is_chinese(client: Client, personas: Personas) -> None:
     response = client.get(reverse("directory:target_list"))
     assert "无权访问" in response.content.decode()
     assert "无权查看检查对象名录库" in response.content.decode()
+
+
+def test_export_link_carries_current_filters(client: Client, personas: Personas) -> None:
+    login(client, personas.section)
+    content = client.get(
+        reverse("directory:target_list"), {"industry": "F52", "credit_class": "A", "page": "1"}
+    ).content.decode()
+    assert f'{reverse("directory:export", args=["targets"])}?industry=F52&amp;credit_class=A"' in (
+        content
+    )
+    assert reverse("directory:import_start", args=["targets"]) in content
+
+
+def test_export_and_import_links_hidden_from_roles_without_them(
+    client: Client, personas: Personas
+) -> None:
+    login(client, personas.legal_reviewer)
+    content = client.get(reverse("directory:target_list")).content.decode()
+    assert reverse("directory:export", args=["targets"]) not in content
+    assert reverse("directory:import_start", args=["targets"]) not in content
+    login(client, personas.auditor)
+    content = client.get(reverse("directory:target_list")).content.decode()
+    assert reverse("directory:export", args=["targets"]) in content
+    assert reverse("directory:import_start", args=["targets"]) not in content
+
+
+def test_login_page_keeps_username_and_explains_redirect(
+    client: Client, personas: Personas
+) -> None:
+    response = client.get(reverse("directory:target_list"), follow=True)
+    assert "请先登录后再访问该页面" in response.content.decode()
+    failed = client.post(reverse("accounts:login"), {"username": "section", "password": "x"})
+    assert 'value="section"' in failed.content.decode()
