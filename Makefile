@@ -27,13 +27,13 @@ migrate: venv
 	$(BIN)/python manage.py compilemessages -v 0 --ignore '.venv/*' 2>/dev/null || true
 
 demo: migrate
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --no-logins
 
-# Serves the app and the job worker; Ctrl-C stops both.
+# Serves the app and the job worker; Ctrl-C stops both (the worker gets 5 s to finish a job).
 run: demo
 	$(BIN)/python manage.py collectstatic --no-input -v 0
-	@trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/python manage.py qcluster >var/worker.log 2>&1 & \
+	@$(BIN)/python manage.py qcluster >var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; for i in 1 2 3 4 5; do kill -0 $$worker 2>/dev/null || break; sleep 1; done; pkill -KILL -P $$worker 2>/dev/null; kill -KILL $$worker 2>/dev/null; true' EXIT INT TERM; \
 	echo ""; \
 	echo "  spotcheck is running at http://$(HOST):$(PORT)/   (job worker log: var/worker.log)"; \
 	echo ""; \
