@@ -163,3 +163,21 @@ def test_anonymous_redirected(client: Client) -> None:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_detail_pages_list_open_declarations(
+    client: Client, personas: Personas, me: Inspector, colleague: Inspector, target: Target
+) -> None:
+    services.conflict_declare(actor=personas.inspector, inspector=me, target=target, relation="kin")
+    client.force_login(personas.section)
+    content = client.get(reverse("directory:target_detail", args=[target.pk])).content.decode()
+    assert "近亲属关系" in content and me.name in content
+    content = client.get(reverse("directory:inspector_detail", args=[me.pk])).content.decode()
+    assert "近亲属关系" in content
+    # An inspector looking at a colleague sees none of the colleague's declarations.
+    services.conflict_declare(
+        actor=personas.section, inspector=colleague, target=target, relation="other"
+    )
+    client.force_login(personas.inspector)
+    content = client.get(reverse("directory:inspector_detail", args=[colleague.pk])).content
+    assert "其他利害关系".encode() not in content

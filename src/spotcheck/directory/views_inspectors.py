@@ -95,6 +95,10 @@ def inspector_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "qualified_today": inspector.qualified_on(today),
         "can_edit": access.can_edit_inspector(user, inspector),
         "history": history_rows(inspector) if access.can_view_history(user) else None,
+        # The selector already limits inspectors to their own declarations.
+        "conflicts": selectors.conflict_list(user=user).filter(inspector=inspector)
+        if access.can_view_conflicts(user)
+        else None,
     }
     return render(request, "directory/inspector_detail.html", context)
 

@@ -130,6 +130,10 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "fields": record_fields(target, DETAIL_FIELDS),
         "can_edit": access.can_edit_target(user, target),
         "history": history_rows(target) if access.can_view_history(user) else None,
+        # Declared conflicts matter when drawing teams for this target (Art. 11).
+        "conflicts": selectors.conflict_list(user=user).filter(target=target)
+        if access.can_view_conflicts(user)
+        else None,
     }
     return render(request, "directory/target_detail.html", context)
 
