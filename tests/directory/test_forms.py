@@ -64,7 +64,8 @@ def test_checksum_warning_requires_confirmation(personas: Personas) -> None:
     form = TargetForm(data=target_data(personas, credit_code=BAD_CHECKSUM), actor=personas.section)
     assert not form.is_valid()
     assert form.needs_code_confirmation
-    assert "校验位不符" in " ".join(form.errors["confirm_code_warning"])
+    assert "校验位不符" in form.code_warning
+    assert "请勾选“我已核实该代码真实有效”" in " ".join(form.errors["confirm_code_warning"])
 
     confirmed = TargetForm(
         data=target_data(personas, credit_code=BAD_CHECKSUM, confirm_code_warning="on"),

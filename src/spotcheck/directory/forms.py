@@ -83,10 +83,10 @@ class TargetForm(forms.ModelForm[Target]):
                 and self.initial.get("credit_code") == code
             )
             if not already and not cleaned.get("confirm_code_warning"):
+                # The warning itself is shown above the checkbox; the error says what to do.
                 self.add_error(
                     "confirm_code_warning",
-                    _("%(warning)s。如确认无误，请勾选“我已核实该代码真实有效”后再提交。")
-                    % {"warning": self.code_warning.rstrip("；，。")},
+                    _("如确认无误，请勾选“我已核实该代码真实有效”后再提交。"),
                 )
         departments = cleaned.get("departments")
         if departments is not None and self.actor.department_id not in {d.pk for d in departments}:
