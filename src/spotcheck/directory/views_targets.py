@@ -33,6 +33,7 @@ from spotcheck.directory.views import (
     require,
 )
 
+INDUSTRY_SUGGESTIONS = 400
 FLAG_NAMES = ["key_industry", "blacklisted", "abnormal_list", "serious_violation"]
 
 
@@ -103,7 +104,8 @@ def target_list(request: HttpRequest) -> HttpResponse:
         "can_import": access.can_import(user),
         "can_export": access.can_export(user),
         "regions": selectors.target_regions(),
-        "industries": selectors.target_industries(),
+        # Suggestions only (any GB/T 4754 prefix may be typed); keep the page small.
+        "industries": selectors.target_industries()[:INDUSTRY_SUGGESTIONS],
         "departments": Department.objects.filter(active=True),
         "selects": [
             {
