@@ -23,7 +23,11 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class TargetForm(forms.ModelForm[Target]):
     # Wider than the model's 18 so that pasted codes with spaces or full-width characters reach
     # clean_credit_code and get normalised instead of failing a length check first.
-    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=60)
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=60,
+        help_text=_("18位统一社会信用代码或15位旧注册号；全角字符和空格会自动规范化"),
+    )
     confirm_code_warning = forms.BooleanField(label=_("我已核实该代码真实有效"), required=False)
 
     class Meta:
