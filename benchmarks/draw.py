@@ -83,12 +83,25 @@ class PeakMemory:
         self._t.join()
 
 
-def stage(name: str, fn: Callable[[], Any], rows: list[tuple[str, float, int, int]]) -> Any:
+Row = tuple[str, float, float, int, int]
+
+
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def stage(name: str, fn: Callable[[], Any], rows: list[Row]) -> Any:
+    """Run one stage; record wall time, CPU time (this process + reaped workers), peak RSS.
+
+    CPU time is reported because this 2-core machine is shared: under contention wall time
+    grows while CPU time stays roughly what the stage costs.
+    """
     with PeakMemory() as mem:
-        t0 = time.perf_counter()
+        c0, t0 = _cpu(), time.perf_counter()
         out = fn()
-        dt = time.perf_counter() - t0
-    rows.append((name, dt, mem.main // 1024, mem.kids // 1024))
+        dt, cpu = time.perf_counter() - t0, _cpu() - c0
+    rows.append((name, dt, cpu, mem.main // 1024, mem.kids // 1024))
     return out
 
 
@@ -154,7 +167,7 @@ def bench(n: int, use_r: bool, rng: np.random.Generator) -> None:
     pool = make_pool(n, rng)
     counts = np.bincount(pool.strata, minlength=len(pool.stratum_names))
     sizes = {s: round(int(c) * 0.01) for s, c in zip(pool.stratum_names, counts, strict=True)}
-    rows: list[tuple[str, float, int, int]] = []
+    rows: list[Row] = []
     seed = derive_seed("sha256", b"\x00" * 32, b"\x01" * 32, ["beacon round 1"])
     pi, infos = stage("probabilities", lambda: pool_inclusion(pool, sizes), rows)
     stage("commit: pool Merkle root", lambda: pool_root(pool, "sha256"), rows)
@@ -198,9 +211,11 @@ def bench(n: int, use_r: bool, rng: np.random.Generator) -> None:
         f"\nN = {n:,}  (n = {sum(sizes.values()):,} in {len(sizes)} strata, "
         f"{worker_count()} worker processes)"
     )
-    print(f"  {'stage':48s} {'wall s':>8s} {'peak RSS MB':>12s} {'workers MB':>11s}")
-    for name, dt, main, kids in rows:
-        print(f"  {name:48s} {dt:8.2f} {main:12d} {kids:11d}")
+    print(f"  {'stage':48s} {'wall s':>8s} {'cpu s':>7s} {'peak RSS MB':>12s} {'workers MB':>11s}")
+    for name, dt, cpu, main, kids in rows:
+        print(f"  {name:48s} {dt:8.2f} {cpu:7.2f} {main:12d} {kids:11d}")
+    load = os.getloadavg()[0]
+    print(f"  (1-min load average at the end: {load:.1f} on {os.cpu_count()} CPUs)")
     print(f"  {'whole verifiable draw (probabilities..selection)':48s} {draw_total:8.2f}")
     print(
         f"  {'  of which after randomness (tickets+selection)':48s} {rows[2][1] + rows[3][1]:8.2f}"

@@ -54,7 +54,7 @@ class Pool:
         for name in names:
             check_id(name, "stratum")
         code = {name: i for i, name in enumerate(names)}
-        st = np.fromiter((code[s] for s in strata), dtype=np.int32, count=len(strata))
+        st = np.array(list(map(code.__getitem__, strata)), dtype=np.int32)
         if len(id_arr) > 1 and not bool(np.all(id_arr[1:] > id_arr[:-1])):
             order = np.argsort(id_arr, kind="stable")
             id_arr, st, w = id_arr[order], st[order], w[order]
@@ -79,10 +79,10 @@ class Pool:
         ids = [r["id"] for r in recs]
         strata = [r["stratum"] for r in recs]
         weights = [r["weight"] for r in recs]
-        if not all(type(w) is int for w in weights):
+        if not set(map(type, weights)) <= {int}:
             bad = next(r for r in recs if type(r["weight"]) is not int)
             raise EngineError(f"weight of {bad['id']!r} must be an integer")
-        if not all(type(s) is str for s in strata):
+        if not set(map(type, strata)) <= {str}:
             raise EngineError("every stratum must be a string")
         excluded = {r["id"]: r["excluded"] for r in recs if r.get("excluded") is not None}
         return cls.from_arrays(ids, strata, weights, excluded)

@@ -115,23 +115,26 @@ class TeamParams:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TeamParams:
-        p = cls(
-            int(d.get("size", 2)),
-            tuple(sorted(d.get("departments", ()))),
-            d["window_start"],
-            d["window_end"],
-            d.get("max_assignments"),
-        )
-        if p.size < 2:
-            raise EngineError("team size must be at least 2")
-        if len(p.departments) > p.size:
+        size, cap = d.get("size", 2), d.get("max_assignments")
+        start, end = d.get("window_start"), d.get("window_end")
+        depts = d.get("departments") or []
+        if type(size) is not int or size < 2:
+            raise EngineError("team size must be an integer of at least 2")
+        if cap is not None and (type(cap) is not int or cap < 1):
+            raise EngineError("max_assignments must be a positive integer or null")
+        if not all(isinstance(x, str) and x for x in depts) or len(set(depts)) != len(depts):
+            raise EngineError("departments must be distinct non-empty strings")
+        if len(depts) > size:
             raise EngineError("team size is smaller than the number of participating departments")
-        if (
-            not (_DATE.match(p.window_start) and _DATE.match(p.window_end))
-            or p.window_start > p.window_end
+        if not (
+            isinstance(start, str)
+            and isinstance(end, str)
+            and _DATE.match(start)
+            and _DATE.match(end)
+            and start <= end
         ):
             raise EngineError("inspection window must be YYYY-MM-DD dates, start <= end")
-        return p
+        return cls(size, tuple(sorted(depts)), start, end, cap)
 
     def to_dict(self) -> dict[str, Any]:
         return {

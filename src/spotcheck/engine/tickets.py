@@ -11,9 +11,8 @@ that; the rare equal prefixes are resolved by recomputing the full tickets of ju
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from operator import methodcaller
+from operator import itemgetter, methodcaller
 
 import numpy as np
 import numpy.typing as npt
@@ -68,18 +67,19 @@ def to_id_array(ids: Sequence[str] | IdArray, what: str = "id") -> IdArray:
     return np.array(encoded, dtype=f"S{max(width, 1)}")
 
 
-_BAD_EDGE = re.compile(r"(?:^|\x00)(?:\s|\x00)|\s(?:\x00|$)")
-
-
 def check_ids(ids: Sequence[str], what: str) -> None:
-    """check_id for many ids at once: one regex pass over the NUL-joined ids instead of a
-    Python call per id (at a million ids the difference is about a second)."""
-    if not all(isinstance(v, str) for v in ids):
+    """check_id for many ids at once, with C-level passes instead of a Python call per id
+    (at a million ids the difference is about a second)."""
+    if not set(map(type, ids)) <= {str}:
         raise EngineError(f"every {what} must be a string")
     if not ids:
         return
-    bad = "\x00" in "".join(ids) or not ids[0] or not ids[-1]
-    if bad or _BAD_EDGE.search("\x00".join(ids)):
+    try:
+        firsts = "".join(map(itemgetter(0), ids))
+        lasts = "".join(map(itemgetter(-1), ids))
+    except IndexError:
+        firsts = lasts = " "  # an empty id: let the slow path name it
+    if "\x00" in "".join(ids) or any(map(str.isspace, firsts)) or any(map(str.isspace, lasts)):
         for v in ids:
             check_id(v, what)  # raises with the offending id
 
@@ -128,7 +128,7 @@ def ticket_order(
     """Indices (into ``ids``) of ``subset`` (default: all) in ascending full-ticket order."""
     idx = np.arange(len(ids), dtype=np.intp) if subset is None else subset
     keys = prefixes[idx]
-    order = idx[np.argsort(keys, kind="stable")]
+    order = idx[np.argsort(keys)]  # ties are re-sorted below, so stability is not needed
     sorted_keys = prefixes[order]
     if len(order) < 2:
         return order
