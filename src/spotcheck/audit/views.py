@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from spotcheck.audit.models import AuditEvent
@@ -25,34 +25,34 @@ PAGE_SIZE = 50
 # Readable names for the event types known today; an unknown type is shown by its code, so a new
 # event kind never disappears from the page just because nobody named it here yet.
 EVENT_LABELS = {
-    "directory.created": _l("新增名录记录"),
-    "directory.changed": _l("修改名录记录"),
-    "directory.import_committed": _l("批量导入"),
-    "directory.exported": _l("导出"),
-    "directory.conflict_declared": _l("申报利害关系"),
-    "directory.conflict_withdrawn": _l("撤回利害关系申报"),
-    "planning.plan_saved": _l("保存年度计划"),
-    "planning.plan_approved": _l("批准年度计划"),
-    "planning.task_created": _l("创建抽查任务"),
-    "planning.task_state_changed": _l("抽查任务状态变更"),
-    "draws.committed": _l("抽取承诺"),
-    "draws.executed": _l("执行抽取"),
-    "draws.aborted": _l("抽取作废"),
-    "draws.recusal": _l("回避"),
-    "draws.advance_notice": _l("提前告知"),
-    "draws.confidential_access": _l("查看保密名单"),
-    "draws.cap_override_approved": _l("批准超出年度检查次数"),
-    "inspections.saved": _l("保存检查结果"),
-    "inspections.submitted": _l("提交检查结果"),
-    "inspections.reviewed": _l("审核检查结果"),
-    "inspections.legal_review": _l("法制审核"),
-    "inspections.evidence_added": _l("添加证据"),
-    "inspections.follow_up_added": _l("新增后续处置"),
-    "inspections.follow_up_changed": _l("修改后续处置"),
-    "inspections.document_generated": _l("生成文书"),
-    "credit.record_added": _l("新增信用记录"),
-    "credit.risk_model_created": _l("新建风险模型"),
-    "system.demo_loaded": _l("载入演示数据"),
+    "directory.created": gettext_lazy("新增名录记录"),
+    "directory.changed": gettext_lazy("修改名录记录"),
+    "directory.import_committed": gettext_lazy("批量导入"),
+    "directory.exported": gettext_lazy("导出"),
+    "directory.conflict_declared": gettext_lazy("申报利害关系"),
+    "directory.conflict_withdrawn": gettext_lazy("撤回利害关系申报"),
+    "planning.plan_saved": gettext_lazy("保存年度计划"),
+    "planning.plan_approved": gettext_lazy("批准年度计划"),
+    "planning.task_created": gettext_lazy("创建抽查任务"),
+    "planning.task_state_changed": gettext_lazy("抽查任务状态变更"),
+    "draws.committed": gettext_lazy("抽取承诺"),
+    "draws.executed": gettext_lazy("执行抽取"),
+    "draws.aborted": gettext_lazy("抽取作废"),
+    "draws.recusal": gettext_lazy("回避"),
+    "draws.advance_notice": gettext_lazy("提前告知"),
+    "draws.confidential_access": gettext_lazy("查看保密名单"),
+    "draws.cap_override_approved": gettext_lazy("批准超出年度检查次数"),
+    "inspections.saved": gettext_lazy("保存检查结果"),
+    "inspections.submitted": gettext_lazy("提交检查结果"),
+    "inspections.reviewed": gettext_lazy("审核检查结果"),
+    "inspections.legal_review": gettext_lazy("法制审核"),
+    "inspections.evidence_added": gettext_lazy("添加证据"),
+    "inspections.follow_up_added": gettext_lazy("新增后续处置"),
+    "inspections.follow_up_changed": gettext_lazy("修改后续处置"),
+    "inspections.document_generated": gettext_lazy("生成文书"),
+    "credit.record_added": gettext_lazy("新增信用记录"),
+    "credit.risk_model_created": gettext_lazy("新建风险模型"),
+    "system.demo_loaded": gettext_lazy("载入演示数据"),
 }
 
 
