@@ -60,10 +60,12 @@ class Context:
 
 def cell_text(raw: Any) -> str:
     """Any cell value as the text a person sees; strips surrounding (incl. full-width) spaces."""
+    if type(raw) is str:  # the common case first: this runs for every cell
+        if "\r" in raw:
+            raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+        return raw.strip()
     if raw is None:
         return ""
-    if isinstance(raw, str):
-        return raw.replace("\r\n", "\n").replace("\r", "\n").strip()
     if isinstance(raw, bool):
         return "是" if raw else "否"
     if isinstance(raw, float) and raw.is_integer() and abs(raw) < _EXACT_FLOAT_LIMIT:
@@ -86,7 +88,9 @@ def _code_text(raw: Any) -> str:
                 f"被 Excel 存为数字（{raw:g}），位数已丢失，请将该列设为“文本”格式后重新填写"
             )
         raw = str(int(raw))
-    code = normalise_code(cell_text(raw))
+    text = cell_text(raw)
+    # Fast path for plain ASCII codes; anything else gets the full width/space normalisation.
+    code = text.upper() if text.isascii() and text.isalnum() else normalise_code(text)
     if _SCIENTIFIC.match(code):
         raise CellError(f"为科学计数法“{code}”，数字已丢失，请将该列设为“文本”格式后重新填写")
     return code
@@ -152,6 +156,16 @@ def _choice_map(choices: type[models.Choices], extra: dict[str, Any] | None = No
     return mapping
 
 
+def _exact_map(choices: type[models.Choices], extra: dict[str, Any] | None = None) -> dict:
+    """The spellings templates and exports use, matched without normalising (fast path)."""
+    mapping: dict[str, Any] = {}
+    for value, label in choices.choices:
+        for alias in (str(value), str(label), str(label).split("（")[0]):
+            if alias:
+                mapping.setdefault(alias, value)
+    return {**mapping, **(extra or {})}
+
+
 def choice(
     choices: type[models.Choices],
     default: Any,
@@ -159,12 +173,15 @@ def choice(
     extra: dict[str, Any] | None = None,
 ) -> Parser:
     mapping = _choice_map(choices, extra)
+    exact = _exact_map(choices, extra)
     allowed = "、".join(str(label).split("（")[0] for label in choices.labels if label)
 
     def parse(raw: Any, ctx: Context) -> Any:
         value = cell_text(raw)
         if not value:
             return default
+        if value in exact:
+            return exact[value]
         try:
             return mapping[lookup_key(value)]
         except KeyError:
@@ -196,6 +213,10 @@ def boolean(default: bool = False) -> Parser:
         value = cell_text(raw)
         if not value:
             return default
+        if value == "否":
+            return False
+        if value == "是":
+            return True
         try:
             return _BOOL[lookup_key(value)]
         except KeyError:

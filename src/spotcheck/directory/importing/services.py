@@ -8,7 +8,9 @@ recomputed inside the transaction so what is written matches the database at com
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,12 +25,16 @@ from spotcheck.audit.services import record
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed
 from spotcheck.directory.importing.columns import Spec, get_spec, load_context
+from spotcheck.directory.importing.fastwrite import create_with_history
 from spotcheck.directory.importing.problems import ImportRefused
 from spotcheck.directory.importing.reading import XLSX, read_csv, read_xlsx
 from spotcheck.directory.importing.validation import Create, Plan, Update, build_plan
 
 Progress = Callable[[int, int], None]
 BATCH = 1000
+FAST_BATCH = 10_000
+# From this many new records on, creates bypass bulk_create_with_history (see fastwrite.py).
+FAST_CREATE_MIN = 500
 T = TypeVar("T")
 
 
@@ -45,6 +51,22 @@ def _noop(done: int, total: int) -> None:
     pass
 
 
+@contextmanager
+def _bulk_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while ~10^5 rows are held in memory.
+
+    Every few hundred allocations the collector would walk all live containers again; with a
+    100k-row file that is ~30% of the import's time, and these objects hold no cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -57,12 +79,13 @@ def import_validate(
     if not access.can_import(actor):
         raise NotAllowed("只有业务科室人员可以导入")
     spec = get_spec(kind)
-    if fmt == XLSX:
-        sheet, issues = read_xlsx(path)
-    else:
-        sheet, issues = read_csv(path), None
-    ctx = load_context(department_id=actor.department_id)
-    return build_plan(spec, sheet, ctx, issues=issues, progress=progress)
+    with _bulk_gc():
+        if fmt == XLSX:
+            sheet, issues = read_xlsx(path)
+        else:
+            sheet, issues = read_csv(path), None
+        ctx = load_context(department_id=actor.department_id)
+        return build_plan(spec, sheet, ctx, issues=issues, progress=progress)
 
 
 @transaction.atomic
@@ -95,8 +118,9 @@ def import_commit(
         done += n
         progress(done, total)
 
-    _write_creates(spec, plan.creates, actor=actor, stamp=stamp, reason=reason, step=step)
-    _write_updates(spec, plan.updates, actor=actor, stamp=stamp, reason=reason, step=step)
+    with _bulk_gc():
+        _write_creates(spec, plan.creates, actor=actor, stamp=stamp, reason=reason, step=step)
+        _write_updates(spec, plan.updates, actor=actor, stamp=stamp, reason=reason, step=step)
     counts = {
         "created": len(plan.creates),
         "updated": len(plan.updates),
@@ -165,6 +189,9 @@ def _write_creates(
 ) -> None:
     model = spec.model
     m2m_names = [c.field for c in spec.columns if c.m2m]
+    if len(creates) >= FAST_CREATE_MIN:
+        _fast_creates(spec, creates, actor=actor, stamp=stamp, reason=reason, step=step)
+        return
     for batch in _chunks(creates, BATCH):
         objs = []
         for create in batch:
@@ -192,6 +219,35 @@ def _write_creates(
                 batch_size=BATCH,
             )
             _snapshot_m2m(model, name, pks, stamp)
+        step(len(batch))
+
+
+def _fast_creates(
+    spec: Spec,
+    creates: list[Create],
+    *,
+    actor: User,
+    stamp: dt.datetime,
+    reason: str,
+    step: Callable[[int], None],
+) -> None:
+    m2m_names = [c.field for c in spec.columns if c.m2m]
+    confirmable = any(f.name == "code_warning_confirmed" for f in spec.model._meta.fields)
+    for batch in _chunks(creates, FAST_BATCH):
+        records = []
+        for create in batch:
+            values = dict(create.values)
+            if create.confirmed_code and confirmable:
+                values["code_warning_confirmed"] = True
+            records.append(values)
+        create_with_history(
+            spec.model,
+            records,
+            {name: [c.m2m.get(name, ()) for c in batch] for name in m2m_names},
+            user_id=actor.pk,
+            reason=reason,
+            stamp=stamp,
+        )
         step(len(batch))
 
 

@@ -181,7 +181,7 @@ def parse_rows(
     key_column = spec.key_column
     first_row_of: dict[str, int] = {}
     parsed: list[ParsedRow] = []
-    items = list(columns.items())
+    items = [(i, c, c.parse, c.required) for i, c in columns.items()]
     total = sheet.row_count
     for count, (rownum, cells) in enumerate(sheet.rows, start=1):
         if count % 2000 == 0:
@@ -190,17 +190,17 @@ def parse_rows(
         warnings: list[Problem] = []
         bad = False
         width = len(cells)
-        for index, column in items:
+        for index, column, parse, required in items:
             raw = cells[index] if index < width else None
-            if (rownum, index) in formula_cells:
-                bad = True
+            if formula_cells and (rownum, index) in formula_cells:
+                bad = True  # reported once, above
                 continue
-            if column.required and cell_text(raw) == "":
+            if required and (raw is None or raw == "" or cell_text(raw) == ""):
                 problems.append(Problem(rownum, column.header, "不能为空"))
                 bad = True
                 continue
             try:
-                value = column.parse(raw, ctx)
+                value = parse(raw, ctx)
             except CellError as exc:
                 problems.append(Problem(rownum, column.header, str(exc)))
                 bad = True
