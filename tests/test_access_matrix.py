@@ -1,4 +1,5 @@
-"""Who gets what: every page of the core, directory and audit namespaces × every persona.
+"""Who gets what: every page of the core, directory, audit, planning and draws namespaces ×
+every persona (and, for the confidential draw pages, before and after the window opens).
 
 The expected statuses are written out by hand on purpose. They are NOT derived from
 spotcheck.core.access, so a change to an access rule (or a view that forgets to ask it) shows up
@@ -13,9 +14,10 @@ POSTs carry no data: an allowed user gets the form back (200), or a redirect aft
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -27,6 +29,7 @@ from spotcheck.jobs.models import Job
 from tests.conftest import Personas
 from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory
 
+NAMESPACES = ("core", "directory", "audit", "planning", "draws")
 COLUMNS = (
     "anonymous",
     "admin",
@@ -46,6 +49,17 @@ class Samples:
     inspector: Any
     conflict: Any
     job: Any
+    personas: Any = None
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def workflow(self, *, window_open: bool = False) -> Any:
+        """A plan, and an executed draw of a task of ``section``'s department (built lazily:
+        only the planning/draws rows need it). The window opens in 10 days unless
+        ``window_open``: the sensitive state is before the inspection (Art. 18)."""
+        key = f"draw-{window_open}"
+        if key not in self._cache:
+            self._cache[key] = _build_workflow(self, window_open=window_open)
+        return self._cache[key]
 
 
 # (url name, method): expected status per column, in COLUMNS order.
@@ -89,6 +103,50 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("directory:export", "GET"):           (302, 200, 200, 200, 403, 403, 200, 200),
     # 审计日志: auditors and admins only
     ("audit:event_list", "GET"):           (302, 200, 403, 403, 403, 403, 403, 200),
+    # 年度计划: sections and leaders of the department, oversight roles; leader approves
+    ("planning:plan_list", "GET"):         (302, 200, 200, 200, 403, 403, 200, 200),
+    ("planning:plan_create", "GET"):       (302, 403, 200, 200, 403, 403, 403, 403),
+    ("planning:plan_create", "POST"):      (302, 403, 200, 200, 403, 403, 403, 403),
+    ("planning:plan_detail", "GET"):       (302, 200, 200, 403, 403, 403, 200, 200),
+    ("planning:plan_approve", "GET"):      (302, 405, 405, 405, 405, 405, 405, 405),
+    ("planning:plan_approve", "POST"):     (302, 403, 403, 403, 403, 403, 302, 403),
+    # 抽查任务 (the sample task is drawn, window not yet open)
+    ("planning:task_list", "GET"):         (302, 200, 200, 200, 403, 403, 200, 200),
+    ("planning:task_create", "GET"):       (302, 403, 200, 200, 403, 403, 403, 403),
+    ("planning:task_create", "POST"):      (302, 403, 200, 200, 403, 403, 403, 403),
+    ("planning:task_detail", "GET"):       (302, 200, 200, 403, 403, 403, 200, 200),
+    ("planning:task_approve", "GET"):      (302, 405, 405, 405, 405, 405, 405, 405),
+    ("planning:task_approve", "POST"):     (302, 403, 403, 403, 403, 403, 302, 403),
+    ("planning:override_request", "GET"):  (302, 405, 405, 405, 405, 405, 405, 405),
+    ("planning:override_request", "POST"): (302, 403, 302, 403, 403, 403, 403, 403),
+    ("planning:override_approve", "GET"):  (302, 405, 405, 405, 405, 405, 405, 405),
+    ("planning:override_approve", "POST"): (302, 403, 403, 403, 403, 403, 302, 403),
+    # The ceremony: only the lead section acts; the commitment is public to task viewers
+    ("draws:commit", "GET"):               (302, 403, 200, 403, 403, 403, 403, 403),
+    ("draws:commit", "POST"):              (302, 403, 200, 403, 403, 403, 403, 403),
+    ("draws:draw_detail", "GET"):          (302, 200, 200, 403, 403, 403, 200, 200),
+    ("draws:execute", "GET"):              (302, 405, 405, 405, 405, 405, 405, 405),
+    ("draws:execute", "POST"):             (302, 403, 302, 403, 403, 403, 403, 403),
+    ("draws:abort", "GET"):                (302, 405, 405, 405, 405, 405, 405, 405),
+    ("draws:abort", "POST"):               (302, 403, 200, 403, 403, 403, 403, 403),
+    ("draws:commitment", "GET"):           (302, 200, 200, 403, 403, 403, 200, 200),
+    # Drawn list, teams, export, proof before the window (Art. 18): task departments + auditor
+    ("draws:proof", "GET"):                (302, 403, 200, 403, 403, 403, 200, 200),
+    ("draws:results", "GET"):              (302, 403, 200, 403, 403, 403, 200, 200),
+    ("draws:export", "GET"):               (302, 403, 200, 403, 403, 403, 200, 200),
+    ("draws:recuse", "GET"):               (302, 405, 405, 405, 405, 405, 405, 405),
+    ("draws:recuse", "POST"):              (302, 403, 200, 403, 403, 403, 403, 403),
+    ("draws:advance_notice", "GET"):       (302, 405, 405, 405, 405, 405, 405, 405),
+    ("draws:advance_notice", "POST"):      (302, 403, 200, 403, 403, 403, 403, 403),
+    ("draws:my_assignments", "GET"):       (302, 403, 403, 403, 200, 403, 403, 403),
+}  # fmt: skip
+
+# Once the inspection window has opened the proof is public to every logged-in user; the
+# drawn list and teams stay with the task's departments (and the admin, who runs the system).
+MATRIX_WINDOW_OPEN: dict[tuple[str, str], tuple[int, ...]] = {
+    ("draws:proof", "GET"):                (302, 200, 200, 200, 200, 200, 200, 200),
+    ("draws:results", "GET"):              (302, 200, 200, 403, 403, 403, 200, 200),
+    ("draws:export", "GET"):               (302, 200, 200, 403, 403, 403, 200, 200),
 }  # fmt: skip
 
 URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
@@ -104,7 +162,71 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "directory:import_commit": lambda s: [s.job.pk],
     "directory:import_template": lambda s: ["targets", "csv"],
     "directory:export": lambda s: ["targets"],
+    "planning:plan_detail": lambda s: [s.workflow().plan.pk],
+    "planning:plan_approve": lambda s: [s.workflow().plan.pk],
+    "planning:task_detail": lambda s: [s.workflow().task.pk],
+    "planning:task_approve": lambda s: [s.workflow().task.pk],
+    "planning:override_request": lambda s: [s.workflow().task.pk],
+    "planning:override_approve": lambda s: [s.workflow().override.pk],
+    "draws:commit": lambda s: [s.workflow().task.pk],
+    "draws:draw_detail": lambda s: [s.workflow().draw.pk],
+    "draws:execute": lambda s: [s.workflow().draw.pk],
+    "draws:abort": lambda s: [s.workflow().draw.pk],
+    "draws:commitment": lambda s: [s.workflow().draw.pk],
+    "draws:proof": lambda s: [s.workflow().draw.pk],
+    "draws:results": lambda s: [s.workflow().draw.pk],
+    "draws:export": lambda s: [s.workflow().draw.pk],
+    "draws:recuse": lambda s: [s.workflow().draw.pk],
+    "draws:advance_notice": lambda s: [s.workflow().draw.pk],
 }
+
+
+@dataclass
+class Workflow:
+    plan: Any
+    task: Any
+    override: Any
+    draw: Any
+
+
+def _build_workflow(s: Samples, *, window_open: bool) -> Workflow:
+    from django.utils import timezone
+
+    from spotcheck.draws import services as draws
+    from spotcheck.planning import services as planning
+
+    p = s.personas
+    for _ in range(3):
+        TargetFactory(departments=[p.dept])
+    for _ in range(3):
+        InspectorFactory(department=p.dept)
+    today = timezone.localdate()
+    start = today if window_open else today + dt.timedelta(days=10)
+    plan = planning.plan_create(
+        actor=p.section, year=start.year + (0 if window_open else 1), items=[s.item], sectors=[]
+    )
+    task = planning.task_create(
+        actor=p.section,
+        name="访问矩阵抽查任务",
+        mode="undirected",
+        items=[s.item],
+        window_start=start,
+        window_end=start + dt.timedelta(days=10),
+        sample={"mode": "count", "values": {"*": 2}},
+        plan=plan,
+    )
+    override = draws.cap_override_request(
+        actor=p.section, task=task, target=s.target, reason="访问矩阵样例"
+    )
+    task = planning.task_approve(actor=p.leader, task=task)
+    draw = draws.draw_commit(
+        actor=p.section, task=task, randomness_kind="witnesses", randomness_names=["甲", "乙"]
+    )
+    # The executed draw is the sensitive state; a second, committed one is what execute acts on.
+    draw = draws.draw_execute(
+        actor=p.section, draw=draw, entries={"见证人：甲": "123456", "见证人：乙": "654321"}
+    )
+    return Workflow(plan=plan, task=task, override=override, draw=draw)
 
 
 @pytest.fixture
@@ -125,7 +247,9 @@ def samples(personas: Personas) -> Samples:
         params={"kind": "targets"},
         result={},
     )
-    return Samples(item=item, target=target, inspector=inspector, conflict=conflict, job=job)
+    return Samples(
+        item=item, target=target, inspector=inspector, conflict=conflict, job=job, personas=personas
+    )
 
 
 def _namespace_url_names(namespace: str) -> set[str]:
@@ -134,17 +258,13 @@ def _namespace_url_names(namespace: str) -> set[str]:
 
 
 def test_every_url_is_in_the_matrix() -> None:
-    names = set().union(*(_namespace_url_names(ns) for ns in ("core", "directory", "audit")))
+    names = set().union(*(_namespace_url_names(ns) for ns in NAMESPACES))
     covered = {name for name, _ in MATRIX}
     assert names - covered == set(), "add these pages to the access matrix"
     assert covered - names == set(), "the matrix lists pages that no longer exist"
 
 
-@pytest.mark.parametrize(("name", "method"), list(MATRIX), ids=lambda v: str(v))
-def test_access(
-    client: Client, personas: Personas, samples: Samples, name: str, method: str
-) -> None:
-    url = reverse(name, args=URL_ARGS.get(name, lambda s: [])(samples))
+def _statuses(client: Client, personas: Personas, url: str, method: str) -> dict[str, int]:
     users = personas.all()
     got: dict[str, int] = {}
     for column in COLUMNS:
@@ -155,5 +275,22 @@ def test_access(
         got[column] = response.status_code
         if response.status_code == 302 and column == "anonymous":
             assert response["Location"].startswith(reverse("accounts:login"))
+    return got
+
+
+@pytest.mark.parametrize(("name", "method"), list(MATRIX), ids=lambda v: str(v))
+def test_access(
+    client: Client, personas: Personas, samples: Samples, name: str, method: str
+) -> None:
+    url = reverse(name, args=URL_ARGS.get(name, lambda s: [])(samples))
     expected = dict(zip(COLUMNS, MATRIX[(name, method)], strict=True))
-    assert got == expected, f"{method} {name}"
+    assert _statuses(client, personas, url, method) == expected, f"{method} {name}"
+
+
+@pytest.mark.parametrize(("name", "method"), list(MATRIX_WINDOW_OPEN), ids=lambda v: str(v))
+def test_access_once_the_window_is_open(
+    client: Client, personas: Personas, samples: Samples, name: str, method: str
+) -> None:
+    url = reverse(name, args=[samples.workflow(window_open=True).draw.pk])
+    expected = dict(zip(COLUMNS, MATRIX_WINDOW_OPEN[(name, method)], strict=True))
+    assert _statuses(client, personas, url, method) == expected, f"{method} {name}"

@@ -80,13 +80,16 @@ class ExecuteForm(forms.Form):
                 self.fields[f"value_{n}"] = forms.CharField(
                     label=_("%(name)s 的 6 枚骰子点数") % {"name": name},
                     max_length=20,
+                    error_messages={"required": _("请录入%(name)s的骰子点数") % {"name": name}},
                     widget=forms.TextInput(
                         attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "352614"}
                     ),
                 )
             else:
                 self.fields[f"value_{n}"] = forms.CharField(
-                    label=_("%(name)s 的公开值") % {"name": name}, max_length=200
+                    label=_("%(name)s 的公开值") % {"name": name},
+                    max_length=200,
+                    error_messages={"required": _("请录入%(name)s的公开值") % {"name": name}},
                 )
                 self.fields[f"published_{n}"] = forms.DateTimeField(
                     label=_("%(name)s 的公布时间") % {"name": name}, widget=DATETIME_WIDGET

@@ -28,7 +28,7 @@ from spotcheck.draws import selectors as draw_selectors
 from spotcheck.draws import services as draw_services
 from spotcheck.draws.forms import CommitForm
 from spotcheck.draws.models import CapOverride, PoolEntry
-from spotcheck.draws.pool import build_pool
+from spotcheck.draws.pool import _eligible_targets, build_pool, capped_target_ids
 from spotcheck.engine.probability import M, probability_text
 from spotcheck.planning import services
 from spotcheck.planning.forms import CapOverrideForm, TaskForm
@@ -171,6 +171,12 @@ def _rows(lines: Any) -> list[PreviewRow]:
     ]
 
 
+def _capped_choices(task: SpotCheckTask) -> list[tuple[int, str]]:
+    eligible = _eligible_targets(task)
+    capped = capped_target_ids([t.pk for t in eligible], task.window_start.year, task)
+    return [(t.pk, f"{t.credit_code} {t.name}") for t in eligible if t.pk in capped]
+
+
 def _preview(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
     """Before commit: the live pool (no randomness). After: the committed snapshot's lines."""
     current = draw_selectors.current_draw(task)
@@ -178,7 +184,9 @@ def _preview(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
         try:
             pool = build_pool(task)
         except ServiceError as exc:
-            return {"error": exc.message, "live": True}
+            # A pool emptied by the yearly cap is exactly when an override is needed, so
+            # the capped targets are still offered for a request.
+            return {"error": exc.message, "live": True, "capped": _capped_choices(task)}
         page, page_range = paginate(request, pool.lines, PREVIEW_PAGE)
         return {
             "live": True,
@@ -186,7 +194,11 @@ def _preview(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
             "page_range": page_range,
             "rows": _rows(page.object_list),
             "strata": _strata(pool.lines),
-            "capped": [(ln.target.pk, f"{ln.target.credit_code} {ln.target.name}") for ln in pool.lines if ln.excluded],
+            "capped": [
+                (ln.target.pk, f"{ln.target.credit_code} {ln.target.name}")
+                for ln in pool.lines
+                if ln.excluded
+            ],
         }
     # The committed snapshot, without the "selected" column: which were drawn stays confidential.
     entries = PoolEntry.objects.filter(draw=current).select_related("target").order_by("credit_code")
@@ -197,7 +209,9 @@ def _preview(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
         "page": page,
         "page_range": page_range,
         "rows": _rows(page.object_list),
-        "strata": _strata(list(entries.only("stratum", "pi_units", "excluded"))),
+        "strata": _strata(
+            list(PoolEntry.objects.filter(draw=current).only("stratum", "pi_units", "excluded"))
+        ),
         "capped": [],
     }
 

@@ -1,0 +1,159 @@
+"""Drawn list and teams: Art. 18 access, access logging, recusal, advance notice, export, and
+the inspector's own assignments."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from spotcheck.audit.models import AuditEvent
+from spotcheck.draws.models import AdvanceNotice, Draw, TeamMember
+from tests.draws.test_views_ceremony import drawn
+from tests.workflow_fixtures import World
+
+pytestmark = pytest.mark.django_db
+
+CONFIDENTIAL_PAGES = ("draws:results", "draws:export", "draws:proof")
+
+
+def test_results_show_drawn_targets_and_teams(client: Client, world: World) -> None:
+    draw = drawn(client, world)
+    page = client.get(reverse("draws:results", args=[draw.pk])).content.decode()
+    for entry in draw.pool.filter(selected=True).select_related("target"):
+        assert page.count(f'data-target="{entry.target.credit_code}"') == 1
+    member = TeamMember.objects.filter(draw=draw).select_related("inspector").first()
+    assert member is not None and member.inspector.cert_no in page
+    assert "%" in page and "recusal-form" in page and "notice-form" in page
+
+
+def test_viewing_the_drawn_list_is_logged(client: Client, world: World) -> None:
+    draw = drawn(client, world)
+    AuditEvent.objects.filter(event_type="draws.confidential_access").delete()
+    client.force_login(world.p.auditor)
+    client.get(reverse("draws:results", args=[draw.pk]))
+    event = AuditEvent.objects.get(event_type="draws.confidential_access")
+    assert event.actor == world.p.auditor
+    assert event.payload["before_window"] is True and event.payload["task"] == draw.task_id
+    client.get(reverse("draws:export", args=[draw.pk]))
+    assert AuditEvent.objects.filter(event_type="draws.confidential_access").count() == 2
+
+
+@pytest.mark.parametrize("name", CONFIDENTIAL_PAGES)
+@pytest.mark.parametrize("who", ["other_section", "inspector", "admin", "legal_reviewer"])
+def test_before_the_window_outsiders_get_403(
+    client: Client, world: World, name: str, who: str
+) -> None:
+    draw = drawn(client, world)
+    client.force_login(getattr(world.p, who))
+    assert client.get(reverse(name, args=[draw.pk])).status_code == 403
+    assert not AuditEvent.objects.filter(
+        event_type="draws.confidential_access", actor=getattr(world.p, who)
+    ).exists()
+
+
+def test_anonymous_is_sent_to_login(client: Client, world: World) -> None:
+    draw = drawn(client, world)
+    client.logout()
+    for name in (*CONFIDENTIAL_PAGES, "draws:draw_detail"):
+        response = client.get(reverse(name, args=[draw.pk]))
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_export_xlsx(client: Client, world: World) -> None:
+    draw = drawn(client, world)
+    response = client.get(reverse("draws:export", args=[draw.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(wb["抽取名单"].iter_rows(values_only=True))
+    assert len(rows) == 1 + 5
+    assert len(list(wb["检查组"].iter_rows(values_only=True))) == 1 + 10
+
+
+def test_recusal_through_the_page(client: Client, world: World) -> None:
+    draw = drawn(client, world)
+    member = TeamMember.objects.filter(draw=draw).select_related("inspector", "target").first()
+    assert member is not None
+    url = reverse("draws:recuse", args=[draw.pk])
+    response = client.post(url, {"member": member.pk, "reason": ""})
+    assert response.status_code == 200 and not TeamMember.objects.filter(active=False).exists()
+    client.post(url, {"member": member.pk, "reason": "与该企业负责人为近亲属"})
+    member.refresh_from_db()
+    assert not member.active
+    replacement = TeamMember.objects.get(replaces=member)
+    page = client.get(reverse("draws:results", args=[draw.pk])).content.decode()
+    assert "与该企业负责人为近亲属" in page and replacement.inspector.name in page
+    # Recusing the same member again: not a valid choice any more, nothing changes.
+    response = client.post(url, {"member": member.pk, "reason": "重复"})
+    assert response.status_code == 200
+    assert TeamMember.objects.filter(draw=draw).count() == 11
+
+
+def test_recusal_and_notice_refused_for_read_only_roles(client: Client, world: World) -> None:
+    draw = drawn(client, world)
+    member = TeamMember.objects.filter(draw=draw).first()
+    assert member is not None
+    for who in ("auditor", "leader", "other_section", "inspector"):
+        client.force_login(getattr(world.p, who))
+        data = {"member": member.pk, "reason": "x"}
+        assert client.post(reverse("draws:recuse", args=[draw.pk]), data).status_code == 403
+        assert client.post(reverse("draws:advance_notice", args=[draw.pk]), {}).status_code == 403
+    assert TeamMember.objects.filter(draw=draw, active=False).count() == 0
+
+
+def test_advance_notice_through_the_page(client: Client, world: World) -> None:
+    draw = drawn(client, world)
+    target = draw.pool.filter(selected=True).first().target  # type: ignore[union-attr]
+    url = reverse("draws:advance_notice", args=[draw.pk])
+    response = client.post(url, {"target": target.pk, "notified_on": "2026-11-30", "reason": ""})
+    assert response.status_code == 200 and not AdvanceNotice.objects.exists()
+    client.post(
+        url, {"target": target.pk, "notified_on": "2026-11-30", "reason": "双预约：需财务人员在场"}
+    )
+    assert AdvanceNotice.objects.get().target == target
+    page = client.get(reverse("draws:results", args=[draw.pk])).content.decode()
+    assert "双预约：需财务人员在场" in page
+
+
+def test_inspector_sees_only_own_assignments(client: Client, world: World) -> None:
+    draw = drawn(client, world)
+    member = TeamMember.objects.filter(draw=draw).select_related("inspector", "target").first()
+    assert member is not None
+    member.inspector.user = world.p.inspector
+    member.inspector.save()
+    mine = set(TeamMember.objects.filter(draw=draw, inspector=member.inspector).values_list("target__credit_code", flat=True))
+    client.force_login(world.p.inspector)
+    page = client.get(reverse("draws:my_assignments")).content.decode()
+    selected = set(draw.pool.filter(selected=True).values_list("credit_code", flat=True))
+    for code in selected:
+        assert (code in page) == (code in mine)
+    teammates = TeamMember.objects.filter(draw=draw, target=member.target).exclude(pk=member.pk)
+    assert all(t.inspector.name in page for t in teammates)
+    assert AuditEvent.objects.filter(
+        event_type="draws.confidential_access", actor=world.p.inspector
+    ).exists()
+    assert client.get(reverse("draws:results", args=[draw.pk])).status_code == 403
+    client.force_login(world.p.section)
+    assert client.get(reverse("draws:my_assignments")).status_code == 403
+
+
+def test_aborted_draw_results_stay_readable_for_the_auditor(client: Client, world: World) -> None:
+    draw = drawn(client, world)
+    client.post(reverse("draws:abort", args=[draw.pk]), {"reason": "名单有误"})
+    client.force_login(world.p.auditor)
+    page = client.get(reverse("draws:results", args=[draw.pk])).content.decode()
+    assert "本次抽取已作废" in page and "名单有误" in page
+
+
+def test_committed_draw_has_no_results_yet(client: Client, world: World) -> None:
+    from tests.draws.test_views_ceremony import commit
+
+    client.force_login(world.p.section)
+    commit(client, world.approved_task())
+    draw = Draw.objects.get()
+    response = client.get(reverse("draws:results", args=[draw.pk]))
+    assert response.status_code == 302
+    assert client.get(reverse("draws:results", args=[424242])).status_code == 404
