@@ -263,7 +263,6 @@ INSPECTOR = Spec(
             "专长事项",
             "expertise_items",
             item_codes,
-            lookup_key,
             render_item_codes,
             frozenset,
             m2m=True,
