@@ -122,3 +122,10 @@ def test_large_logs_verify_on_request(
     assert client.get(reverse(URL)).context["verification"] is None
     verified = client.get(reverse(URL), {"verify": "1"})
     assert verified.context["verification"]["ok"] is True
+
+
+def test_directory_events_link_to_the_record(client: Client, personas: Personas) -> None:
+    add_event(personas.section, object_id="42")
+    client.force_login(personas.auditor)
+    content = client.get(reverse(URL)).content.decode()
+    assert f'href="{reverse("directory:target_detail", args=[42])}"' in content

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -54,6 +55,22 @@ EVENT_LABELS = {
     "credit.risk_model_created": gettext_lazy("新建风险模型"),
     "system.demo_loaded": gettext_lazy("载入演示数据"),
 }
+
+
+# Directory events name their model in the payload; link them to the record's page (and its
+# change history) so an auditor can go from "who did it" to "what it looks like now".
+RECORD_URLS = {
+    "Target": "directory:target_detail",
+    "CheckItem": "directory:item_detail",
+    "Inspector": "directory:inspector_detail",
+}
+
+
+def record_url(event: AuditEvent) -> str:
+    name = RECORD_URLS.get(str((event.payload or {}).get("model", "")))
+    if name is None or not event.object_id.isdigit():
+        return ""
+    return reverse(name, args=[int(event.object_id)])
 
 
 def event_label(event_type: str) -> str:
@@ -127,6 +144,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     for ev in page.object_list:
         ev.payload_json = json.dumps(ev.payload, ensure_ascii=False, indent=2, default=str)
         ev.type_label = event_label(ev.event_type)
+        ev.record_url = record_url(ev)
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("verify", None)
