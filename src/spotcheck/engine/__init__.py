@@ -3,6 +3,22 @@
 Pure Python + numpy. No Django and no other spotcheck package may be imported here (an
 import-linter contract enforces it), so a published proof can be checked with this package
 alone. The protocol is specified in docs/draw-protocol.md.
+
+Entry points for the web app (all take and return plain data):
+
+- ``risk.compute_weight(attributes, config) -> (weight, [WeightFactor])`` - a target's integer
+  weight and the reasons behind it (also re-exported from ``probability``).
+- ``proof.preview_probabilities(pool=..., params=...)`` - sample sizes and every unit's exact
+  pi (over 2^32) before committing; ``probability.probability_text(pi)`` renders a percentage.
+- ``proof.new_nonce()`` and ``proof.build_commitment(...)`` - the public commitment.
+- ``proof.run_draw(...)`` - the proof document (result, teams, recusals) once the announced
+  randomness is known; raises ``teams.TeamFormationError`` (target + reasons) or
+  ``proof.CommitmentMismatch``.
+- ``verify.verify_proof(proof) -> (problems, summary)``; CLI ``python -m spotcheck.engine.verify``.
+- ``estimate.estimate_rates(...)`` - HT / Hajek non-compliance rates with logit intervals.
+
+Set ``SPOTCHECK_ENGINE_WORKERS=1`` to keep hashing in-process (it forks worker processes for
+pools above 200,000 units otherwise).
 """
 
 ENGINE_VERSION = "1.0.0"
