@@ -7,7 +7,7 @@ that two Chromiums do not compete for the two cores of the CI machine.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,7 +46,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_page(browser: Browser, live_server: object) -> Iterator[object]:
+def new_page(browser: Browser, live_server: object) -> Iterator[Callable[[], Page]]:
     """A factory of fresh, isolated browser sessions (one per logged-in user)."""
     contexts: list[BrowserContext] = []
 
