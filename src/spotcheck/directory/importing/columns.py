@@ -311,7 +311,11 @@ ITEM = Spec(
         Column(
             "事项类别",
             "category",
-            choice(ItemCategory, ItemCategory.GENERAL),
+            choice(
+                ItemCategory,
+                ItemCategory.GENERAL,
+                extra={"一般": ItemCategory.GENERAL, "重点": ItemCategory.KEY},
+            ),
             choice_label(ItemCategory),
             canon_same,
             help=_choices_help(ItemCategory, ItemCategory.GENERAL),
