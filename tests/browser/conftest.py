@@ -67,4 +67,5 @@ def login(page: Page, base_url: str, username: str, password: str = PASSWORD) ->
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    # Wherever the login lands (home or ?next=), it must have left the login page.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
