@@ -73,7 +73,12 @@ def test_commitment_download_is_public_to_task_viewers(client: Client, world: Wo
     commit(client, task)
     draw = Draw.objects.get()
     url = reverse("draws:commitment", args=[draw.pk])
-    for who, status in [("auditor", 200), ("leader", 200), ("other_section", 403), ("inspector", 403)]:
+    for who, status in [
+        ("auditor", 200),
+        ("leader", 200),
+        ("other_section", 403),
+        ("inspector", 403),
+    ]:
         client.force_login(getattr(world.p, who))
         assert client.get(url).status_code == status, who
     client.force_login(world.p.auditor)
@@ -107,7 +112,9 @@ def test_beacon_commit_and_values_with_publication_time(client: Client, world: W
     task = world.approved_task()
     client.force_login(world.p.section)
     later = (timezone.localtime() + dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
-    response = commit(client, task, randomness_kind="beacon", names="drand 4512345", not_before=later)
+    response = commit(
+        client, task, randomness_kind="beacon", names="drand 4512345", not_before=later
+    )
     assert response.status_code == 302
     draw = Draw.objects.get()
     page = client.get(reverse("draws:draw_detail", args=[draw.pk])).content.decode()

@@ -124,7 +124,11 @@ def test_inspector_sees_only_own_assignments(client: Client, world: World) -> No
     assert member is not None
     member.inspector.user = world.p.inspector
     member.inspector.save()
-    mine = set(TeamMember.objects.filter(draw=draw, inspector=member.inspector).values_list("target__credit_code", flat=True))
+    mine = set(
+        TeamMember.objects.filter(draw=draw, inspector=member.inspector).values_list(
+            "target__credit_code", flat=True
+        )
+    )
     client.force_login(world.p.inspector)
     page = client.get(reverse("draws:my_assignments")).content.decode()
     selected = set(draw.pool.filter(selected=True).values_list("credit_code", flat=True))

@@ -100,7 +100,10 @@ def test_leader_approves_and_history_is_visible(client: Client, world: World) ->
         client.force_login(getattr(world.p, who))
         assert client.post(url).status_code == 403, who
     client.force_login(world.p.leader)
-    assert "task-approve" in client.get(reverse("planning:task_detail", args=[task.pk])).content.decode()
+    assert (
+        "task-approve"
+        in client.get(reverse("planning:task_detail", args=[task.pk])).content.decode()
+    )
     client.post(url)
     task.refresh_from_db()
     assert task.state == TaskState.APPROVED
@@ -169,7 +172,10 @@ def test_cap_override_request_and_approval(client: Client, world: World) -> None
     for _ in range(2):
         t = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
         draw = draws.draw_commit(
-            actor=world.p.section, task=t, randomness_kind="witnesses", randomness_names=["王五", "赵六"]
+            actor=world.p.section,
+            task=t,
+            randomness_kind="witnesses",
+            randomness_names=["王五", "赵六"],
         )
         draws.draw_execute(actor=world.p.section, draw=draw, entries=dice)
     task = world.task(sample={"mode": "count", "values": {"*": 1}})
@@ -193,3 +199,14 @@ def test_cap_override_request_and_approval(client: Client, world: World) -> None
     assert override.approved_by == world.p.leader
     page = client.get(url).content.decode()
     assert "群众集中投诉" in page
+
+
+def test_task_pages_in_english(client: Client, world: World) -> None:
+    from django.conf import settings
+
+    task = world.task()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(world.p.section)
+    assert "Spot-check tasks" in client.get(reverse("planning:task_list")).content.decode()
+    page = client.get(reverse("planning:task_detail", args=[task.pk])).content.decode()
+    assert "Inclusion probability preview" in page

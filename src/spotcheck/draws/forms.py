@@ -82,7 +82,11 @@ class ExecuteForm(forms.Form):
                     max_length=20,
                     error_messages={"required": _("请录入%(name)s的骰子点数") % {"name": name}},
                     widget=forms.TextInput(
-                        attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "352614"}
+                        attrs={
+                            "inputmode": "numeric",
+                            "autocomplete": "off",
+                            "placeholder": "352614",
+                        }
                     ),
                 )
             else:
@@ -98,7 +102,7 @@ class ExecuteForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if self.witnesses:
-            for n, name in enumerate(self.items):
+            for n in range(len(self.items)):
                 value = re.sub(r"\s+", "", cleaned.get(f"value_{n}") or "")
                 cleaned[f"value_{n}"] = value
                 # Checked here too so the clerk sees which witness's entry is wrong.

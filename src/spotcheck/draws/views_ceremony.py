@@ -142,7 +142,8 @@ def abort(request: HttpRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(
                 request,
-                _("第%(id)s号抽取已作废，记录保留；可在任务页面说明原因后重新抽取") % {"id": draw.pk},
+                _("第%(id)s号抽取已作废，记录保留；可在任务页面说明原因后重新抽取")
+                % {"id": draw.pk},
             )
             return redirect("planning:task_detail", pk=draw.task_id)
     draw.refresh_from_db()

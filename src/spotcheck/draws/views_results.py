@@ -101,8 +101,7 @@ def _results_context(
         "notice_form": (notice_form or AdvanceNoticeForm(targets=[e.target for e in entries]))
         if can_manage
         else None,
-        "can_download_proof": draw.proof is not None
-        and access.can_download_proof(user, draw.task),
+        "can_download_proof": draw.proof is not None and access.can_download_proof(user, draw.task),
         "window_open": access.window_open(draw.task),
     }
 
@@ -206,7 +205,9 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
             ]
         )
     ws2 = wb.create_sheet("检查组")
-    ws2.append(["统一社会信用代码", "检查对象", "执法检查人员", "部门", "执法证号", "状态", "回避原因"])
+    ws2.append(
+        ["统一社会信用代码", "检查对象", "执法检查人员", "部门", "执法证号", "状态", "回避原因"]
+    )
     for m in members:
         ws2.append(
             [

@@ -50,17 +50,23 @@ class PlanForm(forms.Form):
         items = self.fields["items"]
         assert isinstance(items, forms.ModelMultipleChoiceField)
         # A plan covers the items of the planning department only (services re-check it).
-        items.queryset = CheckItem.objects.filter(department_id=actor.department_id, active=True)
+        items.queryset = CheckItem.objects.filter(department=actor.department, active=True)
         self.fields["year"].initial = timezone.localdate().year + 1
 
 
 class SectorForm(forms.Form):
     name = forms.CharField(label=_("行业名称"), max_length=100, required=False)
     industry = forms.CharField(
-        label=_("行业代码前缀"), max_length=10, required=False, widget=forms.TextInput(attrs={"size": 8})
+        label=_("行业代码前缀"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 8}),
     )
     ratio = forms.CharField(
-        label=_("抽查比例"), max_length=12, required=False, widget=forms.TextInput(attrs={"size": 6})
+        label=_("抽查比例"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 6}),
     )
     rounds_per_year = forms.IntegerField(
         label=_("每年频次"),
@@ -156,9 +162,7 @@ class TaskForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    stratify_by = forms.ChoiceField(
-        label=_("分层依据"), choices=StratifyBy.choices, required=False
-    )
+    stratify_by = forms.ChoiceField(label=_("分层依据"), choices=StratifyBy.choices, required=False)
     sample_mode = forms.ChoiceField(
         label=_("抽取方式"),
         choices=[("ratio", _("按比例")), ("count", _("按数量"))],
@@ -197,11 +201,11 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         plan = self.fields["plan"]
         assert isinstance(plan, forms.ModelChoiceField)
-        plan.queryset = AnnualPlan.objects.filter(department_id=actor.department_id)
+        plan.queryset = AnnualPlan.objects.filter(department=actor.department)
         partners = self.fields["partner_departments"]
         assert isinstance(partners, forms.ModelMultipleChoiceField)
         partners.queryset = Department.objects.filter(active=True).exclude(
-            pk=actor.department_id
+            pk__in=[actor.department_id] if actor.department_id else []
         )
         # Grouped by the department that checks them, as in the published item list.
         groups: dict[str, list[tuple[str, str]]] = defaultdict(list)

@@ -13,7 +13,5 @@ urlpatterns: list[URLPattern] = [
     path("tasks/<int:pk>/", views_tasks.task_detail, name="task_detail"),
     path("tasks/<int:pk>/approve/", views_tasks.task_approve, name="task_approve"),
     path("tasks/<int:pk>/overrides/", views_tasks.override_request, name="override_request"),
-    path(
-        "overrides/<int:pk>/approve/", views_tasks.override_approve, name="override_approve"
-    ),
+    path("overrides/<int:pk>/approve/", views_tasks.override_approve, name="override_approve"),
 ]

@@ -112,7 +112,9 @@ def task_create(request: HttpRequest) -> HttpResponse:
             ),
         )
         if task is not None:
-            messages.success(request, _("已制定抽查任务“%(name)s”，请报分管领导批准") % {"name": task.name})
+            messages.success(
+                request, _("已制定抽查任务“%(name)s”，请报分管领导批准") % {"name": task.name}
+            )
             return redirect("planning:task_detail", pk=task.pk)
     return render(request, "planning/task_form.html", {"form": form})
 
@@ -201,7 +203,9 @@ def _preview(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
             ],
         }
     # The committed snapshot, without the "selected" column: which were drawn stays confidential.
-    entries = PoolEntry.objects.filter(draw=current).select_related("target").order_by("credit_code")
+    entries = (
+        PoolEntry.objects.filter(draw=current).select_related("target").order_by("credit_code")
+    )
     page, page_range = paginate(request, entries, PREVIEW_PAGE)
     return {
         "live": False,
@@ -229,9 +233,7 @@ def _filters_display(filters: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _sample_display(sample: dict[str, Any]) -> str:
     mode = _("按数量") if sample.get("mode") == "count" else _("按比例")
-    parts = [
-        f"{_('其他各层') if k == '*' else k}={v}" for k, v in sample.get("values", {}).items()
-    ]
+    parts = [f"{_('其他各层') if k == '*' else k}={v}" for k, v in sample.get("values", {}).items()]
     text = f"{mode}：{'；'.join(parts)}"
     if sample.get("minimum"):
         text += _("；每层至少 %(n)s 个") % {"n": sample["minimum"]}
