@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,21 @@ class Scene:
             for m in TeamMember.objects.filter(draw=self.draw, target=target, active=True)
         ]
 
+    def other_target(self) -> Target:
+        """A drawn target whose team the inspector user is not on.
+
+        With 5 inspectors the same pair can (rarely) form every team; a recusal then makes room.
+        """
+        me = self.p.inspector.inspector
+        for t in self.drawn_targets():
+            if me not in self.team_of(t):
+                return t
+        other = next(t for t in self.drawn_targets() if t != self.target)
+        draws.draw_recuse(
+            actor=self.p.section, draw=self.draw, inspector=me, target=other, reason="测试"
+        )
+        return other
+
     def save(
         self, actor: User | None = None, target: Target | None = None, **kw: Any
     ) -> Inspection:
@@ -100,7 +116,13 @@ def scene(personas: Any) -> Scene:
         sample={"mode": "count", "values": {"*": 3}},
     )
     draw = run_draw(personas.section, task)
-    first = TeamMember.objects.filter(draw=draw, active=True).order_by("target_id", "position")[0]
+    # The inspector user is the team member with the fewest assignments: 6 places over at most
+    # 5 people means at most 2 of the 3 targets, so another team without them always exists.
+    members = list(
+        TeamMember.objects.filter(draw=draw, active=True).order_by("target_id", "position")
+    )
+    load = Counter(m.inspector_id for m in members)
+    first = min(members, key=lambda m: (load[m.inspector_id], m.target_id, m.position))
     first.inspector.user = personas.inspector
     first.inspector.save()
     task.refresh_from_db()
