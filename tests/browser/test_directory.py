@@ -45,6 +45,8 @@ def _directory(personas: Personas) -> None:
     """A small synthetic directory: retail in the filtered region, and decoys around it."""
     for i, name in enumerate(SHOP_NAMES):
         TargetFactory(
+            # Fixed codes (not the factory sequence) keep the README screenshot stable.
+            credit_code=make_code("91", "640106", f"MA7JF{i:04d}"),
             name=name,
             industry_code=["F5211", "F5212", "F5219", "F5271"][i % 4],
             industry_name=["百货零售", "超级市场零售", "其他综合零售", "家用电器零售"][i % 4],
