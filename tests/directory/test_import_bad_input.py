@@ -11,11 +11,12 @@ from spotcheck.directory.importing.problems import ImportRefused
 from spotcheck.directory.importing.services import ImportBlocked
 from spotcheck.directory.models import Inspector, Target
 from spotcheck.jobs.models import JobState
-from tests.directory.test_import_support import (
+from tests.directory.test_import_support import (  # noqa: F401 - media_in_tmp is a fixture
     INSPECTOR_HEADERS,
     TARGET_HEADERS,
     commit,
     csv_bytes,
+    media_in_tmp,
     messages_of,
     target_row,
     upload,
@@ -25,7 +26,7 @@ from tests.directory.test_import_support import (
 )
 from tests.factories import TargetFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 
 def code(n: int) -> str:
@@ -59,7 +60,7 @@ def test_missing_headers_are_named(personas, tmp_path):
 
 def test_unknown_and_repeated_headers_are_named(personas, tmp_path):
     header = [*TARGET_HEADERS, "备注", "名称"]
-    message = _refused(personas, tmp_path, csv_bytes([header, target_row(code(1)) + ["x", "y"]]))
+    message = _refused(personas, tmp_path, csv_bytes([header, [*target_row(code(1)), "x", "y"]]))
     assert "无法识别的列：“备注”" in message
     assert "重复的列：“名称”" in message
 
@@ -70,7 +71,11 @@ def test_wrong_file_entirely(personas, tmp_path):
 
 
 def test_optional_columns_may_be_left_out(personas, tmp_path):
-    path = write(tmp_path, csv_bytes([["统一社会信用代码", "名称", "对象类型"], [code(1), "甲", "企业"]]), "a.csv")
+    path = write(
+        tmp_path,
+        csv_bytes([["统一社会信用代码", "名称", "对象类型"], [code(1), "甲", "企业"]]),
+        "a.csv",
+    )
     plan = validate(personas.section, "targets", path)
     assert plan.problems == [] and len(plan.creates) == 1
 
@@ -186,7 +191,18 @@ def test_data_in_column_without_header(personas, tmp_path):
 def test_numbers_stored_as_floats_by_excel(personas, tmp_path):
     rows = [
         INSPECTOR_HEADERS,
-        [64010620000001.0, "张三", "", 123.0, "2024-01-01", "2028-12-31", "", "", "在岗", 13900000000.0],
+        [
+            64010620000001.0,
+            "张三",
+            "",
+            123.0,
+            "2024-01-01",
+            "2028-12-31",
+            "",
+            "",
+            "在岗",
+            13900000000.0,
+        ],
         ["6.40106E+13", "李四", "", "", "2024-01-01", "2028-12-31", "", "", "在岗", ""],
     ]
     plan = validate(personas.section, "inspectors", write(tmp_path, xlsx_bytes(rows), "f.xlsx"))
@@ -208,7 +224,10 @@ def test_other_departments_inspector_is_an_error(personas, tmp_path):
         cert_no="64010620000001", name="张三", department=personas.other_dept,
         cert_valid_from="2024-01-01", cert_valid_to="2028-12-31",
     )  # fmt: skip
-    rows = [INSPECTOR_HEADERS, ["64010620000001", "张三改", "", "", "2024-01-01", "2028-12-31", "", "", "在岗", ""]]
+    rows = [
+        INSPECTOR_HEADERS,
+        ["64010620000001", "张三改", "", "", "2024-01-01", "2028-12-31", "", "", "在岗", ""],
+    ]
     plan = validate(personas.section, "inspectors", write(tmp_path, csv_bytes(rows), "o.csv"))
     assert messages_of(plan) == ["2|执法证号|该执法检查人员属于其他部门（商贸流通科），无权修改"]
 

@@ -27,7 +27,9 @@ from spotcheck.directory.models import (
 )
 from tests.directory.test_import_support import TARGET_HEADERS, csv_bytes, xlsx_bytes
 
-CTX = Context(department_id=1, departments_by_name={"市场建设科": 1}, department_names={1: "市场建设科"})
+CTX = Context(
+    department_id=1, departments_by_name={"市场建设科": 1}, department_names={1: "市场建设科"}
+)
 HYPO = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -122,7 +124,7 @@ def test_row_numbers_count_leading_blank_rows_and_skip_blank_lines(tmp_path):
 
 def test_xlsx_merged_and_formula_are_found(tmp_path):
     path = _write(tmp_path, "m.xlsx", xlsx_bytes([["a", "b"], [1, 2]], merge="A3:B4", formula="B2"))
-    sheet, issues = read_xlsx(path)
+    _sheet, issues = read_xlsx(path)
     assert issues.merged == ["A3:B4"]
     assert issues.formulas == [(2, 1)]
 
@@ -148,7 +150,12 @@ def test_date_formats(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [("2023-02-30", "日期不存在"), ("2023-13-01", "日期不存在"), ("明年", "无法识别"), ("", "不能为空")],
+    [
+        ("2023-02-30", "日期不存在"),
+        ("2023-13-01", "日期不存在"),
+        ("明年", "无法识别"),
+        ("", "不能为空"),
+    ],
 )
 def test_impossible_dates(raw, message):
     with pytest.raises(CellError, match=message):
@@ -244,7 +251,9 @@ def test_full_width_and_spaces_normalise(body, widen, pad, lower):
 
 
 SAFE_TEXT = st.text(
-    alphabet=st.sampled_from(list("金凤区银川市黄河东路商贸有限公司科技甲乙丙丁ABCxyz0123456789-()（）号·")),
+    alphabet=st.sampled_from(
+        list("金凤区银川市黄河东路商贸有限公司科技甲乙丙丁ABCxyz0123456789-()（）号·")
+    ),
     max_size=30,
 ).map(str.strip)
 
@@ -260,7 +269,7 @@ target_values = st.fixed_dictionaries(
         "industry_code": st.sampled_from(["", "F5211", "O8010", "L72"]),
         "region": SAFE_TEXT,
         "affiliation": st.sampled_from(Affiliation.values),
-        "scale": st.sampled_from(Scale.values + [""]),
+        "scale": st.sampled_from([*Scale.values, ""]),
         "credit_class": st.sampled_from(CreditClass.values),
         "supervision_grade": st.sampled_from(SupervisionGrade.values),
         "key_industry": st.booleans(),

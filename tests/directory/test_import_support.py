@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from spotcheck.accounts.models import User
@@ -100,3 +101,10 @@ def upload(data: bytes, name: str) -> SimpleUploadedFile:
 
 def messages_of(plan: Plan) -> list[str]:
     return [f"{p.row}|{p.column}|{p.message}" for p in plan.problems]
+
+
+@pytest.fixture
+def media_in_tmp(settings: Any, tmp_path: Path) -> Path:
+    """Uploads go to a temporary MEDIA_ROOT, not the developer's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
