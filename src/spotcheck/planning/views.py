@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from spotcheck.accounts.models import User
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed, ServiceError
+from spotcheck.engine.hashing import EngineError
 from spotcheck.planning import selectors, services
 from spotcheck.planning.forms import PlanForm, SectorFormSet
 from spotcheck.planning.models import AnnualPlan
@@ -56,6 +57,12 @@ def call_service(form: forms.BaseForm | None, fn: Callable[[], T]) -> T | None:
         if form is not None:
             form.add_error(None, exc.message)
         return None
+    except EngineError as exc:
+        # The engine re-checks its inputs (ids, weights, sizes); a refusal there is still the
+        # user's data, not a server fault.
+        if form is not None:
+            form.add_error(None, _("抽取引擎拒绝了输入数据：%(error)s") % {"error": exc})
+        return None
 
 
 def act_and_redirect(
@@ -66,6 +73,8 @@ def act_and_redirect(
         fn()
     except ServiceError as exc:
         messages.error(request, exc.message)
+    except EngineError as exc:
+        messages.error(request, _("抽取引擎拒绝了输入数据：%(error)s") % {"error": exc})
     except PermissionDenied:
         raise
     else:

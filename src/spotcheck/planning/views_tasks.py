@@ -29,6 +29,7 @@ from spotcheck.draws import services as draw_services
 from spotcheck.draws.forms import CommitForm
 from spotcheck.draws.models import CapOverride, PoolEntry
 from spotcheck.draws.pool import _eligible_targets, build_pool, capped_target_ids
+from spotcheck.engine.hashing import EngineError
 from spotcheck.engine.probability import M, probability_text
 from spotcheck.planning import services
 from spotcheck.planning.forms import CapOverrideForm, TaskForm
@@ -185,6 +186,8 @@ def _preview(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
     if task.state in BEFORE_COMMIT or current is None:
         try:
             pool = build_pool(task)
+        except EngineError as exc:
+            return {"error": _("抽取引擎拒绝了输入数据：%(error)s") % {"error": exc}, "live": True}
         except ServiceError as exc:
             # A pool emptied by the yearly cap is exactly when an override is needed, so
             # the capped targets are still offered for a request.
