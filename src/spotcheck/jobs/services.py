@@ -44,7 +44,7 @@ class Progress:
 
     Inside a transaction the job's own connection cannot publish anything until commit, so on
     PostgreSQL progress goes through a second, autocommit connection. SQLite allows one writer
-    at a time, so there the page shows an indeterminate bar until the transaction ends.
+    at a time, so there the bar stands still until the transaction ends.
     """
 
     interval = 0.5
@@ -65,10 +65,10 @@ class Progress:
         self._write(message=message)
 
     def _write(self, **values: Any) -> None:
-        if not connection.in_atomic_block:
+        if not connection.in_atomic_block or connection.vendor == "sqlite":
+            # (On SQLite inside a transaction this only lands at commit: harmless, and a second
+            # connection would wait for the transaction's write lock.)
             Job.objects.filter(pk=self.job_id).update(**values)
-            return
-        if connection.vendor == "sqlite":
             return
         if self._side is None:
             self._side = connections.create_connection("default")
@@ -113,7 +113,7 @@ def run(job_id: str, handler: str) -> None:
     """Entry point for inline runs and for the django-q2 worker."""
     job = Job.objects.get(pk=job_id)
     func = import_string(handler)
-    if not handler.startswith("spotcheck.") or not getattr(func, "job_handler", False):
+    if not getattr(func, "job_handler", False):
         raise ValueError(f"{handler} is not a job handler")
     Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, message="", finished_at=None)
     progress = Progress(job.pk)

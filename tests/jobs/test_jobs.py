@@ -1,0 +1,118 @@
+"""The job runner and the polling status partial."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from spotcheck.jobs import services
+from spotcheck.jobs.models import Job, JobState
+from spotcheck.jobs.services import JobRefused, Progress, dispatch, job_handler, run
+
+pytestmark = pytest.mark.django_db
+
+
+@job_handler
+def ok_handler(job, progress):
+    progress(5, 10)
+    return {"answer": 42}
+
+
+@job_handler
+def refusing_handler(job, progress):
+    raise JobRefused("文件已损坏")
+
+
+@job_handler
+def crashing_handler(job, progress):
+    raise ZeroDivisionError
+
+
+def plain_function(job, progress):
+    return {}
+
+
+def _job(owner, **kwargs) -> Job:
+    return Job.objects.create(owner=owner, kind="test", label="测试任务", **kwargs)
+
+
+def test_run_marks_done_and_merges_result(personas):
+    job = _job(personas.section, result={"before": 1})
+    run(str(job.pk), f"{__name__}.ok_handler")
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.finished_at is not None
+    assert job.result == {"before": 1, "answer": 42}
+    assert (job.done, job.total) == (5, 10)
+
+
+def test_refusal_and_crash_end_as_failed_with_a_message(personas):
+    job = _job(personas.section)
+    run(str(job.pk), f"{__name__}.refusing_handler")
+    job.refresh_from_db()
+    assert (job.state, job.message) == (JobState.FAILED, "文件已损坏")
+    job = _job(personas.section)
+    run(str(job.pk), f"{__name__}.crashing_handler")
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and "内部错误" in job.message and str(job.pk) in job.message
+
+
+def test_only_marked_handlers_run(personas):
+    job = _job(personas.section)
+    with pytest.raises(ValueError):
+        run(str(job.pk), f"{__name__}.plain_function")
+    with pytest.raises(ValueError):
+        run(str(job.pk), "os.getcwd")
+
+
+def test_dispatch_background_goes_through_django_q(personas, monkeypatch):
+    from django_q import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks, "async_task", lambda *a, **k: calls.append(a))
+    job = _job(personas.section)
+    dispatch(job, f"{__name__}.ok_handler", background=True)
+    assert calls == [("spotcheck.jobs.services.run", str(job.pk), f"{__name__}.ok_handler")]
+    dispatch(job, f"{__name__}.ok_handler", background=False)
+    assert len(calls) == 1
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_throttled_but_always_writes_the_end(personas):
+    job = _job(personas.section)
+    progress = Progress(job.pk)
+    progress(1, 100)
+    progress(2, 100)  # within the interval: skipped
+    job.refresh_from_db()
+    assert job.done == 1
+    progress(100, 100)
+    job.refresh_from_db()
+    assert (job.done, job.total, job.percent) == (100, 100, 100)
+    progress.close()
+    assert services.Progress.interval > 0
+
+
+def test_status_partial_polls_until_done(client, personas):
+    job = _job(
+        personas.section, state=JobState.RUNNING, done=3, total=4, params={"result_url": "/done/"}
+    )
+    client.force_login(personas.section)
+    url = reverse("jobs:job_status", args=[job.pk])
+    html = client.get(url).content.decode()
+    assert 'hx-trigger="every 1s"' in html and 'value="3"' in html and "75%" in html
+    Job.objects.filter(pk=job.pk).update(state=JobState.DONE)
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == "/done/"
+    html = response.content.decode()
+    assert "every 1s" not in html and 'href="/done/"' in html
+
+
+def test_status_is_only_for_the_owner(client, personas):
+    job = _job(personas.section)
+    for user in (personas.other_section, personas.auditor, personas.inspector):
+        client.force_login(user)
+        assert client.get(reverse("jobs:job_status", args=[job.pk])).status_code == 404
+    client.logout()
+    response = client.get(reverse("jobs:job_status", args=[job.pk]))
+    assert response.status_code == 302 and "login" in response.url
