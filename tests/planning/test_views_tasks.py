@@ -210,3 +210,31 @@ def test_task_pages_in_english(client: Client, world: World) -> None:
     assert "Spot-check tasks" in client.get(reverse("planning:task_list")).content.decode()
     page = client.get(reverse("planning:task_detail", args=[task.pk])).content.decode()
     assert "Inclusion probability preview" in page
+
+
+def test_lead_section_moves_the_task_on_after_the_draw(client: Client, world: World) -> None:
+    task = world.approved_task()
+    dice = {"见证人：王五": "352614", "见证人：赵六": "611243"}
+    draw = draws.draw_commit(
+        actor=world.p.section,
+        task=task,
+        randomness_kind="witnesses",
+        randomness_names=["王五", "赵六"],
+    )
+    draws.draw_execute(actor=world.p.section, draw=draw, entries=dice)
+    url = reverse("planning:task_advance", args=[task.pk])
+    client.force_login(world.p.leader)
+    assert client.post(url, {"to": "inspecting"}).status_code == 403
+    client.force_login(world.p.section)
+    assert (
+        "task-advance"
+        in client.get(reverse("planning:task_detail", args=[task.pk])).content.decode()
+    )
+    # A stale form cannot skip a state.
+    page = client.post(url, {"to": "closed"}, follow=True).content.decode()
+    assert "请刷新页面" in page
+    client.post(url, {"to": "inspecting", "reason": "检查组已出发"})
+    task.refresh_from_db()
+    assert task.state == TaskState.INSPECTING
+    page = client.get(reverse("planning:task_detail", args=[task.pk])).content.decode()
+    assert "检查组已出发" in page

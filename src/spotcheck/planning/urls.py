@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("tasks/new/", views_tasks.task_create, name="task_create"),
     path("tasks/<int:pk>/", views_tasks.task_detail, name="task_detail"),
     path("tasks/<int:pk>/approve/", views_tasks.task_approve, name="task_approve"),
+    path("tasks/<int:pk>/advance/", views_tasks.task_advance, name="task_advance"),
     path("tasks/<int:pk>/overrides/", views_tasks.override_request, name="override_request"),
     path("overrides/<int:pk>/approve/", views_tasks.override_approve, name="override_approve"),
 ]

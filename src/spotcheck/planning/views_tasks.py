@@ -44,6 +44,13 @@ from spotcheck.planning.views import (
 
 PREVIEW_PAGE = 100
 BEFORE_COMMIT = {TaskState.DRAFT, TaskState.APPROVED}
+# After the draw the lead section moves the task on by hand (the inspections services also move
+# it when results come in); each move is a TaskTransition with its reason.
+NEXT_STATE: dict[str, str] = {
+    TaskState.DRAWN: TaskState.INSPECTING,
+    TaskState.INSPECTING: TaskState.RESULTS_IN,
+    TaskState.RESULTS_IN: TaskState.CLOSED,
+}
 FILTER_LABELS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "industry": ("行业", None),
     "region": ("所属区域", None),
@@ -281,6 +288,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_run and task.state in BEFORE_COMMIT and preview.get("capped")
         else None,
         "can_approve_override": access.can_approve_task(user, task),
+        "next_state": TaskState(NEXT_STATE[task.state])
+        if can_run and task.state in NEXT_STATE
+        else None,
     }
     return render(request, "planning/task_detail.html", context)
 
@@ -295,6 +305,27 @@ def task_approve(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.task_approve(actor=user, task=task),
         _("已批准抽查任务"),
+        "planning:task_detail",
+        pk=pk,
+    )
+
+
+@login_required
+@require_POST
+def task_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    task = get_object_or_404(SpotCheckTask, pk=pk)
+    require(access.can_run_draw(user, task), _("只有牵头部门的业务科室人员可以推进任务"))
+    to = NEXT_STATE.get(task.state)
+    if to is None or request.POST.get("to") != to:
+        # A stale page (someone else moved the task meanwhile) must not skip a state.
+        messages.error(request, _("任务状态已变化，请刷新页面后重试"))
+        return redirect("planning:task_detail", pk=pk)
+    reason = str(request.POST.get("reason", ""))[:300]
+    return act_and_redirect(
+        request,
+        lambda: services.task_advance(actor=user, task=task, to=to, reason=reason),
+        _("任务状态已变更为“%(state)s”") % {"state": TaskState(to).label},
         "planning:task_detail",
         pk=pk,
     )
