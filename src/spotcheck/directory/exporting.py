@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -140,7 +141,7 @@ def export_directory(*, actor: User, kind: str, params: Mapping[str, Any]) -> Ex
     workbook.save(out)
     out.seek(0)
     _record_export(actor=actor, spec=spec, rows=rows, filters=filters)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return ExportFile(file=out, filename=f"{spec.label}-{stamp}.xlsx", rows=rows)
 
 

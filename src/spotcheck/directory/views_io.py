@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -139,7 +140,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: HttpRequest, kind: str) -> HttpResponse:
+def export(request: HttpRequest, kind: str) -> HttpResponseBase:
     _spec_or_404(kind)
     if not access.can_export(request.user):
         raise PermissionDenied

@@ -25,7 +25,7 @@ Adapter = Callable[[Any], Any]
 
 def _allocate(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
-    pk = model._meta.pk.column  # type: ignore[union-attr]
+    pk = model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -83,7 +83,7 @@ def _insert(
                     copy.write_row(values)
         else:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", adapted())
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(adapted()))
 
 
 def create_with_history(
@@ -108,7 +108,7 @@ def create_with_history(
             defaults[field.attname] = stamp
         elif field.has_default() or field.null or field.blank:
             defaults[field.attname] = field.get_default()
-    pk_name = model._meta.pk.attname  # type: ignore[union-attr]
+    pk_name = model._meta.pk.attname
     pks = _allocate(model, len(records))
     columns = [pk_name, *(f.attname for f in concrete)]
     rows = [
@@ -142,9 +142,11 @@ def create_with_history(
     )
 
     for name, related in m2m.items():
-        field = model._meta.get_field(name)
-        through = field.remote_field.through  # type: ignore[union-attr]
-        source, target = field.m2m_column_name(), field.m2m_reverse_name()  # type: ignore[union-attr]
+        m2m_field = model._meta.get_field(name)
+        assert isinstance(m2m_field, models.ManyToManyField)
+        through = m2m_field.remote_field.through
+        assert through is not None
+        source, target = m2m_field.m2m_column_name(), m2m_field.m2m_reverse_name()
         links = [
             (pk, hpk, other)
             for pk, hpk, others in zip(pks, history_pks, related, strict=True)
