@@ -195,14 +195,15 @@ def parse_rows(
             if formula_cells and (rownum, index) in formula_cells:
                 bad = True  # reported once, above
                 continue
-            if required and (raw is None or raw == "" or cell_text(raw) == ""):
-                problems.append(Problem(rownum, column.header, "不能为空"))
-                bad = True
-                continue
             try:
                 value = parse(raw, ctx)
             except CellError as exc:
                 problems.append(Problem(rownum, column.header, str(exc)))
+                bad = True
+                continue
+            # Checked on the parsed value: cheaper than inspecting every raw cell first.
+            if required and (value is None or value == ""):
+                problems.append(Problem(rownum, column.header, "不能为空"))
                 bad = True
                 continue
             if type(value) is Warned:
