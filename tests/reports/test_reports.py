@@ -10,6 +10,7 @@ from django.urls import reverse
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import PoolEntry
 from spotcheck.inspections.models import Inspection, InspectionState, ResultCategory
+from spotcheck.planning.models import TaskState
 from spotcheck.reports import selectors
 from spotcheck.reports.svg import bar_chart
 from tests.workflow_fixtures import World
@@ -46,7 +47,8 @@ def test_dashboard_figures(world: World) -> None:
     draw = _drawn(world, n=10)
     _accept_all(world, draw, problem_every=2)
     data = selectors.dashboard(user=world.p.section, today=dt.date(2026, 12, 25))
-    assert dict(data.tasks_by_state)["已抽取"] == 1
+    # Labels follow the active language; look the row up by the label of the state.
+    assert dict(data.tasks_by_state)[str(TaskState.DRAWN.label)] == 1
     assert [t.pk for t in data.overdue_tasks] == [draw.task_id]
     _label, share, covered, total = data.coverage[0]
     assert (covered, total) == (10, 30) and share == pytest.approx(1 / 3)
