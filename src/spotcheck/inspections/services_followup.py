@@ -38,7 +38,7 @@ NOT_ACCEPTED = "检查结果审核通过后才能登记后续处置"
 
 def _accepted(actor: User, inspection: Inspection) -> Inspection:
     inspection = (
-        Inspection.objects.select_for_update()
+        Inspection.objects.select_for_update(of=("self",))
         .select_related("draw__task", "target")
         .get(pk=inspection.pk)
     )
@@ -121,7 +121,7 @@ def rectification_verify(
     *, actor: User, follow_up: FollowUp, rectified: bool, note: str
 ) -> FollowUp:
     follow_up = (
-        FollowUp.objects.select_for_update()
+        FollowUp.objects.select_for_update(of=("self",))
         .select_related("inspection__draw", "inspection__target")
         .get(pk=follow_up.pk)
     )
@@ -297,7 +297,7 @@ def penalty_resubmit(
     "Major" cannot be switched off here: that would let a returned decision skip review.
     """
     follow_up = (
-        FollowUp.objects.select_for_update()
+        FollowUp.objects.select_for_update(of=("self",))
         .select_related("inspection__target", "inspection__draw__task")
         .get(pk=follow_up.pk)
     )
@@ -357,7 +357,7 @@ def legal_review_decide(
     if not access.can_legal_review(actor):
         raise NotAllowed("只有法制审核人员可以审核重大执法决定")
     follow_up = (
-        FollowUp.objects.select_for_update()
+        FollowUp.objects.select_for_update(of=("self",))
         .select_related("inspection__target", "submitted_by")
         .get(pk=follow_up.pk)
     )

@@ -57,9 +57,11 @@ def _fmt(day: dt.date) -> str:
 
 
 def _lock(inspection: Inspection) -> tuple[SpotCheckTask, Inspection]:
-    task = SpotCheckTask.objects.select_for_update().get(draws__inspections=inspection.pk)
+    task = SpotCheckTask.objects.select_for_update(of=("self",)).get(
+        draws__inspections=inspection.pk
+    )
     locked = (
-        Inspection.objects.select_for_update()
+        Inspection.objects.select_for_update(of=("self",))
         .select_related("draw", "target", "overall_category")
         .get(pk=inspection.pk)
     )
@@ -132,7 +134,7 @@ def inspection_save(
     Arguments left as None keep their stored value; ``inspectors`` replaces the whole list;
     ``item_results`` adds or replaces the given items only. Editable while draft or returned.
     """
-    task = SpotCheckTask.objects.select_for_update().get(pk=draw.task_id)
+    task = SpotCheckTask.objects.select_for_update(of=("self",)).get(pk=draw.task_id)
     draw = Draw.objects.select_related("task").get(pk=draw.pk)
     if not access.can_record_inspection(actor, draw, target):
         raise NotAllowed("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以录入检查结果")
@@ -145,7 +147,9 @@ def inspection_save(
     if timezone.localdate() < task.window_start:
         raise ServiceError(f"检查期自 {_fmt(task.window_start)} 开始，尚不能录入检查结果")
 
-    inspection = Inspection.objects.select_for_update().filter(draw=draw, target=target).first()
+    inspection = (
+        Inspection.objects.select_for_update(of=("self",)).filter(draw=draw, target=target).first()
+    )
     if inspection is not None and inspection.state not in EDITABLE:
         raise ServiceError(f"检查结果{inspection.get_state_display()}，不能修改")
     day = inspected_on if inspected_on is not None else getattr(inspection, "inspected_on", None)
