@@ -192,3 +192,30 @@ def test_other_section_user_cannot_see_or_commit_my_import(client, personas):
     assert client.post(reverse("directory:import_commit", args=[job.pk])).status_code == 404
     assert client.get(reverse("jobs:job_status", args=[job.pk])).status_code == 404
     assert not Target.objects.exists()
+
+
+def test_five_thousand_rows_run_as_a_job_with_the_default_threshold(client, personas, settings):
+    assert settings.IMPORT_BACKGROUND_ROWS < 5000
+    client.force_login(personas.section)
+    rows = [TARGET_HEADERS, *(target_row(code(i), f"公司{i}") for i in range(5000))]
+    job = _job(_post_file(client, csv_bytes(rows, "gb18030")))
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+    assert job.result["validation"]["created"] == 5000
+    assert len(job.result["validation"]["changes"]) == 500  # the preview lists the first 500
+    client.post(reverse("directory:import_commit", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.result["commit"] == {"created": 5000, "updated": 0, "unchanged": 0}
+    assert Target.objects.count() == 5000
+    assert Target.history.filter(history_user=personas.section).count() == 5000
+    assert Target.departments.through.objects.count() == 5000
+
+
+def test_oversized_upload_is_refused_before_reading_it(client, personas, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    client.force_login(personas.section)
+    rows = [TARGET_HEADERS, *(target_row(code(i)) for i in range(1000))]
+    response = _post_file(client, csv_bytes(rows))
+    assert response.status_code == 400
+    assert "文件过大" in response.content.decode()
+    assert not Job.objects.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -55,7 +56,12 @@ def import_start_view(request: HttpRequest, kind: str) -> HttpResponse:
     if not access.can_import(request.user):
         raise PermissionDenied
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and _declared_size(request) > settings.IMPORT_MAX_BYTES + 65536:
+        # Refuse before Django spools a huge body to disk.
+        error = _("文件过大，上限为 %(mb)d MB，请拆分后分批导入") % {
+            "mb": settings.IMPORT_MAX_BYTES // 1048576
+        }
+    elif request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             error = _("请选择要上传的文件")
@@ -151,6 +157,13 @@ def export(request: HttpRequest, kind: str) -> HttpResponseBase:
         filename=result.filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def _declared_size(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _attachment(filename: str) -> str:
