@@ -39,8 +39,9 @@ def test_ht_and_hajek_per_stratum_and_overall() -> None:
 
 
 def test_census_has_no_sampling_error() -> None:
-    est = estimate_rates(strata=["s"] * 3, noncompliant=[True, False, False],
-                         pi_units=[M] * 3, populations={"s": 3})
+    est = estimate_rates(
+        strata=["s"] * 3, noncompliant=[True, False, False], pi_units=[M] * 3, populations={"s": 3}
+    )
     e = est["s"]["ht"]
     assert e.std_error == 0 and e.ci_low == e.ci_high == pytest.approx(1 / 3)
 

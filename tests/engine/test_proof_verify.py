@@ -251,3 +251,19 @@ def test_preview_matches_draw(proof: dict[str, Any]) -> None:
     assert [x["sample_size"] for x in prev["strata"]] == [
         x["sample_size"] for x in proof["result"]["strata"]
     ]
+
+
+def test_engine_never_imports_django() -> None:
+    code = (
+        "import sys, spotcheck.engine.verify, spotcheck.engine.estimate, spotcheck.engine.risk;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'rest_framework')];"
+        "assert not bad, bad"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": SRC},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr
