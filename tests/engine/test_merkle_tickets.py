@@ -113,3 +113,32 @@ def test_ids_are_validated() -> None:
         to_id_array(["ok", " padded"])
     with pytest.raises(EngineError, match="duplicate"):
         Pool.from_arrays(["x", "x"], ["s", "s"], [1, 1])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 13])
+def test_audit_paths_verify(n: int) -> None:
+    from spotcheck.engine.merkle import audit_path, leaf_hash, verify_inclusion
+
+    leaves = [f"leaf {i}".encode() for i in range(n)]
+    hashes = [leaf_hash("sha256", d) for d in leaves]
+    root = rfc6962(leaves)
+    for i in range(n):
+        path = audit_path(hashes, i, "sha256")
+        assert verify_inclusion("sha256", leaves[i], i, n, path, root)
+        assert not verify_inclusion("sha256", leaves[i] + b"x", i, n, path, root)
+        if n > 1:
+            assert not verify_inclusion("sha256", leaves[i], (i + 1) % n, n, path, root)
+
+
+def test_pool_inclusion_proof_against_commitment() -> None:
+    from spotcheck.engine.merkle import verify_inclusion
+    from spotcheck.engine.proof import pool_inclusion_proof
+
+    records = [{"id": f"T{i:03d}", "stratum": "s", "weight": i + 1} for i in range(37)]
+    root = pool_root(Pool.from_records(records), "sha256")
+    ev = pool_inclusion_proof(pool=records, target_id="T020")
+    assert ev["line"] == {"id": "T020", "stratum": "s", "weight": 21}
+    path = [bytes.fromhex(h) for h in ev["path"]]
+    assert verify_inclusion(
+        "sha256", dumps(ev["line"]).encode(), ev["index"], ev["size"], path, root
+    )

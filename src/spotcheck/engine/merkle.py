@@ -110,3 +110,51 @@ def pool_root(pool: Pool, hash_name: str, *, workers: int | None = None) -> byte
     )
     raw = b"".join(parts)
     return _reduce(raw, hasher_factory(hash_name), hasher_factory(hash_name)().digest_size)
+
+
+def audit_path(leaf_hashes: list[bytes], index: int, hash_name: str) -> list[bytes]:
+    """RFC 6962 PATH(m, D[n]): the sibling subtree roots from leaf ``index`` up to the root."""
+    if not 0 <= index < len(leaf_hashes):
+        raise IndexError("leaf index out of range")
+    new = hasher_factory(hash_name)
+    size = len(leaf_hashes[0])
+
+    def subtree(lo: int, hi: int) -> bytes:
+        return _reduce(b"".join(leaf_hashes[lo:hi]), new, size)
+
+    path: list[bytes] = []
+    lo, hi = 0, len(leaf_hashes)
+    while hi - lo > 1:
+        k = 1 << ((hi - lo - 1).bit_length() - 1)  # largest power of two below hi - lo
+        if index < lo + k:
+            path.append(subtree(lo + k, hi))
+            hi = lo + k
+        else:
+            path.append(subtree(lo, lo + k))
+            lo += k
+    return path[::-1]
+
+
+def verify_inclusion(
+    hash_name: str, leaf_data: bytes, index: int, size: int, path: list[bytes], root: bytes
+) -> bool:
+    """RFC 9162 section 2.1.3.2: does ``leaf_data`` sit at ``index`` of the tree with ``root``?"""
+    if not 0 <= index < size:
+        return False
+    new = hasher_factory(hash_name)
+    fn, sn = index, size - 1
+    r = bytes(new(b"\x00" + leaf_data).digest())
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = bytes(new(b"\x01" + p + r).digest())
+            if not fn & 1:
+                while not fn & 1 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = bytes(new(b"\x01" + r + p).digest())
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root

@@ -30,7 +30,7 @@ from .hashing import (
     nonce_hash,
     parse_hex,
 )
-from .merkle import json_root, pool_root
+from .merkle import audit_path, json_root, pool_root
 from .pool import Pool
 from .probability import StratumInfo, allocate_sample_sizes, pool_inclusion
 from .teams import Inspector, TeamParams, TeamsResult, form_teams
@@ -122,6 +122,28 @@ def preview_probabilities(
             for i in infos
         ],
         "pi": {p.id_str(k): int(v) for k, v in enumerate(pi.tolist())},
+    }
+
+
+def pool_inclusion_proof(
+    *, pool: Pool | Sequence[Mapping[str, Any]], target_id: str, hash_name: str = "sha256"
+) -> dict[str, Any]:
+    """Evidence that one target's line is in the committed pool, without publishing the pool.
+
+    Returns ``{"line", "index", "size", "path": [hex]}``; anyone holding the commitment checks
+    it with ``merkle.verify_inclusion`` (RFC 9162 section 2.1.3.2) against ``pool.root``.
+    """
+    p = _as_pool(pool)
+    pos = int(np.searchsorted(p.ids, target_id.encode("utf-8")))
+    if pos >= len(p) or p.id_str(pos) != target_id:
+        raise EngineError(f"target {target_id!r} is not in the pool")
+    new = hasher_factory(hash_name)
+    leaves = [bytes(new(b"\x00" + canonical_bytes(p.line(i))).digest()) for i in range(len(p))]
+    return {
+        "line": p.line(pos),
+        "index": pos,
+        "size": len(p),
+        "path": [h.hex() for h in audit_path(leaves, pos, hash_name)],
     }
 
 
