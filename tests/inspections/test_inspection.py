@@ -52,6 +52,10 @@ def test_record_submit_accept(scene: Scene) -> None:
         "submitted",
         "accepted",
     ]
+    # Full change history, attributed (执法全过程记录).
+    assert {h.history_user for h in inspection.history.all()} == {scene.p.section, scene.section2}
+    result = inspection.item_results.get()
+    assert result.history.get().history_user == scene.p.section
     assert list(verify_chain()) == []
 
 

@@ -97,7 +97,7 @@ def rectification_order(
     assert inspection.inspected_on is not None
     if due_on < inspection.inspected_on:
         raise ServiceError("整改期限不能早于检查日期")
-    follow_up = FollowUp.objects.create(
+    follow_up = FollowUp(
         inspection=inspection,
         department=_department(actor),
         kind=FollowUpKind.RECTIFICATION,
@@ -107,6 +107,8 @@ def rectification_order(
         description=description.strip(),
         created_by=actor,
     )
+    follow_up._history_user = actor  # type: ignore[attr-defined]
+    follow_up.save()
     _added(
         follow_up,
         actor,
@@ -414,7 +416,7 @@ def transfer_record(
     if not description.strip():
         raise ServiceError("请填写移送事由")
     _check_day(transferred_on, inspection, "移送日期")
-    follow_up = FollowUp.objects.create(
+    follow_up = FollowUp(
         inspection=inspection,
         department=_department(actor),
         kind=FollowUpKind.TRANSFER,
@@ -425,6 +427,8 @@ def transfer_record(
         description=description.strip(),
         created_by=actor,
     )
+    follow_up._history_user = actor  # type: ignore[attr-defined]
+    follow_up.save()
     _added(
         follow_up,
         actor,

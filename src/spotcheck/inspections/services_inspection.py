@@ -174,11 +174,13 @@ def inspection_save(
     if inspectors is not None:
         inspection.inspectors.set(inspectors)
     for r in item_results:
-        ItemResult.objects.update_or_create(
-            inspection=inspection,
-            item=r.item,
-            defaults={"category": r.category, "findings": r.findings.strip(), "recorded_by": actor},
-        )
+        result = ItemResult.objects.filter(inspection=inspection, item=r.item).first()
+        result = result or ItemResult(inspection=inspection, item=r.item)
+        result.category = r.category
+        result.findings = r.findings.strip()
+        result.recorded_by = actor
+        result._history_user = actor  # type: ignore[attr-defined]
+        result.save()
     if task.state == TaskState.DRAWN:
         _transition(task, TaskState.INSPECTING, actor=actor, reason="开始录入检查结果")
     record(
