@@ -138,6 +138,10 @@ def test_directed_task_ceremony_recusal_and_proof(
     problems, _ = verify_proof(proof)
     assert problems == []
     assert proof["recusals"][0]["replacement"] == replacement.inspector.cert_no
+    # ... and any edit makes it fail.
+    proof["randomness"][0]["value"] = "111111"
+    tampered, _ = verify_proof(proof)
+    assert tampered
 
 
 def test_joint_task_one_visit_mixed_teams(
