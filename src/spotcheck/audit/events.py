@@ -269,3 +269,10 @@ class TargetDocumentGenerated(AuditEventData):
     draw: int
     target: str
     document: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResultCategorySaved(AuditEventData):
+    event_type: ClassVar[str] = "inspections.result_category_saved"
+    code: str
+    changes: dict[str, list[Any]] = field(default_factory=dict)

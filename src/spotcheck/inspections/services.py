@@ -16,6 +16,7 @@ from spotcheck.inspections.services_inspection import (
     inspection_save,
     inspection_submit,
 )
+from spotcheck.inspections.services_reference import result_category_save
 
 __all__ = [
     "ItemResultInput",
@@ -28,6 +29,7 @@ __all__ = [
     "penalty_resubmit",
     "rectification_order",
     "rectification_verify",
+    "result_category_save",
     "target_document",
     "transfer_record",
 ]
