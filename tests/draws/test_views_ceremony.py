@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,7 +41,7 @@ def drawn(client: Client, world: World, **task_kw: Any) -> Draw:
     return draw
 
 
-def test_whole_ceremony_through_the_pages(client: Client, world: World) -> None:
+def test_whole_ceremony_through_the_pages(client: Client, world: World, tmp_path: Path) -> None:
     task = world.approved_task()
     client.force_login(world.p.section)
     page = client.get(reverse("planning:task_detail", args=[task.pk])).content.decode()
@@ -62,6 +65,16 @@ def test_whole_ceremony_through_the_pages(client: Client, world: World) -> None:
     assert response["Content-Disposition"] == f"attachment; filename=draw-{draw.pk}-proof.json"
     problems, _ = verify_proof(json.loads(response.content))
     assert problems == []
+    # The downloaded file as is, through the documented command line.
+    path = tmp_path / f"draw-{draw.pk}-proof.json"
+    path.write_bytes(response.content)
+    verify = subprocess.run(
+        [sys.executable, "-m", "spotcheck.engine.verify", str(path)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": "src", "PATH": "/usr/bin:/bin"},
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
     assert AuditEvent.objects.filter(
         event_type="draws.confidential_access", payload__what="抽取证明"
     ).exists()
