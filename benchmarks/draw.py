@@ -135,19 +135,20 @@ w <- readBin(paste0(args[1], ".w"), "double", n)
 h <- readBin(paste0(args[1], ".h"), "integer", n)
 sizes <- as.integer(strsplit(args[3], ",")[[1]])
 set.seed(1)
-t0 <- proc.time()[["elapsed"]]
+p0 <- proc.time()
 pik <- numeric(n); s <- numeric(n)
 for (k in seq_along(sizes)) {
   idx <- which(h == k - 1L)
   p <- inclusionprobabilities(w[idx], sizes[k])
   s[idx] <- UPrandomsystematic(p)
 }
-t1 <- proc.time()[["elapsed"]]
-cat(sprintf("%.4f %d\n", t1 - t0, as.integer(round(sum(s)))))
+p1 <- proc.time() - p0
+cat(sprintf("%.4f %.4f %d\n", p1[["elapsed"]], p1[["user.self"]] + p1[["sys.self"]],
+            as.integer(round(sum(s)))))
 """
 
 
-def time_r(pool: Pool, sizes: list[int], tmp: Path) -> tuple[float, int]:
+def time_r(pool: Pool, sizes: list[int], tmp: Path) -> tuple[float, float, int]:
     base = tmp / "pool"
     pool.weights.astype("<f8").tofile(f"{base}.w")
     pool.strata.astype("<i4").tofile(f"{base}.h")
@@ -159,8 +160,8 @@ def time_r(pool: Pool, sizes: list[int], tmp: Path) -> tuple[float, int]:
         text=True,
         check=True,
     )
-    secs, drawn = res.stdout.split()
-    return float(secs), int(drawn)
+    secs, cpu, drawn = res.stdout.split()
+    return float(secs), float(cpu), int(drawn)
 
 
 def bench(n: int, use_r: bool, rng: np.random.Generator) -> None:
@@ -216,18 +217,25 @@ def bench(n: int, use_r: bool, rng: np.random.Generator) -> None:
         print(f"  {name:48s} {dt:8.2f} {cpu:7.2f} {main:12d} {kids:11d}")
     load = os.getloadavg()[0]
     print(f"  (1-min load average at the end: {load:.1f} on {os.cpu_count()} CPUs)")
-    print(f"  {'whole verifiable draw (probabilities..selection)':48s} {draw_total:8.2f}")
+    draw_cpu = sum(r[2] for r in rows[:4])
+    print(
+        f"  {'whole verifiable draw (probabilities..selection)':48s} {draw_total:8.2f} "
+        f"{draw_cpu:7.2f}"
+    )
     print(
         f"  {'  of which after randomness (tickets+selection)':48s} {rows[2][1] + rows[3][1]:8.2f}"
     )
     if use_r:
         with tempfile.TemporaryDirectory() as tmp:
-            r_secs, r_drawn = time_r(pool, [sizes[s] for s in pool.stratum_names], Path(tmp))
+            r_secs, r_cpu, r_drawn = time_r(pool, [sizes[s] for s in pool.stratum_names], Path(tmp))
         assert r_drawn == sum(sizes.values())
-        print(f"  {'R inclusionprobabilities+UPrandomsystematic':48s} {r_secs:8.2f}")
+        print(f"  {'R inclusionprobabilities+UPrandomsystematic':48s} {r_secs:8.2f} {r_cpu:7.2f}")
+        ours = draw_total - rows[1][1]
+        ours_cpu = rows[0][2] + rows[2][2] + rows[3][2]
         print(
-            f"  ratio ours/R: whole draw {draw_total / r_secs:.2f}, "
-            f"probabilities+tickets+selection {(draw_total - rows[1][1]) / r_secs:.2f}"
+            f"  ratio ours/R (wall): whole draw {draw_total / r_secs:.2f}, "
+            f"probabilities+tickets+selection {ours / r_secs:.2f}; "
+            f"(cpu) probabilities+tickets+selection {ours_cpu / r_cpu:.2f}"
         )
     sys.stdout.flush()
 
