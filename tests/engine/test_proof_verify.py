@@ -267,3 +267,14 @@ def test_engine_never_imports_django() -> None:
         check=False,
     )
     assert res.returncode == 0, res.stderr
+
+
+def test_names_the_stratum_field_that_differs(proof: dict[str, Any]) -> None:
+    doc = copy.deepcopy(proof)
+    doc["result"]["strata"][1]["start"] += 1
+    problems, _ = verify_proof(doc)
+    name = doc["result"]["strata"][1]["name"]
+    assert problems == [
+        f"stratum {name}: start differs (recomputed {proof['result']['strata'][1]['start']}, "
+        f"proof says {doc['result']['strata'][1]['start']})"
+    ]

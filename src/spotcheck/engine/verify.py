@@ -43,16 +43,46 @@ def check_randomness(commitment: Mapping[str, Any], randomness: Sequence[Any]) -
     return problems
 
 
+def _ids(items: list[str], limit: int = 10) -> str:
+    if not items:
+        return "-"
+    head = ", ".join(items[:limit])
+    return head if len(items) <= limit else f"{head} ... ({len(items)} in all)"
+
+
 def _diff_list(label: str, expected: list[str], claimed: list[str]) -> list[str]:
     if expected == claimed:
         return []
-    missing = [x for x in expected if x not in set(claimed)]
-    extra = [x for x in claimed if x not in set(expected)]
+    exp_set, got_set = set(expected), set(claimed)
+    missing = [x for x in expected if x not in got_set]
+    extra = [x for x in claimed if x not in exp_set]
     if missing or extra:
-        return [
-            f"{label} differ: missing {', '.join(missing) or '-'}; extra {', '.join(extra) or '-'}"
-        ]
+        return [f"{label} differ: missing {_ids(missing)}; extra {_ids(extra)}"]
     return [f"{label}: same members, different order"]
+
+
+def _diff_strata(expected: list[dict[str, Any]], claimed: Any) -> list[str]:
+    if expected == claimed:
+        return []
+    if not isinstance(claimed, list):
+        return ["result.strata is missing or malformed"]
+    got = {s.get("name"): s for s in claimed if isinstance(s, dict)}
+    out = []
+    for e in expected:
+        g = got.get(e["name"])
+        if g is None:
+            out.append(f"stratum {e['name']}: missing from the proof's result")
+            continue
+        for key, value in e.items():
+            if g.get(key) != value:
+                out.append(
+                    f"stratum {e['name']}: {key} differs (recomputed {value}, "
+                    f"proof says {g.get(key)})"
+                )
+    extra = set(got) - {e["name"] for e in expected}
+    if extra:
+        out.append(f"result lists unknown strata: {', '.join(sorted(map(str, extra)))}")
+    return out or ["stratum summary differs in order"]
 
 
 def verify_proof(proof: Mapping[str, Any], *, workers: int | None = None) -> tuple[list[str], str]:
@@ -100,6 +130,8 @@ def verify_proof(proof: Mapping[str, Any], *, workers: int | None = None) -> tup
         problems.append(
             f"seed mismatch: recomputed {outcome.seed.hex()}, proof says {proof.get('seed')}"
         )
+    if set(c["strata"]) != {s.name for s in outcome.infos}:
+        problems.append("committed strata differ from the strata of the pool")
     for s in outcome.infos:
         committed = c["strata"].get(s.name, {})
         if committed.get("sample_size") != s.sample_size:
@@ -109,15 +141,14 @@ def verify_proof(proof: Mapping[str, Any], *, workers: int | None = None) -> tup
             )
     expected = result_document(pool, outcome)
     claimed = proof.get("result", {})
-    if expected["strata"] != claimed.get("strata"):
-        problems.append("stratum summary (sizes, take-alls or random starts) differs")
+    problems += _diff_strata(expected["strata"], claimed.get("strata"))
     exp_sel = expected["selected"]
     got_sel = claimed.get("selected", [])
     problems += _diff_list("selected ids", [s["id"] for s in exp_sel], [s["id"] for s in got_sel])
     got_pi = {s["id"]: s.get("pi") for s in got_sel}
     bad_pi = [s["id"] for s in exp_sel if s["id"] in got_pi and got_pi[s["id"]] != s["pi"]]
     if bad_pi:
-        problems.append(f"inclusion probabilities differ for: {', '.join(bad_pi)}")
+        problems.append(f"inclusion probabilities differ for: {_ids(bad_pi)}")
 
     exp_teams = {
         t["target"]: t["inspectors"] for t in (outcome.teams.teams if outcome.teams else [])
