@@ -143,3 +143,34 @@ def test_who_may_not_export(client, personas, role):
     for kind in ("items", "targets", "inspectors"):
         assert client.get(reverse("directory:export", args=[kind])).status_code == 403
     assert not AuditEvent.objects.filter(event_type="directory.exported").exists()
+
+
+def test_long_lists_are_exported_by_a_job(client, personas, monkeypatch, settings, tmp_path):
+    from spotcheck.directory import exporting
+    from spotcheck.jobs.models import Job, JobState
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(exporting, "EXPORT_INLINE_MAX_ROWS", 0)
+    _directory(personas)
+    client.force_login(personas.auditor)
+    response = client.get(
+        reverse("directory:export", args=["targets"]) + "?flag=blacklisted&flag=key_industry"
+    )
+    job = Job.objects.get(kind="directory.export")
+    assert response.status_code == 302 and response.url == reverse(
+        "directory:export_download", args=[job.pk]
+    )
+    assert job.state == JobState.DONE  # JOBS_SYNC runs the worker inline in tests
+    rows = _sheet(client.get(response.url))
+    assert [r[0] for r in rows[1:]] == [code(1)]
+    event = AuditEvent.objects.get(event_type="directory.exported")
+    assert event.payload["filters"] == {"flags": ["blacklisted", "key_industry"]}
+    # Only the auditor who asked may fetch it; a running job shows the progress bar.
+    client.force_login(personas.leader)
+    assert client.get(response.url).status_code == 404
+    client.force_login(personas.inspector)
+    assert client.get(response.url).status_code == 403
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, done=1, total=3)
+    client.force_login(personas.auditor)
+    html = client.get(response.url).content.decode()
+    assert 'hx-trigger="every 1s"' in html

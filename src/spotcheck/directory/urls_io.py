@@ -38,4 +38,5 @@ urlpatterns_io: list[URLPattern] = [
         name="import_template",
     ),
     path("export/<dirkind:kind>.xlsx", views_io.export, name="export"),
+    path("export/job/<uuid:job_id>/", views_io.export_download, name="export_download"),
 ]

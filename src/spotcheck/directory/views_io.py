@@ -31,6 +31,7 @@ LIST_URLS = {
     "inspectors": "directory:inspector_list",
 }
 PROBLEMS_PER_PAGE = 200
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _spec_or_404(kind: str) -> Any:
@@ -132,7 +133,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         raise PermissionDenied
     if fmt == "xlsx":
         body = exporting.template_xlsx(kind)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content_type = XLSX_TYPE
     elif fmt == "csv":
         body = exporting.template_csv(kind)
         content_type = "text/csv; charset=utf-8"
@@ -150,12 +151,47 @@ def export(request: HttpRequest, kind: str) -> HttpResponseBase:
     _spec_or_404(kind)
     if not access.can_export(request.user):
         raise PermissionDenied
-    result = exporting.export_directory(actor=request.user, kind=kind, params=request.GET)  # type: ignore[arg-type]
+    actor = request.user
+    size = exporting.export_size(actor=actor, kind=kind, params=request.GET)  # type: ignore[arg-type]
+    if size > exporting.EXPORT_INLINE_MAX_ROWS:
+        job = exporting.export_start(actor=actor, kind=kind, params=dict(request.GET.lists()))  # type: ignore[arg-type]
+        return redirect("directory:export_download", job_id=job.pk)
+    result = exporting.export_directory(actor=actor, kind=kind, params=request.GET)  # type: ignore[arg-type]
     return FileResponse(
         result.file,
         as_attachment=True,
         filename=result.filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
+    )
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, job_id: uuid.UUID) -> HttpResponseBase:
+    """Progress of a large export, then the file itself."""
+    if not access.can_export(request.user):
+        raise PermissionDenied
+    job = job_for(request.user, job_id)  # type: ignore[arg-type]
+    if job is None or job.kind != exporting.EXPORT_JOB_KIND:
+        raise Http404
+    path = exporting.export_path(job)
+    if job.state == JobState.DONE and path.exists():
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=job.result.get("filename", path.name),
+            content_type=XLSX_TYPE,
+        )
+    kind = job.params.get("kind", "targets")
+    return render(
+        request,
+        "directory/io/export.html",
+        {
+            "job": job,
+            "spec": _spec_or_404(kind),
+            "running": job.state in (JobState.QUEUED, JobState.RUNNING),
+            "list_url": reverse(LIST_URLS[kind]),
+        },
     )
 
 

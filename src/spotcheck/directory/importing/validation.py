@@ -210,29 +210,13 @@ def parse_rows(
                 warnings.append(Problem(rownum, column.header, value.warning, WARNING))
                 value = value.value
             values[column.field] = value
-        for index in unnamed:
-            if index not in reported_unnamed and index < width and cell_text(cells[index]):
+        # Data under an empty header (or right of the last header) would be silently dropped.
+        for index in (*unnamed, *range(len(sheet.header), width)):
+            if index < width and index not in reported_unnamed and cell_text(cells[index]):
                 reported_unnamed.add(index)
                 letter = column_letter(index)
-                problems.append(
-                    Problem(
-                        rownum,
-                        f"{letter}列",
-                        f"{letter}列没有表头但填写了内容，请补上表头或删除该列",
-                    )
-                )
-                bad = True
-        for index in range(len(sheet.header), width):
-            if index not in reported_unnamed and cell_text(cells[index]):
-                reported_unnamed.add(index)
-                letter = column_letter(index)
-                problems.append(
-                    Problem(
-                        rownum,
-                        f"{letter}列",
-                        f"{letter}列没有表头但填写了内容，请补上表头或删除该列",
-                    )
-                )
+                message = f"{letter}列没有表头但填写了内容，请补上表头或删除该列"
+                problems.append(Problem(rownum, f"{letter}列", message))
                 bad = True
         key = values.get(spec.key)
         if key:
@@ -246,6 +230,7 @@ def parse_rows(
                     )
                 )
                 bad = True
+        # The one rule across two columns (inspectors' certificate validity).
         start, end = values.get("cert_valid_from"), values.get("cert_valid_to")
         if start and end and end < start:
             problems.append(Problem(rownum, "执法证有效期止", "有效期止不能早于有效期起"))
