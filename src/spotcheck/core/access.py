@@ -253,3 +253,32 @@ def can_generate_target_documents(user: Any, draw: Any, target: Any) -> bool:
     if _role(user) == Role.SECTION:
         return user.department_id in _task_department_ids(draw.task)
     return is_assigned_inspector(user, draw, target)
+
+
+# --- inspection pages (web UI) ---------------------------------------------------------------
+
+INSPECTION_LIST_READERS = {Role.SECTION, Role.LEADER, Role.AUDITOR, Role.INSPECTOR}
+
+
+def can_view_inspection_list(user: Any) -> bool:
+    """Mirrors inspections.selectors.inspections_visible (inspectors get their own only)."""
+    return _role(user) in INSPECTION_LIST_READERS
+
+
+def can_view_review_queue(user: Any) -> bool:
+    """Any section user; the queue itself holds only tasks its department leads."""
+    return _role(user) == Role.SECTION and user.department_id is not None
+
+
+def can_view_inspection(user: Any, draw: Any, target: Any) -> bool:
+    """One target's inspection record: who records it, who oversees the task, the auditor, and
+    a legal reviewer once a major penalty rests on it (to judge the facts behind it)."""
+    if can_record_inspection(user, draw, target) or can_view_inspections_of(user, draw.task):
+        return True
+    if _role(user) == Role.LEGAL_REVIEWER:
+        from spotcheck.inspections.models import FollowUp
+
+        return FollowUp.objects.filter(
+            inspection__draw=draw, inspection__target=target, kind="penalty", major=True
+        ).exists()
+    return False
