@@ -209,6 +209,16 @@ def render_record(
 ) -> HttpResponse:
     user = current_user(request)
     context = _record_context(user, draw, target, **bound)
+    # A form the page no longer shows (e.g. the inspection is not accepted, so no follow-up
+    # forms) still has to say why it was refused.
+    shown = {id(v) for v in context.values()} | {
+        id(f) for row in context["follow_ups"] for f in (row.verify_form, row.resubmit_form)
+    }
+    forms_ = [f for k, f in bound.items() if k != "row_forms"]
+    for form in [*forms_, *bound.get("row_forms", {}).values()]:
+        if id(form) not in shown:
+            for error in form.non_field_errors():
+                messages.error(request, error)
     return render(request, "inspections/record.html", context, status=status)
 
 
