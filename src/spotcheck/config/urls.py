@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("planning/", include("spotcheck.planning.urls")),
     path("draws/", include("spotcheck.draws.urls")),
     path("inspections/", include("spotcheck.inspections.urls")),
+    path("credit/", include("spotcheck.credit.urls")),
     path("reports/", include("spotcheck.reports.urls")),
     path("jobs/", include("spotcheck.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

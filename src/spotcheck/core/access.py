@@ -282,3 +282,16 @@ def can_view_inspection(user: Any, draw: Any, target: Any) -> bool:
             inspection__draw=draw, inspection__target=target, kind="penalty", major=True
         ).exists()
     return False
+
+
+# --- dashboard and risk model -------------------------------------------------------------------
+
+OVERSIGHT = {Role.ADMIN, Role.SECTION, Role.LEADER, Role.AUDITOR}
+
+
+def can_view_dashboard(user: Any) -> bool:
+    return _role(user) in OVERSIGHT
+
+
+def can_view_risk_model(user: Any) -> bool:
+    return _role(user) in OVERSIGHT

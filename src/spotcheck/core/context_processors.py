@@ -19,5 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "tasks": access.can_view_tasks(user),
             "assignments": access.can_view_own_assignments(user),
             "audit": access.can_view_audit(user),
+            "dashboard": access.can_view_dashboard(user),
+            "risk_model": access.can_view_risk_model(user),
         }
     }

@@ -5,18 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from spotcheck.accounts.models import Role
 from spotcheck.core import access
 from spotcheck.planning.models import SpotCheckTask
 from spotcheck.reports import selectors
 from spotcheck.reports.svg import bar_chart
 
-DASHBOARD_ROLES = {Role.SECTION, Role.LEADER, Role.AUDITOR, Role.ADMIN}
-
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if getattr(request.user, "role", None) not in DASHBOARD_ROLES:
+    if not access.can_view_dashboard(request.user):
         raise PermissionDenied("无权查看工作概览")
     data = selectors.dashboard(user=request.user)
     charts = {
