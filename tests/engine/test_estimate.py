@@ -60,3 +60,12 @@ def test_bad_inputs() -> None:
         estimate_rates(strata=["s"], noncompliant=[True], pi_units=[0], populations={"s": 3})
     with pytest.raises(EngineError):
         estimate_rates(strata=["x"], noncompliant=[True], pi_units=[M], populations={"s": 3})
+
+
+def test_t_quantile_close_to_scipy() -> None:
+    from scipy import stats
+
+    from spotcheck.engine.estimate import t_quantile
+
+    for df in (1, 2, 3, 5, 10, 40, 200):
+        assert t_quantile(0.975, df) == pytest.approx(stats.t.ppf(0.975, df), abs=0.03)
