@@ -29,7 +29,7 @@ from spotcheck.jobs.models import Job
 from tests.conftest import Personas
 from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory
 
-NAMESPACES = ("core", "directory", "audit", "planning", "draws")
+NAMESPACES = ("core", "directory", "audit", "planning", "draws", "inspections")
 COLUMNS = (
     "anonymous",
     "admin",
@@ -51,6 +51,13 @@ class Samples:
     job: Any
     personas: Any = None
     _cache: dict[str, Any] = field(default_factory=dict)
+
+    def inspections(self, *, window_open: bool = True) -> Any:
+        """Results on the window-open draw (or just the team link before the window)."""
+        key = f"inspections-{window_open}"
+        if key not in self._cache:
+            self._cache[key] = _build_inspections(self, window_open=window_open)
+        return self._cache[key]
 
     def workflow(self, *, window_open: bool = False) -> Any:
         """A plan, and an executed draw of a task of ``section``'s department (built lazily:
@@ -141,6 +148,41 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("draws:advance_notice", "GET"):       (302, 405, 405, 405, 405, 405, 405, 405),
     ("draws:advance_notice", "POST"):      (302, 403, 200, 403, 403, 403, 403, 403),
     ("draws:my_assignments", "GET"):       (302, 403, 403, 403, 200, 403, 403, 403),
+    # Inspections (window open). ``inspector`` is on the team of target A only; A is submitted,
+    # B accepted with an open rectification and a major penalty awaiting legal review.
+    ("inspections:inspection_list", "GET"):(302, 403, 200, 200, 200, 403, 200, 200),
+    ("inspections:review_queue", "GET"):   (302, 403, 200, 200, 403, 403, 403, 403),
+    ("inspections:record", "GET"):         (302, 403, 200, 403, 200, 403, 200, 200),
+    ("inspections:record", "POST"):        (302, 403, 200, 403, 200, 403, 403, 403),
+    ("inspections:target_documents", "GET"):(302, 403, 200, 403, 200, 403, 403, 403),
+    ("inspections:submit", "GET"):         (302, 405, 405, 405, 405, 405, 405, 405),
+    ("inspections:submit", "POST"):        (302, 403, 302, 403, 302, 403, 403, 403),
+    ("inspections:evidence_add", "GET"):   (302, 405, 405, 405, 405, 405, 405, 405),
+    ("inspections:evidence_add", "POST"):  (302, 403, 200, 403, 200, 403, 403, 403),
+    ("inspections:evidence_file", "GET"):  (302, 403, 200, 403, 200, 403, 200, 200),
+    ("inspections:review", "GET"):         (302, 403, 200, 403, 403, 403, 403, 403),
+    ("inspections:review", "POST"):        (302, 403, 200, 403, 403, 403, 403, 403),
+    ("inspections:rectification_add", "GET"):(302, 405, 405, 405, 405, 405, 405, 405),
+    ("inspections:rectification_add", "POST"):(302, 403, 200, 403, 403, 403, 403, 403),
+    ("inspections:penalty_add", "GET"):    (302, 405, 405, 405, 405, 405, 405, 405),
+    ("inspections:penalty_add", "POST"):   (302, 403, 200, 403, 403, 403, 403, 403),
+    ("inspections:transfer_add", "GET"):   (302, 405, 405, 405, 405, 405, 405, 405),
+    ("inspections:transfer_add", "POST"):  (302, 403, 200, 403, 403, 403, 403, 403),
+    ("inspections:rectification_verify", "GET"):(302, 405, 405, 405, 405, 405, 405, 405),
+    ("inspections:rectification_verify", "POST"):(302, 403, 200, 403, 403, 403, 403, 403),
+    ("inspections:penalty_resubmit", "GET"):(302, 405, 405, 405, 405, 405, 405, 405),
+    ("inspections:penalty_resubmit", "POST"):(302, 403, 200, 403, 403, 403, 403, 403),
+    # 重大执法决定法制审核: legal reviewers only
+    ("inspections:legal_queue", "GET"):    (302, 403, 403, 403, 403, 200, 403, 403),
+    ("inspections:legal_review", "GET"):   (302, 403, 403, 403, 403, 200, 403, 403),
+    ("inspections:legal_review", "POST"):  (302, 403, 403, 403, 403, 200, 403, 403),
+}  # fmt: skip
+
+# Before the window opens a target's record and its 检查通知书/双清单 name the team (Art. 18):
+# the task's sections and leader, the assigned inspector and the auditor only.
+MATRIX_BEFORE_WINDOW: dict[tuple[str, str], tuple[int, ...]] = {
+    ("inspections:record", "GET"):         (302, 403, 200, 403, 200, 403, 200, 200),
+    ("inspections:target_documents", "GET"):(302, 403, 200, 403, 200, 403, 403, 403),
 }  # fmt: skip
 
 # Once the inspection window has opened the proof is public to every logged-in user; the
@@ -181,6 +223,18 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "draws:export": lambda s: [s.workflow().draw.pk],
     "draws:recuse": lambda s: [s.workflow().draw.pk],
     "draws:advance_notice": lambda s: [s.workflow().draw.pk],
+    "inspections:record": lambda s: s.inspections().record_args,
+    "inspections:target_documents": lambda s: s.inspections().record_args,
+    "inspections:submit": lambda s: [s.inspections().submitted.pk],
+    "inspections:evidence_add": lambda s: [s.inspections().submitted.pk],
+    "inspections:evidence_file": lambda s: [s.inspections().evidence.pk],
+    "inspections:review": lambda s: [s.inspections().submitted.pk],
+    "inspections:rectification_add": lambda s: [s.inspections().accepted.pk],
+    "inspections:penalty_add": lambda s: [s.inspections().accepted.pk],
+    "inspections:transfer_add": lambda s: [s.inspections().accepted.pk],
+    "inspections:rectification_verify": lambda s: [s.inspections().rectification.pk],
+    "inspections:penalty_resubmit": lambda s: [s.inspections().penalty.pk],
+    "inspections:legal_review": lambda s: [s.inspections().penalty.pk],
 }
 
 
@@ -230,6 +284,95 @@ def _build_workflow(s: Samples, *, window_open: bool) -> Workflow:
         actor=p.section, draw=draw, entries={"见证人：甲": "123456", "见证人：乙": "654321"}
     )
     return Workflow(plan=plan, task=task, override=override, draw=draw)
+
+
+@dataclass
+class Results:
+    record_args: list[int]
+    submitted: Any = None
+    accepted: Any = None
+    evidence: Any = None
+    rectification: Any = None
+    penalty: Any = None
+
+
+def _build_inspections(s: Samples, *, window_open: bool) -> Results:
+    """Target A's team gets the ``inspector`` persona (and B's team loses it, by a recusal, so
+    that the columns do not depend on the dice). With the window open: A submitted with one
+    photo, B accepted with an open rectification and a major penalty awaiting legal review."""
+    from decimal import Decimal
+
+    from spotcheck.accounts.models import Role
+    from spotcheck.draws import services as draws
+    from spotcheck.draws.models import PoolEntry, TeamMember
+    from spotcheck.inspections import services as inspections
+    from spotcheck.inspections.models import ResultCategory
+    from tests.factories import UserFactory
+
+    p, draw = s.personas, s.workflow(window_open=window_open).draw
+    a, b = (e.target for e in PoolEntry.objects.filter(draw=draw, selected=True).order_by("id"))
+    member = TeamMember.objects.filter(draw=draw, target=a, active=True).order_by("position")[0]
+    s.inspector.user = None
+    s.inspector.save()
+    member.inspector.user = p.inspector
+    member.inspector.save()
+    if TeamMember.objects.filter(draw=draw, target=b, active=True, inspector=member.inspector):
+        draws.draw_recuse(
+            actor=p.section, draw=draw, inspector=member.inspector, target=b, reason="矩阵样例"
+        )
+    results = Results(record_args=[draw.pk, a.pk])
+    if not window_open:
+        return results
+    ok = ResultCategory.objects.get(code="no_problem")
+    problem = ResultCategory.objects.get(code="pending_follow_up")
+    today = dt.date.today()
+
+    def record(target: Any, category: Any) -> Any:
+        team = [
+            m.inspector for m in TeamMember.objects.filter(draw=draw, target=target, active=True)
+        ]
+        return inspections.inspection_save(
+            actor=p.section,
+            draw=draw,
+            target=target,
+            inspected_on=today,
+            inspectors=team,
+            overall_category=category,
+            summary="矩阵样例",
+            item_results=[inspections.ItemResultInput(s.item, category, "样例发现")],
+        )
+
+    results.submitted = record(a, ok)
+    results.evidence = inspections.evidence_add(
+        actor=p.section,
+        inspection=results.submitted,
+        file=b"\x89PNG\r\n\x1a\n" + b"\x00" * 32,
+        filename="a.png",
+    )
+    results.submitted = inspections.inspection_submit(actor=p.section, inspection=results.submitted)
+    clerk = UserFactory(username="section2", role=Role.SECTION, department=p.dept)
+    accepted = inspections.inspection_submit(actor=clerk, inspection=record(b, problem))
+    results.accepted = inspections.inspection_review(
+        actor=p.section, inspection=accepted, accept=True
+    )
+    results.rectification = inspections.rectification_order(
+        actor=p.section, inspection=results.accepted, order_text="限期改正", due_on=today
+    )
+    results.penalty = inspections.penalty_decide(
+        actor=p.section,
+        inspection=results.accepted,
+        decision_no="矩阵罚〔2026〕1号",
+        penalty_kind="fine",
+        decided_on=today,
+        amount=Decimal("1000"),
+        major=True,
+    )
+    return results
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path  # evidence files of the sample inspection
 
 
 @pytest.fixture
@@ -296,4 +439,13 @@ def test_access_once_the_window_is_open(
 ) -> None:
     url = reverse(name, args=[samples.workflow(window_open=True).draw.pk])
     expected = dict(zip(COLUMNS, MATRIX_WINDOW_OPEN[(name, method)], strict=True))
+    assert _statuses(client, personas, url, method) == expected, f"{method} {name}"
+
+
+@pytest.mark.parametrize(("name", "method"), list(MATRIX_BEFORE_WINDOW), ids=lambda v: str(v))
+def test_access_before_the_window(
+    client: Client, personas: Personas, samples: Samples, name: str, method: str
+) -> None:
+    url = reverse(name, args=samples.inspections(window_open=False).record_args)
+    expected = dict(zip(COLUMNS, MATRIX_BEFORE_WINDOW[(name, method)], strict=True))
     assert _statuses(client, personas, url, method) == expected, f"{method} {name}"
