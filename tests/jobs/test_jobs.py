@@ -36,6 +36,7 @@ def _job(owner, **kwargs) -> Job:
     return Job.objects.create(owner=owner, kind="test", label="测试任务", **kwargs)
 
 
+@pytest.mark.django_db(transaction=True)  # progress is written as the job runs, not at the end
 def test_run_marks_done_and_merges_result(personas):
     job = _job(personas.section, result={"before": 1})
     run(str(job.pk), f"{__name__}.ok_handler")
