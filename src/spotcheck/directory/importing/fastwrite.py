@@ -159,13 +159,10 @@ def create_with_history(
             ([lpk, pk, other] for lpk, (pk, _, other) in zip(link_pks, links, strict=True)),
         )
         history_m2m = apps.get_model(model._meta.app_label, f"Historical{model.__name__}_{name}")
-        snapshot_pks = _allocate(history_m2m, len(links))
+        # Nothing refers to these rows' own keys: the database numbers them.
         _insert(
             history_m2m,
-            ["m2m_history_id", "history_id", "id", source, target],
-            (
-                [spk, hpk, lpk, pk, other]
-                for spk, lpk, (pk, hpk, other) in zip(snapshot_pks, link_pks, links, strict=True)
-            ),
+            ["history_id", "id", source, target],
+            ([hpk, lpk, pk, other] for lpk, (pk, hpk, other) in zip(link_pks, links, strict=True)),
         )
     return pks
