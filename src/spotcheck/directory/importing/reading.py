@@ -128,8 +128,8 @@ def read_csv(path: Path) -> Sheet:
         rows = list(reader)
     except csv.Error as exc:
         raise ImportRefused(f"CSV 格式错误：{exc}") from None
-    # csv.reader counts records, not lines; a quoted cell may span lines, so track line numbers
-    # would be misleading in Excel terms anyway — Excel shows one row per record, as we do.
+    # Row numbers count records, not physical lines: a quoted cell may span lines, and Excel
+    # shows such a record as one row too.
     return _sheet_from_rows(rows, start_row=1, encoding=encoding)
 
 

@@ -300,9 +300,4 @@ def _write_updates(
         step(len(batch))
 
 
-def refuse_if_not_allowed(actor: User) -> None:
-    if not access.can_import(actor):
-        raise NotAllowed("只有业务科室人员可以导入")
-
-
 __all__ = ["ImportBlocked", "ImportRefused", "import_commit", "import_validate"]
