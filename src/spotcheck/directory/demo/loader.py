@@ -25,9 +25,12 @@ from spotcheck.accounts.models import Department, Role, User
 from spotcheck.audit import events
 from spotcheck.audit.services import record
 from spotcheck.core.errors import ServiceError
+from spotcheck.credit.models import RiskModel
+from spotcheck.credit.services import risk_model_create
 from spotcheck.directory.demo import data
 from spotcheck.directory.demo.generate import generate
 from spotcheck.directory.models import CheckItem, ConflictDeclaration, Inspector, Target
+from spotcheck.engine.risk import DEFAULT_RISK_CONFIG
 
 CHANGE_REASON = "加载演示数据"
 BATCH = 500
@@ -72,6 +75,10 @@ def _counts(loaded: bool, started: float) -> LoadResult:
     )
 
 
+# Recycling and used-car trading carry more risk in the bureau's own assessment (demo figures).
+DEMO_SECTOR_LEVELS = {"F5191": "high", "F5262": "high", "F5211": "low"}
+
+
 @transaction.atomic
 def load_demo(*, reset: bool = False) -> LoadResult:
     """Load the demo data unless it is already there; ``reset`` wipes it and loads afresh."""
@@ -88,6 +95,13 @@ def load_demo(*, reset: bool = False) -> LoadResult:
     targets = _create_targets(generated.targets, depts, admin)
     inspectors = _create_inspectors(generated.inspectors, depts, items, users, admin)
     conflicts = _create_conflicts(generated.conflicts, targets, inspectors, users, admin)
+    if not RiskModel.objects.exists():
+        # Tasks record the risk-model version they drew with; start the demo with version 1.
+        risk_model_create(
+            actor=admin,
+            config={**DEFAULT_RISK_CONFIG, "sector_levels": DEMO_SECTOR_LEVELS},
+            note="初始参数（演示）",
+        )
     record(
         events.DemoDataLoaded(
             summary=(
