@@ -350,7 +350,7 @@ def _build_inspections(s: Samples, *, window_open: bool) -> Results:
         filename="a.png",
     )
     results.submitted = inspections.inspection_submit(actor=p.section, inspection=results.submitted)
-    clerk = UserFactory(username="section2", role=Role.SECTION, department=p.dept)
+    clerk: Any = UserFactory(username="section2", role=Role.SECTION, department=p.dept)
     accepted = inspections.inspection_submit(actor=clerk, inspection=record(b, problem))
     results.accepted = inspections.inspection_review(
         actor=p.section, inspection=accepted, accept=True

@@ -264,3 +264,50 @@ def test_lists_by_role(client: Client, scene: Scene) -> None:
     for who in ("admin", "legal_reviewer"):
         _login(client, getattr(scene.p, who))
         assert client.get(reverse("inspections:inspection_list")).status_code == 403
+
+
+def test_joint_task_partner_clerk_gets_only_own_items(client: Client, scene: Scene) -> None:
+    from spotcheck.draws.models import PoolEntry
+    from spotcheck.planning import services as planning
+    from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory
+    from tests.inspections.conftest import WINDOW, run_draw
+
+    p = scene.p
+    other_item: Any = CheckItemFactory(department=p.other_dept, target_kinds=["enterprise"])
+    for _ in range(4):
+        InspectorFactory(department=p.other_dept)
+    target: Any = TargetFactory(departments=[p.dept, p.other_dept])
+    task = planning.task_create(
+        actor=p.section,
+        name="联合抽查",
+        mode="joint",
+        items=[scene.item, other_item],
+        partner_departments=[p.other_dept],
+        window_start=WINDOW[0],
+        window_end=WINDOW[1],
+        sample={"mode": "count", "values": {"*": 1}},
+        filters={"q": target.credit_code},
+    )
+    draw = run_draw(p.section, task)
+    assert PoolEntry.objects.get(draw=draw, selected=True).target == target
+    url = reverse("inspections:record", args=[draw.pk, target.pk])
+    ok = scene.cats["no_problem"]
+    client.force_login(p.other_section)
+    page = client.get(url).content.decode()
+    assert f'name="category_{other_item.pk}"' in page
+    assert f'name="category_{scene.item.pk}"' not in page
+    # A forged field for the lead department's item is ignored, the own item saved.
+    response = client.post(
+        url,
+        {
+            "inspected_on": TODAY.isoformat(),
+            f"category_{other_item.pk}": ok.pk,
+            f"category_{scene.item.pk}": ok.pk,
+        },
+    )
+    assert response.status_code == 302
+    inspection = Inspection.objects.get(draw=draw, target=target)
+    assert [r.item for r in inspection.item_results.all()] == [other_item]
+    client.force_login(p.section)
+    page = client.get(url).content.decode()
+    assert f'name="category_{scene.item.pk}"' in page and f'name="category_{other_item.pk}"' in page

@@ -284,6 +284,14 @@ def can_view_inspection(user: Any, draw: Any, target: Any) -> bool:
     return False
 
 
+def can_record_item(user: Any, task: Any, item: Any) -> bool:
+    """Joint task: a partner department's clerk answers only for its own items (Art. 8); the
+    lead section and the team answer for all (the services apply the same rule)."""
+    if _role(user) == Role.SECTION and user.department_id != task.lead_department_id:
+        return bool(item.department_id == user.department_id)
+    return True
+
+
 # --- dashboard and risk model -------------------------------------------------------------------
 
 OVERSIGHT = {Role.ADMIN, Role.SECTION, Role.LEADER, Role.AUDITOR}

@@ -155,7 +155,7 @@ def _record_context(user: User, draw: Draw, target: Target, **bound: Any) -> dic
     if can_record and editable and window:
         form = bound.get("form") or InspectionForm(
             team=[m.inspector for m in context["team"]],
-            items=[item for item, _ in context["item_rows"]],
+            items=_own_items(user, task, context),
             initial=_initial(inspection, context),
         )
     accepted = inspection is not None and inspection.state == InspectionState.ACCEPTED
@@ -185,6 +185,12 @@ def _record_context(user: User, draw: Draw, target: Target, **bound: Any) -> dic
         }
     )
     return context
+
+
+def _own_items(user: User, task: Any, context: dict[str, Any]) -> list[Any]:
+    """The items this user answers for: a joint task's partner clerk sees the others' results
+    read-only above the form instead of fields the service would refuse."""
+    return [item for item, _ in context["item_rows"] if access.can_record_item(user, task, item)]
 
 
 def _initial(inspection: Inspection | None, context: dict[str, Any]) -> dict[str, Any]:
@@ -245,7 +251,7 @@ def record(request: HttpRequest, draw_pk: int, target_pk: int) -> HttpResponse:
     form = InspectionForm(
         request.POST,
         team=[m.inspector for m in context["team"]],
-        items=[item for item, _ in context["item_rows"]],
+        items=_own_items(user, draw.task, context),
     )
     if form.is_valid():
         data = form.cleaned_data
