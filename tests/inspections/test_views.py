@@ -311,3 +311,37 @@ def test_joint_task_partner_clerk_gets_only_own_items(client: Client, scene: Sce
     client.force_login(p.section)
     page = client.get(url).content.decode()
     assert f'name="category_{scene.item.pk}"' in page and f'name="category_{other_item.pk}"' in page
+
+
+def test_before_the_window_no_form_and_the_view_is_logged(client: Client, scene: Scene) -> None:
+    import datetime as dt
+
+    from spotcheck.draws.models import PoolEntry, TeamMember
+    from spotcheck.planning import services as planning
+    from tests.inspections.conftest import run_draw
+
+    start = TODAY + dt.timedelta(days=5)
+    task = planning.task_create(
+        actor=scene.p.section,
+        name="下月抽查",
+        mode="undirected",
+        items=[scene.item],
+        window_start=start,
+        window_end=start + dt.timedelta(days=10),
+        sample={"mode": "count", "values": {"*": 1}},
+    )
+    draw = run_draw(scene.p.section, task)
+    target = PoolEntry.objects.get(draw=draw, selected=True).target
+    url = reverse("inspections:record", args=[draw.pk, target.pk])
+    client.force_login(scene.p.section)
+    before = AuditEvent.objects.filter(event_type="draws.confidential_access").count()
+    page = client.get(url).content.decode()
+    assert 'id="record-form"' not in page and "开始前不能录入检查结果" in page
+    assert AuditEvent.objects.filter(event_type="draws.confidential_access").count() == before + 1
+    # The form is not shown before the window, so its refusals come back as messages.
+    response = client.post(url, _post_data(scene))
+    assert response.status_code == 200 and "到场检查人员：" in response.content.decode()
+    team = TeamMember.objects.filter(draw=draw, target=target, active=True)
+    response = client.post(url, _post_data(scene, inspectors=[m.inspector_id for m in team]))
+    assert response.status_code == 200 and "尚不能录入检查结果" in response.content.decode()
+    assert not Inspection.objects.filter(draw=draw).exists()

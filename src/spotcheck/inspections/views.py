@@ -223,8 +223,10 @@ def render_record(
     forms_ = [f for k, f in bound.items() if k != "row_forms"]
     for form in [*forms_, *bound.get("row_forms", {}).values()]:
         if id(form) not in shown:
-            for error in form.non_field_errors():
-                messages.error(request, error)
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else None
+                for error in errors:
+                    messages.error(request, f"{label}：{error}" if label else error)
     return render(request, "inspections/record.html", context, status=status)
 
 
