@@ -269,7 +269,7 @@ def _write_updates(
         fields = sorted({attnames[f] for u in batch for f in u.fields})
         if has_updated_at:
             for obj in objs:
-                obj.updated_at = stamp  # type: ignore[attr-defined]  # bulk_update skips auto_now
+                obj.updated_at = stamp  # bulk_update skips auto_now
             fields.append("updated_at")
         bulk_update_with_history(
             objs,

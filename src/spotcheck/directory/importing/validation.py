@@ -94,10 +94,13 @@ class Create:
 @dataclass
 class Update:
     row: int
-    instance: models.Model
+    pk: int
+    key: str
     fields: list[str]
     m2m: dict[str, frozenset[int]]  # only the m2m fields whose set changes
     m2m_fields: tuple[str, ...] = ()  # all m2m fields of the model (history snapshots them)
+    values: dict[str, Any] = field(default_factory=dict)  # field → new value
+    instance: Any = None  # loaded with the new values set, once the whole file is compared
 
 
 @dataclass
@@ -129,7 +132,7 @@ class Plan:
             changes.append(
                 {
                     "row": update.row,
-                    "key": getattr(update.instance, self.spec.key),
+                    "key": update.key,
                     "action": "update",
                     "fields": [
                         headers.get(f, f) for f in [*update.fields, *update.m2m] if f in headers
@@ -301,6 +304,7 @@ def _diff(plan: Plan, parsed: list[ParsedRow], ctx: Context, *, progress: Progre
     existing: dict[str, int] = {
         normalise_code(key): pk for pk, key in model._default_manager.values_list("pk", spec.key)
     }
+    concrete = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
     matched = [
         (row, existing[row.values[spec.key]]) for row in parsed if row.values[spec.key] in existing
     ]
@@ -331,18 +335,31 @@ def _diff(plan: Plan, parsed: list[ParsedRow], ctx: Context, *, progress: Progre
     for start in range(0, len(matched), CHUNK):
         chunk = matched[start : start + CHUNK]
         pks = [pk for _, pk in chunk]
-        instances = model._default_manager.in_bulk(pks)
+        # Plain values, not model instances: most rows of a re-import are unchanged, and
+        # instances (needed for the history rows) are fetched below only for changed ones.
+        current = {
+            values["pk"]: values
+            for values in model._default_manager.filter(pk__in=pks).values("pk", *concrete)
+        }
         sets = {name: _m2m_sets(model, name, pks) for name in m2m_fields}
         for row, pk in chunk:
-            _diff_row(plan, row, instances[pk], sets, ctx, attnames, m2m_fields)
+            _diff_row(plan, row, current[pk], sets, ctx, attnames, m2m_fields)
         done += len(chunk)
         progress(done, len(parsed))
+    for start in range(0, len(plan.updates), CHUNK):
+        updates = plan.updates[start : start + CHUNK]
+        instances = model._default_manager.in_bulk([u.pk for u in updates])
+        for update in updates:
+            instance = instances[update.pk]
+            for name, value in update.values.items():
+                setattr(instance, attnames[name], value)
+            update.instance = instance
 
 
 def _diff_row(
     plan: Plan,
     row: ParsedRow,
-    instance: Any,
+    current: dict[str, Any],
     sets: dict[str, dict[int, frozenset[int]]],
     ctx: Context,
     attnames: dict[str, str],
@@ -351,11 +368,12 @@ def _diff_row(
     spec = plan.spec
     own = ctx.department_id
     columns = {c.field: c for c in spec.columns}
-    current_sets = {name: sets[name][instance.pk] for name in m2m_fields}
+    pk = current["pk"]
+    current_sets = {name: sets[name][pk] for name in m2m_fields}
     if spec.kind == "targets":
         owned = own in current_sets["departments"]
     else:
-        owned = instance.department_id == own
+        owned = current["department_id"] == own
     changed: list[str] = []
     m2m_new: dict[str, frozenset[int]] = {}
     wanted = dict(row.values)
@@ -371,7 +389,7 @@ def _diff_row(
             if current_sets[name] != new:
                 m2m_new[name] = new
             continue
-        old = column.canon(getattr(instance, attnames[name]))
+        old = column.canon(current[attnames[name]])
         if old != new:
             changed.append(name)
     if not changed and not m2m_new:
@@ -381,7 +399,7 @@ def _diff_row(
         if spec.kind == "targets":
             message = "该检查对象由其他部门监管，无权修改"
         else:
-            other = ctx.department_names.get(instance.department_id, "")
+            other = ctx.department_names.get(current["department_id"], "")
             message = f"该{spec.noun}属于其他部门（{other}），无权修改"
         plan.problems.append(Problem(row.row, spec.key_column.header, message))
         return
@@ -392,11 +410,19 @@ def _diff_row(
             )
         )
         return
-    if spec.kind == "targets" and getattr(instance, "code_warning_confirmed", False):
+    if spec.kind == "targets" and current.get("code_warning_confirmed"):
         warnings: list[Problem] = []  # a person already confirmed this code
     else:
         warnings = row.warnings
     plan.problems.extend(warnings)
-    for name in changed:
-        setattr(instance, attnames[name], wanted[name])
-    plan.updates.append(Update(row.row, instance, changed, m2m_new, m2m_fields))
+    plan.updates.append(
+        Update(
+            row.row,
+            pk,
+            current[spec.key],
+            changed,
+            m2m_new,
+            m2m_fields,
+            values={name: wanted[name] for name in changed},
+        )
+    )
