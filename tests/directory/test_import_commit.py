@@ -31,7 +31,9 @@ def code(n: int) -> str:
 def test_gbk_csv_of_targets_imports(personas, tmp_path):
     rows = [
         TARGET_HEADERS,
-        target_row(code(1), "银川市金凤区鑫源商贸有限公司", 所属区域="黄河东路街道", 监管部门="商贸流通科"),
+        target_row(
+            code(1), "银川市金凤区鑫源商贸有限公司", 所属区域="黄河东路街道", 监管部门="商贸流通科"
+        ),
         target_row(code(2), "金凤区老王修车铺", 对象类型="个体工商户", 信用风险分类="C"),
     ]
     path = write(tmp_path, csv_bytes(rows, "gbk"), "gbk.csv")
@@ -117,7 +119,10 @@ def test_failure_mid_commit_leaves_database_unchanged(personas, tmp_path, monkey
 
 
 def test_failure_in_fast_path_leaves_database_unchanged(personas, tmp_path, monkeypatch):
-    rows = [TARGET_HEADERS, *(target_row(code(i), f"公司{i}") for i in range(services.FAST_CREATE_MIN))]
+    rows = [
+        TARGET_HEADERS,
+        *(target_row(code(i), f"公司{i}") for i in range(services.FAST_CREATE_MIN)),
+    ]
     path = write(tmp_path, csv_bytes(rows), "big.csv")
     real_insert = fastwrite._insert
     calls = []
@@ -149,7 +154,10 @@ def _snapshot(model):
 def test_fast_path_writes_what_bulk_create_with_history_writes(personas, tmp_path, monkeypatch):
     rows = [
         TARGET_HEADERS,
-        *(target_row(code(i), f"公司{i}", 监管部门="商贸流通科" if i % 2 else "") for i in range(6)),
+        *(
+            target_row(code(i), f"公司{i}", 监管部门="商贸流通科" if i % 2 else "")
+            for i in range(6)
+        ),
     ]
     path = write(tmp_path, csv_bytes(rows), "eq.csv")
     monkeypatch.setattr(services, "FAST_CREATE_MIN", 10**9)
@@ -187,7 +195,10 @@ def test_items_and_inspectors_import(personas, tmp_path):
          "区政府门户网站", "企业、个体工商户", "重点", "是"],
         ["SW-002", "拍卖企业检查", "《拍卖法》", "市场建设科", "经营资质", "区政府门户网站", "企业", "", ""],
     ]  # fmt: skip
-    assert commit(personas.section, "items", write(tmp_path, csv_bytes(items), "i.csv"))["created"] == 2
+    assert (
+        commit(personas.section, "items", write(tmp_path, csv_bytes(items), "i.csv"))["created"]
+        == 2
+    )
     item = CheckItem.objects.get(code="SW-001")
     assert item.department == personas.dept
     assert item.target_kinds == ["enterprise", "individual"]
@@ -220,5 +231,41 @@ def test_unchanged_rows_of_other_departments_are_fine(personas, tmp_path):
     item = CheckItem.objects.get()
     row = ["T-1", item.name, item.legal_basis, "商贸流通科", item.content, item.disclosure_channel,
            "企业", "一般检查事项", "是"]  # fmt: skip
-    plan = validate(personas.section, "items", write(tmp_path, csv_bytes([ITEM_HEADERS, row]), "i.csv"))
+    plan = validate(
+        personas.section, "items", write(tmp_path, csv_bytes([ITEM_HEADERS, row]), "i.csv")
+    )
     assert plan.problems == [] and plan.unchanged == 1
+
+
+def test_m2m_only_change_updates_and_snapshots_history(personas, tmp_path):
+    a = CheckItemFactory(code="A-1", department=personas.dept)
+    b = CheckItemFactory(code="B-1", department=personas.dept)
+    inspector = Inspector.objects.create(
+        cert_no="64010620000009", name="王五", department=personas.dept,
+        cert_valid_from="2024-01-01", cert_valid_to="2028-12-31",
+    )  # fmt: skip
+    inspector.expertise_items.set([a])
+    row = [
+        "64010620000009",
+        "王五",
+        "市场建设科",
+        "",
+        "2024-01-01",
+        "2028-12-31",
+        "",
+        "A-1、B-1",
+        "在岗",
+        "",
+    ]
+    path = write(tmp_path, csv_bytes([INSPECTOR_HEADERS, row]), "m.csv")
+    plan = validate(personas.section, "inspectors", path)
+    assert [(u.fields, sorted(u.m2m["expertise_items"])) for u in plan.updates] == [
+        ([], [a.pk, b.pk])
+    ]
+    assert commit(personas.section, "inspectors", path)["updated"] == 1
+    inspector.refresh_from_db()
+    assert set(inspector.expertise_items.all()) == {a, b}
+    latest = inspector.history.first()
+    assert latest.history_type == "~" and latest.history_user == personas.section
+    assert {r.checkitem_id for r in latest.expertise_items.all()} == {a.pk, b.pk}
+    assert commit(personas.section, "inspectors", path)["unchanged"] == 1
