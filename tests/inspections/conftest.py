@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from spotcheck.accounts.models import Role, User
@@ -95,8 +97,15 @@ class Scene:
         return inspection_save(**kwargs)
 
 
+def ensure_result_categories() -> None:
+    """The data migration's rows; a transactional test's flush removes them for later tests."""
+    migration = importlib.import_module("spotcheck.inspections.migrations.0002_result_categories")
+    migration.load(django_apps, None)
+
+
 @pytest.fixture
 def scene(personas: Any) -> Scene:
+    ensure_result_categories()
     item = CheckItemFactory(
         department=personas.dept,
         name="单用途商业预付卡发卡企业备案检查",
