@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from spotcheck.accounts.models import Role, User
+from spotcheck.accounts.models import User
 from spotcheck.audit import events
 from spotcheck.audit.services import record
 from spotcheck.core import access
@@ -109,11 +109,7 @@ def _check_item_results(
         if r.category.problem_found and not r.findings.strip():
             raise ServiceError(f"事项“{r.item.name}”发现问题，请填写检查发现")
         # Joint task: a partner department's clerk answers only for its own items (Art. 8).
-        if (
-            actor.role == Role.SECTION
-            and actor.department_id != task.lead_department_id
-            and r.item.department_id != actor.department_id
-        ):
+        if not access.can_record_item(actor, task, r.item):
             raise NotAllowed(f"只能录入本部门事项的检查结果：“{r.item.name}”不属于本部门")
 
 
