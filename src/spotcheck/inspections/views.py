@@ -18,7 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spotcheck.accounts.models import User
 from spotcheck.core import access
@@ -234,6 +234,7 @@ def render_record(
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def record(request: HttpRequest, draw_pk: int, target_pk: int) -> HttpResponse:
     """GET: the record (editable for the team and the task's sections); POST: save the draft."""
     user = current_user(request)

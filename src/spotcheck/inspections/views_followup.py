@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spotcheck.core import access
 from spotcheck.inspections import selectors, services
@@ -60,6 +60,7 @@ def _back(inspection: Inspection) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     inspection = _inspection(pk)
@@ -263,6 +264,7 @@ def legal_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def legal_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     require(access.can_legal_review(user), _("只有法制审核人员可以审核重大执法决定"))
