@@ -29,7 +29,17 @@ from spotcheck.jobs.models import Job
 from tests.conftest import Personas
 from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory
 
-NAMESPACES = ("core", "directory", "audit", "planning", "draws", "inspections")
+NAMESPACES = (
+    "core",
+    "directory",
+    "audit",
+    "planning",
+    "draws",
+    "inspections",
+    "jobs",
+    "reports",
+    "credit",
+)
 COLUMNS = (
     "anonymous",
     "admin",
@@ -49,6 +59,7 @@ class Samples:
     inspector: Any
     conflict: Any
     job: Any
+    export_job: Any = None
     personas: Any = None
     _cache: dict[str, Any] = field(default_factory=dict)
 
@@ -108,6 +119,16 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("directory:import_commit", "POST"):   (302, 403, 302, 404, 403, 403, 403, 403),
     ("directory:import_template", "GET"):  (302, 403, 200, 200, 403, 403, 403, 403),
     ("directory:export", "GET"):           (302, 200, 200, 200, 403, 403, 200, 200),
+    # A background export's progress/download page: only its owner (the section user)
+    ("directory:export_download", "GET"):  (302, 404, 200, 404, 403, 403, 404, 404),
+    # Job progress partials: only the job's owner
+    ("jobs:job_status", "GET"):            (302, 404, 200, 404, 404, 404, 404, 404),
+    # 工作概览 and task reports: sections, leaders and oversight roles of the departments
+    ("reports:dashboard", "GET"):          (302, 200, 200, 200, 403, 403, 200, 200),
+    ("reports:task_report", "GET"):        (302, 200, 200, 403, 403, 403, 200, 200),
+    # 风险模型: read by planners and oversight; only the administrator publishes versions
+    ("credit:risk_model", "GET"):          (302, 200, 200, 200, 403, 403, 200, 200),
+    ("credit:risk_model", "POST"):         (302, 200, 403, 403, 403, 403, 403, 403),
     # 审计日志: auditors and admins only
     ("audit:event_list", "GET"):           (302, 200, 403, 403, 403, 403, 403, 200),
     # 年度计划: sections and leaders of the department, oversight roles; leader approves
@@ -195,6 +216,9 @@ MATRIX_WINDOW_OPEN: dict[tuple[str, str], tuple[int, ...]] = {
 
 URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "directory:item_detail": lambda s: [s.item.pk],
+    "directory:export_download": lambda s: [s.export_job.pk],
+    "jobs:job_status": lambda s: [s.job.pk],
+    "reports:task_report": lambda s: [s.workflow().draw.task_id],
     "directory:item_edit": lambda s: [s.item.pk],
     "directory:target_detail": lambda s: [s.target.pk],
     "directory:target_edit": lambda s: [s.target.pk],
@@ -377,6 +401,7 @@ def _media(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture
 def samples(personas: Personas) -> Samples:
+    from spotcheck.directory.exporting import EXPORT_JOB_KIND
     from spotcheck.directory.importing.jobs import JOB_KIND
 
     item = CheckItemFactory(department=personas.dept)
@@ -393,8 +418,22 @@ def samples(personas: Personas) -> Samples:
         params={"kind": "targets"},
         result={},
     )
+    export_job = Job.objects.create(
+        id=uuid.uuid4(),
+        kind=EXPORT_JOB_KIND,
+        label="导出检查对象",
+        owner=personas.section,
+        params={"kind": "targets"},
+        result={},
+    )
     return Samples(
-        item=item, target=target, inspector=inspector, conflict=conflict, job=job, personas=personas
+        item=item,
+        target=target,
+        inspector=inspector,
+        conflict=conflict,
+        job=job,
+        export_job=export_job,
+        personas=personas,
     )
 
 
