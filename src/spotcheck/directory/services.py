@@ -56,6 +56,57 @@ def _set_m2m(instance: Any, name: str, new: list[Any] | None) -> dict[str, list[
     return {name: [old_ids, new_ids]}
 
 
+# Label shown in audit summaries and the natural key recorded with each event, per model.
+_LABELS = {"Target": "检查对象", "CheckItem": "抽查事项", "Inspector": "执法检查人员"}
+
+
+def _natural_key(obj: Model) -> str:
+    return str(getattr(obj, "credit_code", None) or getattr(obj, "cert_no", None) or obj.code)  # type: ignore[attr-defined]
+
+
+def _save_new(actor: User, obj: Model, m2m: dict[str, list[Any]] | None = None) -> None:
+    """Save a new record as ``actor`` (history and audit event alike)."""
+    model = type(obj).__name__
+    obj._history_user = actor  # type: ignore[attr-defined]
+    obj.save()
+    for name, values in (m2m or {}).items():
+        if values:
+            getattr(obj, name).set(values)
+    record(
+        events.RecordCreated(
+            object_id=str(obj.pk),
+            summary=f"新增{_LABELS[model]} {obj.name}",  # type: ignore[attr-defined]
+            model=model,
+            natural_key=_natural_key(obj),
+        ),
+        actor=actor,
+    )
+
+
+def _save_changes(
+    actor: User, obj: Model, data: dict[str, Any], m2m: dict[str, list[Any] | None] | None = None
+) -> None:
+    """Apply ``data`` and M2M sets; write history and one audit event only if anything changed."""
+    model = type(obj).__name__
+    changes = _assign(obj, data)
+    obj._history_user = actor  # type: ignore[attr-defined]
+    if changes:
+        obj.save()
+    for name, values in (m2m or {}).items():
+        changes |= _set_m2m(obj, name, values)
+    if changes:
+        record(
+            events.RecordChanged(
+                object_id=str(obj.pk),
+                summary=f"修改{_LABELS[model]} {obj.name}：{'、'.join(changes)}",  # type: ignore[attr-defined]
+                model=model,
+                natural_key=_natural_key(obj),
+                changes=changes,
+            ),
+            actor=actor,
+        )
+
+
 # --- targets ---------------------------------------------------------------------------------
 
 
@@ -69,18 +120,7 @@ def target_create(
         raise ServiceError(f"统一社会信用代码 {data['credit_code']} 已存在")
     owners = departments or ([actor.department] if actor.department else [])
     target = Target(**data)
-    target._history_user = actor  # type: ignore[attr-defined]
-    target.save()
-    target.departments.set(owners)
-    record(
-        events.RecordCreated(
-            object_id=str(target.pk),
-            summary=f"新增检查对象 {target.name}",
-            model="Target",
-            natural_key=target.credit_code,
-        ),
-        actor=actor,
-    )
+    _save_new(actor, target, {"departments": list(owners)})
     return target
 
 
@@ -97,22 +137,7 @@ def target_update(
         raise NotAllowed("只能修改本部门监管的检查对象")
     if departments is not None and actor.department not in departments:
         raise ServiceError("不能把本部门从监管部门中移除；如需移交请联系对方部门")
-    changes = _assign(target, data)
-    target._history_user = actor  # type: ignore[attr-defined]
-    if changes:
-        target.save()
-    changes |= _set_m2m(target, "departments", departments)
-    if changes:
-        record(
-            events.RecordChanged(
-                object_id=str(target.pk),
-                summary=f"修改检查对象 {target.name}：{'、'.join(changes)}",
-                model="Target",
-                natural_key=target.credit_code,
-                changes=changes,
-            ),
-            actor=actor,
-        )
+    _save_changes(actor, target, data, {"departments": departments})
     return target
 
 
@@ -127,17 +152,7 @@ def item_create(*, actor: User, data: dict[str, Any]) -> CheckItem:
     if CheckItem.objects.filter(code=data["code"]).exists():
         raise ServiceError(f"事项编码 {data['code']} 已存在")
     item = CheckItem(**data)
-    item._history_user = actor  # type: ignore[attr-defined]
-    item.save()
-    record(
-        events.RecordCreated(
-            object_id=str(item.pk),
-            summary=f"新增抽查事项 {item.name}",
-            model="CheckItem",
-            natural_key=item.code,
-        ),
-        actor=actor,
-    )
+    _save_new(actor, item)
     return item
 
 
@@ -147,20 +162,7 @@ def item_update(*, actor: User, item: CheckItem, data: dict[str, Any]) -> CheckI
     if not access.can_edit_item(actor, item):
         raise NotAllowed("只能修改本部门的抽查事项")
     data = {k: v for k, v in data.items() if k != "department"}
-    changes = _assign(item, data)
-    if changes:
-        item._history_user = actor  # type: ignore[attr-defined]
-        item.save()
-        record(
-            events.RecordChanged(
-                object_id=str(item.pk),
-                summary=f"修改抽查事项 {item.name}：{'、'.join(changes)}",
-                model="CheckItem",
-                natural_key=item.code,
-                changes=changes,
-            ),
-            actor=actor,
-        )
+    _save_changes(actor, item, data)
     return item
 
 
@@ -184,19 +186,7 @@ def inspector_create(
     if Inspector.objects.filter(cert_no=data["cert_no"]).exists():
         raise ServiceError(f"执法证号 {data['cert_no']} 已存在")
     inspector = Inspector(**data)
-    inspector._history_user = actor  # type: ignore[attr-defined]
-    inspector.save()
-    if expertise_items:
-        inspector.expertise_items.set(expertise_items)
-    record(
-        events.RecordCreated(
-            object_id=str(inspector.pk),
-            summary=f"新增执法检查人员 {inspector.name}",
-            model="Inspector",
-            natural_key=inspector.cert_no,
-        ),
-        actor=actor,
-    )
+    _save_new(actor, inspector, {"expertise_items": list(expertise_items or [])})
     return inspector
 
 
@@ -218,22 +208,7 @@ def inspector_update(
         **data,
     }
     _check_cert_dates(merged)
-    changes = _assign(inspector, data)
-    inspector._history_user = actor  # type: ignore[attr-defined]
-    if changes:
-        inspector.save()
-    changes |= _set_m2m(inspector, "expertise_items", expertise_items)
-    if changes:
-        record(
-            events.RecordChanged(
-                object_id=str(inspector.pk),
-                summary=f"修改执法检查人员 {inspector.name}：{'、'.join(changes)}",
-                model="Inspector",
-                natural_key=inspector.cert_no,
-                changes=changes,
-            ),
-            actor=actor,
-        )
+    _save_changes(actor, inspector, data, {"expertise_items": expertise_items})
     return inspector
 
 
