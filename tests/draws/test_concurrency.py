@@ -12,8 +12,8 @@ from django.db.models import Count
 from spotcheck.core.errors import ServiceError
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import CheckSlot, Draw
-from tests.workflow_fixtures import World
 from tests.draws.test_workflow import DICE
+from tests.workflow_fixtures import World
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,8 +13,8 @@ from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.draws import selectors
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import AdvanceNotice, TeamMember
-from tests.workflow_fixtures import World
 from tests.draws.test_workflow import DICE, _commit
+from tests.workflow_fixtures import World
 
 pytestmark = pytest.mark.django_db
 

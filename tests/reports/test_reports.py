@@ -13,8 +13,8 @@ from spotcheck.inspections.models import Inspection, InspectionState, ResultCate
 from spotcheck.planning.models import TaskState
 from spotcheck.reports import selectors
 from spotcheck.reports.svg import bar_chart
-from tests.workflow_fixtures import World
 from tests.draws.test_workflow import DICE, _commit
+from tests.workflow_fixtures import World
 
 pytestmark = pytest.mark.django_db
 
