@@ -10,8 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from spotcheck.engine.risk import DEFAULT_RISK_CONFIG
 
-MULT = {"min_value": Decimal("0.01"), "max_value": Decimal("100"), "decimal_places": 3}
-
 # (config path, label); a path is "table.key" or a top-level key.
 FIELDS: list[tuple[str, Any]] = [
     ("credit_class.A", _("信用风险分类 A 类")),
@@ -75,7 +73,11 @@ class RiskModelForm(forms.Form):
         base = {**DEFAULT_RISK_CONFIG, **(config or {})}
         for path, label in FIELDS:
             self.fields[_field_name(path)] = forms.DecimalField(
-                label=label, initial=Decimal(str(_get(base, path))), **MULT
+                label=label,
+                initial=Decimal(str(_get(base, path))),
+                min_value=Decimal("0.01"),
+                max_value=Decimal("100"),
+                decimal_places=3,
             )
         self.fields["sector_levels"].initial = _levels_text(base.get("sector_levels", {}))
         self.fields["region_levels"].initial = _levels_text(base.get("region_levels", {}))
