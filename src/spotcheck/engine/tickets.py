@@ -7,6 +7,8 @@ who is drawn. Units are ordered by ticket read as a 256-bit big-endian unsigned 
 
 For speed the hot path keeps only the first 8 bytes of each ticket as a uint64 and sorts on
 that; the rare equal prefixes are resolved by recomputing the full tickets of just those units.
+The prefixes come from the compiled accelerator (``accel.py``) when it is available, otherwise
+from the Python code below; both give the same numbers.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from operator import itemgetter, methodcaller
 import numpy as np
 import numpy.typing as npt
 
+from . import accel
 from .hashing import (
     TAG_SEED,
     TAG_START,
@@ -27,7 +30,7 @@ from .hashing import (
     hash_fields,
     hasher_factory,
 )
-from .parallel import map_ranges
+from .parallel import map_ranges, map_threads
 
 _DIGEST = methodcaller("digest")
 
@@ -112,6 +115,20 @@ def ticket_prefixes(
     """First 8 bytes of every unit's ticket as uint64, hashed in parallel for large pools."""
     hasher_factory(hash_name)  # fail before forking if the algorithm is unavailable
     prefix = fields(tag, seed)
+    acc = accel.module()
+    if acc is not None and len(ids) and ids.dtype.kind == "S":
+        arr = np.ascontiguousarray(ids)
+        out = np.empty(len(arr), dtype=np.uint64)
+
+        def run(lo: int, hi: int) -> None:
+            acc.ticket_prefixes(hash_name, prefix, arr, arr.itemsize, lo, hi, out)
+
+        try:
+            map_threads(run, len(arr), workers=workers)
+        except ValueError:
+            pass  # an input the accelerator declines (e.g. an unavailable digest): use Python
+        else:
+            return out
     parts = map_ranges(_prefix_chunk, len(ids), (ids, prefix, hash_name), workers=workers)
     raw = b"".join(parts)
     return np.frombuffer(raw, dtype=">u8").astype(np.uint64)
