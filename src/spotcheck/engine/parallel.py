@@ -27,6 +27,7 @@ PARALLEL_THRESHOLD = 200_000
 THREAD_THRESHOLD = 20_000
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 _JOB: tuple[Callable[..., bytes], tuple[Any, ...]] | None = None
 
@@ -104,3 +105,20 @@ def map_threads(
     bounds = [(lo, min(lo + step, total)) for lo in range(0, total, step)]
     with ThreadPoolExecutor(n_workers, thread_name_prefix="spotcheck-engine") as ex:
         return list(ex.map(lambda b: func(*b), bounds))
+
+
+def map_items_threads(
+    func: Callable[[U], T], items: list[U], total: int, *, workers: int | None = None
+) -> list[T]:
+    """``[func(x) for x in items]``, in threads when ``total`` (units of work) is large.
+
+    For per-stratum numpy work: sorting, gathers, cumulative sums and most arithmetic on large
+    arrays release the GIL, so strata proceed in parallel. Results keep the order of ``items``.
+    """
+    n_workers = worker_count() if workers is None else max(1, workers)
+    if n_workers == 1 or len(items) < 2 or total < PARALLEL_THRESHOLD:
+        return [func(x) for x in items]
+    with ThreadPoolExecutor(
+        min(n_workers, len(items)), thread_name_prefix="spotcheck-engine"
+    ) as ex:
+        return list(ex.map(func, items))

@@ -238,7 +238,7 @@ def compute_outcome(
     seed = derive_seed(hash_name, commitment_digest(commitment), nonce, randomness)
     params = commitment["params"]
     sizes = sample_sizes(pool, params)
-    pi, infos = pool_inclusion(pool, sizes, int(params.get("floor_weight", 1)))
+    pi, infos = pool_inclusion(pool, sizes, int(params.get("floor_weight", 1)), workers=workers)
     draws = select_targets(pool, pi, infos, seed, hash_name, workers=workers)
     teams, error = None, None
     if params.get("team") is not None:
