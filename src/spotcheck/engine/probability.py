@@ -119,15 +119,14 @@ def inclusion_units(weights: I64Array, n: int) -> tuple[I64Array, int]:
     while k < n and (n - k) * top_w[k] >= rest:
         rest -= top_w[k]
         k += 1
+    if not k:
+        return _quantise(weights, n * M, rest), 0
+    take = weights >= top_w[k - 1]
+    if int(take.sum()) != k:
+        raise EngineError("internal error: take-all set is not closed under ties")
     pi = np.zeros(size, dtype=np.int64)
-    if k:
-        take = weights >= top_w[k - 1]
-        if int(take.sum()) != k:
-            raise EngineError("internal error: take-all set is not closed under ties")
-        pi[take] = M
-        others = np.flatnonzero(~take)
-    else:
-        others = np.arange(size)
+    pi[take] = M
+    others = np.flatnonzero(~take)
     pi[others] = _quantise(weights[others], (n - k) * M, rest)
     return pi, k
 
@@ -140,9 +139,13 @@ def _quantise(w: I64Array, target: int, wsum: int) -> I64Array:
     the true remainder is far inside the int64 range, and one floor division corrects q.
     """
     t64, s64 = np.int64(target), np.int64(wsum)
-    q = np.floor(w.astype(np.float64) * (target / wsum)).astype(np.int64)
+    est = w.astype(np.float64)
+    est *= target / wsum
+    q = np.floor(est, out=est).astype(np.int64)
+    del est
     with np.errstate(over="ignore"):
-        r = w * t64 - q * s64
+        r = w * t64
+        r -= q * s64
     # Each q is at most M = 2^32, so the float estimate is off by at most one and usually
     # exact: skip the (slow) int64 floor division when every remainder is already in range.
     if len(r) and (int(r.min()) < 0 or int(r.max()) >= wsum):
