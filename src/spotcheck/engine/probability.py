@@ -160,7 +160,7 @@ def _quantise(w: I64Array, target: int, wsum: int) -> I64Array:
     if short:
         threshold = np.partition(r, len(r) - short)[len(r) - short]
         above = r > threshold
-        q[above] += 1
+        q += above  # +1 where above (one pass; same as q[above] += 1)
         ties = np.flatnonzero(r == threshold)[: short - int(above.sum())]
         q[ties] += 1  # positions ascend with ids, so the first ties are the smallest ids
     return q
