@@ -42,6 +42,9 @@
 #endif
 
 #define MAX_DIGEST 64
+/* Bump when a function's signature or output changes; accel.py ignores a module built from
+   another version (e.g. a stale in-place build after a pull). */
+#define ACCEL_API_VERSION 1
 
 /* ------------------------------------------------------------------------------------------ */
 /* Hash abstraction                                                                           */
@@ -749,7 +752,8 @@ PyInit__accel(void)
     if (m == NULL)
         return NULL;
     if (PyModule_AddStringConstant(m, "OPENSSL_VERSION", OPENSSL_VERSION_TEXT) < 0 ||
-        PyModule_AddIntConstant(m, "LOWLEVEL_SHA256", ACCEL_LOWLEVEL_SHA256) < 0) {
+        PyModule_AddIntConstant(m, "LOWLEVEL_SHA256", ACCEL_LOWLEVEL_SHA256) < 0 ||
+        PyModule_AddIntConstant(m, "API_VERSION", ACCEL_API_VERSION) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -2,6 +2,7 @@ from typing_extensions import Buffer
 
 OPENSSL_VERSION: str
 LOWLEVEL_SHA256: int
+API_VERSION: int
 
 def ticket_prefixes(
     algo: str, prefix: bytes, ids: Buffer, width: int, lo: int, hi: int, out: Buffer, /

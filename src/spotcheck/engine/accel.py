@@ -16,6 +16,9 @@ from __future__ import annotations
 import os
 from types import ModuleType
 
+API_VERSION = 1
+"""The ``_accel`` interface this code expects (``ACCEL_API_VERSION`` in ``_accel.c``)."""
+
 _MODULE: ModuleType | None = None
 _TRIED = False
 
@@ -29,7 +32,9 @@ def _load() -> ModuleType | None:
         except ImportError:
             _MODULE = None
         else:
-            _MODULE = _accel
+            # A module built from another version of _accel.c (a stale in-place build) is
+            # ignored rather than trusted; `pip install -e .` rebuilds it.
+            _MODULE = _accel if getattr(_accel, "API_VERSION", None) == API_VERSION else None
     return _MODULE
 
 
