@@ -8,6 +8,9 @@ probabilities, commitment Merkle root, tickets, selection, and verification (for
 full verifier on a proof JSON file; above that the recomputation it performs, minus JSON).
 R: sampling::inclusionprobabilities + sampling::UPrandomsystematic per stratum on the same
 weights, timed inside R (benchmarks/setup_r.sh installs R when missing).
+
+The engine uses its compiled accelerator when built (the header line says which path ran);
+``SPOTCHECK_ENGINE_ACCEL=0`` times the pure-Python path. Figures: docs/draw-protocol.md, §16.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from spotcheck.engine import accel
 from spotcheck.engine.canonical import dumps
 from spotcheck.engine.draw import select_targets
 from spotcheck.engine.hashing import TAG_TARGET_TICKET
@@ -210,7 +214,7 @@ def bench(n: int, use_r: bool, rng: np.random.Generator) -> None:
 
     print(
         f"\nN = {n:,}  (n = {sum(sizes.values()):,} in {len(sizes)} strata, "
-        f"{worker_count()} worker processes)"
+        f"{worker_count()} workers)"
     )
     print(f"  {'stage':48s} {'wall s':>8s} {'cpu s':>7s} {'peak RSS MB':>12s} {'workers MB':>11s}")
     for name, dt, cpu, main, kids in rows:
@@ -278,7 +282,7 @@ def main() -> None:
     use_r = not args.no_r and r_available()
     print(
         f"spotcheck draw benchmark - {os.cpu_count()} CPUs, numpy {np.__version__}, "
-        f"R: {'yes' if use_r else 'no'}"
+        f"R: {'yes' if use_r else 'no'}; engine: {accel.status()}"
     )
     rng = np.random.default_rng(2026)
     for n in args.sizes:

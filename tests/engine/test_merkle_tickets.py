@@ -142,3 +142,23 @@ def test_pool_inclusion_proof_against_commitment() -> None:
     assert verify_inclusion(
         "sha256", dumps(ev["line"]).encode(), ev["index"], ev["size"], path, root
     )
+
+
+@pytest.mark.parametrize("keep_bits", [64, 20, 8])
+def test_ticket_order_is_full_ticket_order_despite_prefix_collisions(keep_bits: int) -> None:
+    """Masking the prefixes to a few bits forces many equal keys; the order must still be the
+    protocol's total order: full ticket ascending, then id bytes."""
+    ids = [f"91640106{i:09d}X" for i in range(3000)] + ["A", "BB", "注销-1"]
+    arr = to_id_array(ids)
+    seed = b"q" * 32
+    tag = b"spotcheck/v1/ticket/target"
+    prefixes = ticket_prefixes("sha256", tag, seed, arr, workers=1)
+    prefixes = prefixes & np.uint64(((1 << keep_bits) - 1) << (64 - keep_bits))
+    subset = np.arange(0, len(ids), 2, dtype=np.intp)
+    got = ticket_order("sha256", tag, seed, arr, prefixes, subset)
+    expected = sorted(subset.tolist(), key=lambda k: ticket("sha256", tag, seed, ids[k].encode()))
+    assert got.tolist() == expected
+    full = ticket_order("sha256", tag, seed, arr, prefixes)
+    assert full.tolist() == sorted(
+        range(len(ids)), key=lambda k: ticket("sha256", tag, seed, ids[k].encode())
+    )

@@ -17,8 +17,11 @@ Entry points for the web app (all take and return plain data):
 - ``verify.verify_proof(proof) -> (problems, summary)``; CLI ``python -m spotcheck.engine.verify``.
 - ``estimate.estimate_rates(...)`` - HT / Hajek non-compliance rates with logit intervals.
 
-Set ``SPOTCHECK_ENGINE_WORKERS=1`` to keep hashing in-process (it forks worker processes for
-pools above 200,000 units otherwise).
+Per-unit hashing (tickets, the pool's Merkle tree) runs in the optional compiled accelerator
+``_accel`` (see ``accel.py``) when it was built, in threads; otherwise in pure Python, in forked
+worker processes for pools above 200,000 units. Both give identical bytes.
+``SPOTCHECK_ENGINE_ACCEL=0`` forces the pure-Python path; ``SPOTCHECK_ENGINE_WORKERS=1`` keeps
+everything in one thread of one process.
 """
 
 ENGINE_VERSION = "1.0.0"

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .hashing import TAG_TARGET_TICKET, EngineError
+from .parallel import map_items_threads
 from .pool import Pool
 from .probability import M, StratumInfo
 from .tickets import U64Array, stratum_start, ticket_order, ticket_prefixes
@@ -68,14 +69,18 @@ def select_targets(
     """Draw every stratum; strata come back in canonical (code) order."""
     if prefixes is None:
         prefixes = ticket_prefixes(hash_name, TAG_TARGET_TICKET, seed, pool.ids, workers=workers)
-    draws: list[StratumDraw] = []
-    for info, members in zip(infos, pool.stratum_members(), strict=True):
+    keys = prefixes
+
+    def one(stratum: tuple[StratumInfo, IntpArray]) -> StratumDraw:
+        # Strata are independent; the numpy sorts and gathers release the GIL, so strata
+        # proceed in parallel threads. The list keeps canonical stratum order.
+        info, members = stratum
         start = stratum_start(hash_name, seed, info.name)
-        order = ticket_order(hash_name, TAG_TARGET_TICKET, seed, pool.ids, prefixes, members)
+        order = ticket_order(hash_name, TAG_TARGET_TICKET, seed, pool.ids, keys, members)
         hits = systematic_positions(pi[order], info.sample_size, start)
-        draws.append(
-            StratumDraw(
-                info.name, info.population, info.sample_size, info.take_all, start, order[hits]
-            )
+        return StratumDraw(
+            info.name, info.population, info.sample_size, info.take_all, start, order[hits]
         )
-    return draws
+
+    strata = list(zip(infos, pool.stratum_members(), strict=True))
+    return map_items_threads(one, strata, len(pool), workers=workers)

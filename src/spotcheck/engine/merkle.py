@@ -3,7 +3,12 @@
 MTH({}) = H(""), MTH({d}) = H(0x00 || d), and for n > 1 with k the largest power of two
 below n, MTH(D[0:n]) = H(0x01 || MTH(D[0:k]) || MTH(D[k:n])). Pairing nodes level by level and
 carrying an odd last node up unchanged gives the same root, and lets whole 2^c-leaf subtrees
-be hashed in separate processes (their roots are exactly the nodes of level c).
+be hashed in separate processes or threads (their roots are exactly the nodes of level c).
+
+The pool's leaves and nodes are hashed by the compiled accelerator (``accel.py``) when it is
+available: it formats each canonical pool line in C straight from the pool's columns and
+hashes whole subtrees per call. The Python code below is the reference and the fallback; both
+give the same bytes.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ from collections.abc import Callable, Iterable
 from operator import methodcaller
 from typing import Any
 
+import numpy as np
+
+from . import accel
 from .canonical import canonical_bytes, dumps
 from .hashing import hasher_factory
-from .parallel import map_ranges
+from .parallel import map_ranges, map_threads
 from .pool import Pool
 
 CHUNK_BITS = 14
@@ -41,11 +49,23 @@ def _reduce(buf: bytes, new: Any, size: int) -> bytes:
     return buf
 
 
+def _root(buf: bytes, hash_name: str, size: int) -> bytes:
+    """Root over ``size``-byte nodes packed in ``buf`` (non-empty), in C where possible."""
+    new = hasher_factory(hash_name)
+    acc = accel.module()
+    if acc is not None and len(buf) > size:
+        try:
+            return acc.merkle_reduce(hash_name, buf, size)
+        except ValueError:
+            pass
+    return _reduce(buf, new, size)
+
+
 def root_of_leaf_hashes(leaf_hashes: list[bytes], hash_name: str) -> bytes:
     new = hasher_factory(hash_name)
     if not leaf_hashes:
         return bytes(new(b"").digest())
-    return _reduce(b"".join(leaf_hashes), new, len(leaf_hashes[0]))
+    return _root(b"".join(leaf_hashes), hash_name, len(leaf_hashes[0]))
 
 
 def leaf_hash(hash_name: str, data: bytes) -> bytes:
@@ -101,10 +121,79 @@ def _pool_chunk(lo: int, hi: int, pool: Pool, hash_name: str) -> bytes:
     return b"".join(_reduce(buf[i : i + step], new, size) for i in range(0, len(buf), step))
 
 
+class _AccelPool:
+    """The pool's columns as the accelerator takes them (contiguous, fixed dtypes)."""
+
+    def __init__(self, pool: Pool) -> None:
+        if pool.ids.dtype.kind != "S":
+            raise ValueError("ids must be a bytes array")
+        if not np.can_cast(pool.strata.dtype, np.int32) or not np.can_cast(
+            pool.weights.dtype, np.int64
+        ):
+            raise ValueError("unexpected stratum or weight dtype")
+        self.ids = np.ascontiguousarray(pool.ids)
+        self.strata = np.ascontiguousarray(pool.strata, dtype=np.int32)
+        self.weights = np.ascontiguousarray(pool.weights, dtype=np.int64)
+        self.names = tuple(dumps(s).encode("utf-8") for s in pool.stratum_names)
+        positions = sorted(pool.excluded)
+        self.excl_pos = np.array(positions, dtype=np.int64)
+        self.reasons = tuple(dumps(pool.excluded[p]).encode("utf-8") for p in positions)
+
+    def block_roots(self, hash_name: str, lo: int, hi: int, block_bits: int) -> bytes:
+        acc = accel.module()
+        assert acc is not None
+        return acc.pool_block_roots(
+            hash_name,
+            self.ids,
+            self.ids.itemsize,
+            self.strata,
+            self.names,
+            self.weights,
+            self.excl_pos,
+            self.reasons,
+            lo,
+            hi,
+            block_bits,
+        )
+
+
+def _pool_root_accel(pool: Pool, hash_name: str, workers: int | None) -> bytes:
+    cols = _AccelPool(pool)
+    parts = map_threads(
+        lambda lo, hi: cols.block_roots(hash_name, lo, hi, CHUNK_BITS),
+        len(pool),
+        workers=workers,
+        align=1 << CHUNK_BITS,
+    )
+    raw = b"".join(parts)
+    blocks = -(-len(pool) // (1 << CHUNK_BITS))
+    return _root(raw, hash_name, len(raw) // blocks)
+
+
+def pool_leaf_hashes(pool: Pool, hash_name: str) -> list[bytes]:
+    """H(0x00 || line) for every canonical pool line, in pool order."""
+    new = hasher_factory(hash_name)
+    if accel.module() is not None and len(pool):
+        try:
+            raw = _AccelPool(pool).block_roots(hash_name, 0, len(pool), 0)
+        except ValueError:
+            pass
+        else:
+            size = len(raw) // len(pool)
+            return [raw[i : i + size] for i in range(0, len(raw), size)]
+    return [bytes(new(b"\x00" + canonical_bytes(pool.line(i))).digest()) for i in range(len(pool))]
+
+
 def pool_root(pool: Pool, hash_name: str, *, workers: int | None = None) -> bytes:
     """Root over the pool's canonical lines in canonical (id) order; parallel when large."""
     if len(pool) == 0:
         return root_of_leaf_hashes([], hash_name)
+    hasher_factory(hash_name)  # the same error as the Python path for a missing algorithm
+    if accel.module() is not None:
+        try:
+            return _pool_root_accel(pool, hash_name, workers)
+        except ValueError:
+            pass  # an input the accelerator declines: the Python code below handles it
     parts = map_ranges(
         _pool_chunk, len(pool), (pool, hash_name), workers=workers, align=1 << CHUNK_BITS
     )
@@ -116,11 +205,10 @@ def audit_path(leaf_hashes: list[bytes], index: int, hash_name: str) -> list[byt
     """RFC 6962 PATH(m, D[n]): the sibling subtree roots from leaf ``index`` up to the root."""
     if not 0 <= index < len(leaf_hashes):
         raise IndexError("leaf index out of range")
-    new = hasher_factory(hash_name)
     size = len(leaf_hashes[0])
 
     def subtree(lo: int, hi: int) -> bytes:
-        return _reduce(b"".join(leaf_hashes[lo:hi]), new, size)
+        return _root(b"".join(leaf_hashes[lo:hi]), hash_name, size)
 
     path: list[bytes] = []
     lo, hi = 0, len(leaf_hashes)

@@ -97,8 +97,20 @@ class Pool:
         return mask
 
     def stratum_members(self) -> list[npt.NDArray[np.intp]]:
-        """Eligible positions per stratum, ascending (= canonical id order)."""
-        eligible = self.eligible_mask()
+        """Eligible positions per stratum, ascending (= canonical id order).
+
+        Computed once per pool (probabilities, selection and the commitment all need it) and
+        returned as read-only arrays.
+        """
+        cached = self.__dict__.get("_members")
+        if cached is None:
+            cached = self._stratum_members()
+            for g in cached:
+                g.setflags(write=False)
+            self.__dict__["_members"] = cached  # frozen dataclass: bypass __setattr__
+        return list(cached)
+
+    def _stratum_members(self) -> list[npt.NDArray[np.intp]]:
         if len(self.stratum_names) <= 64:
             # A scan per stratum beats a stable sort of 10^7 codes when strata are few.
             groups = [np.flatnonzero(self.strata == h) for h in range(len(self.stratum_names))]
@@ -106,6 +118,9 @@ class Pool:
             order = np.argsort(self.strata, kind="stable").astype(np.intp)
             counts = np.bincount(self.strata, minlength=len(self.stratum_names))
             groups = np.split(order, np.cumsum(counts)[:-1])
+        if not self.excluded:
+            return groups
+        eligible = self.eligible_mask()
         return [g[eligible[g]] for g in groups]
 
     def line(self, i: int) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .hashing import EngineError
+from .parallel import map_items_threads
 from .pool import Pool
 from .risk import DEFAULT_RISK_CONFIG, WeightFactor, compute_weight
 
@@ -24,6 +25,7 @@ MAX_SAMPLE = 2**24  # keeps n*M <= 2^56 so the int64 correction in _quantise is 
 MAX_STRATUM_WEIGHT = 2**53
 
 I64Array = npt.NDArray[np.int64]
+IntpArray = npt.NDArray[np.intp]
 
 __all__ = [
     "DEFAULT_RISK_CONFIG",
@@ -117,15 +119,14 @@ def inclusion_units(weights: I64Array, n: int) -> tuple[I64Array, int]:
     while k < n and (n - k) * top_w[k] >= rest:
         rest -= top_w[k]
         k += 1
+    if not k:
+        return _quantise(weights, n * M, rest), 0
+    take = weights >= top_w[k - 1]
+    if int(take.sum()) != k:
+        raise EngineError("internal error: take-all set is not closed under ties")
     pi = np.zeros(size, dtype=np.int64)
-    if k:
-        take = weights >= top_w[k - 1]
-        if int(take.sum()) != k:
-            raise EngineError("internal error: take-all set is not closed under ties")
-        pi[take] = M
-        others = np.flatnonzero(~take)
-    else:
-        others = np.arange(size)
+    pi[take] = M
+    others = np.flatnonzero(~take)
     pi[others] = _quantise(weights[others], (n - k) * M, rest)
     return pi, k
 
@@ -138,28 +139,39 @@ def _quantise(w: I64Array, target: int, wsum: int) -> I64Array:
     the true remainder is far inside the int64 range, and one floor division corrects q.
     """
     t64, s64 = np.int64(target), np.int64(wsum)
-    q = np.floor(w.astype(np.float64) * (target / wsum)).astype(np.int64)
+    est = w.astype(np.float64)
+    est *= target / wsum
+    q = np.floor(est, out=est).astype(np.int64)
+    del est
     with np.errstate(over="ignore"):
-        r = w * t64 - q * s64
-    adj = r // s64
-    q += adj
-    r -= adj * s64
+        r = w * t64
+        r -= q * s64
+    # Each q is at most M = 2^32, so the float estimate is off by at most one and usually
+    # exact: skip the (slow) int64 floor division when every remainder is already in range.
     if len(r) and (int(r.min()) < 0 or int(r.max()) >= wsum):
-        raise EngineError("internal error: quantisation remainder out of range")
+        adj = r // s64
+        q += adj
+        r -= adj * s64
+        if int(r.min()) < 0 or int(r.max()) >= wsum:
+            raise EngineError("internal error: quantisation remainder out of range")
     short = target - int(q.sum())
     if not 0 <= short <= len(w):
         raise EngineError("internal error: quantisation shortfall out of range")
     if short:
         threshold = np.partition(r, len(r) - short)[len(r) - short]
         above = r > threshold
-        q[above] += 1
+        q += above  # +1 where above (one pass; same as q[above] += 1)
         ties = np.flatnonzero(r == threshold)[: short - int(above.sum())]
         q[ties] += 1  # positions ascend with ids, so the first ties are the smallest ids
     return q
 
 
 def pool_inclusion(
-    pool: Pool, sample_sizes: Mapping[str, int], floor_weight: int = 1
+    pool: Pool,
+    sample_sizes: Mapping[str, int],
+    floor_weight: int = 1,
+    *,
+    workers: int | None = None,
 ) -> tuple[I64Array, list[StratumInfo]]:
     """pi (over M) for every pool unit (0 for excluded) and a summary per stratum."""
     if floor_weight < 1:
@@ -169,16 +181,23 @@ def pool_inclusion(
         raise EngineError(f"sample sizes given for unknown strata: {sorted(unknown)}")
     weights = np.maximum(pool.weights, np.int64(floor_weight))
     pi = np.zeros(len(pool), dtype=np.int64)
-    infos: list[StratumInfo] = []
-    for name, members in zip(pool.stratum_names, pool.stratum_members(), strict=True):
+    strata = list(zip(pool.stratum_names, pool.stratum_members(), strict=True))
+    for name, members in strata:
         n = int(sample_sizes.get(name, 0))
         if n > len(members):
             raise EngineError(
                 f"stratum {name!r}: sample size {n} exceeds its {len(members)} eligible units"
             )
+
+    def one(stratum: tuple[str, IntpArray]) -> StratumInfo:
+        # Strata are independent and write disjoint positions of pi, so they can run in threads.
+        name, members = stratum
+        n = int(sample_sizes.get(name, 0))
         pi_h, k = inclusion_units(weights[members], n)
         pi[members] = pi_h
-        infos.append(StratumInfo(name, len(members), n, k))
+        return StratumInfo(name, len(members), n, k)
+
+    infos = map_items_threads(one, strata, len(pool), workers=workers)
     return pi, infos
 
 

@@ -30,7 +30,7 @@ from .hashing import (
     nonce_hash,
     parse_hex,
 )
-from .merkle import audit_path, json_root, pool_root
+from .merkle import audit_path, json_root, pool_leaf_hashes, pool_root
 from .pool import Pool
 from .probability import StratumInfo, allocate_sample_sizes, pool_inclusion
 from .teams import Inspector, TeamParams, TeamsResult, form_teams
@@ -137,8 +137,7 @@ def pool_inclusion_proof(
     pos = int(np.searchsorted(p.ids, target_id.encode("utf-8")))
     if pos >= len(p) or p.id_str(pos) != target_id:
         raise EngineError(f"target {target_id!r} is not in the pool")
-    new = hasher_factory(hash_name)
-    leaves = [bytes(new(b"\x00" + canonical_bytes(p.line(i))).digest()) for i in range(len(p))]
+    leaves = pool_leaf_hashes(p, hash_name)
     return {
         "line": p.line(pos),
         "index": pos,
@@ -239,7 +238,7 @@ def compute_outcome(
     seed = derive_seed(hash_name, commitment_digest(commitment), nonce, randomness)
     params = commitment["params"]
     sizes = sample_sizes(pool, params)
-    pi, infos = pool_inclusion(pool, sizes, int(params.get("floor_weight", 1)))
+    pi, infos = pool_inclusion(pool, sizes, int(params.get("floor_weight", 1)), workers=workers)
     draws = select_targets(pool, pi, infos, seed, hash_name, workers=workers)
     teams, error = None, None
     if params.get("team") is not None:
