@@ -15,8 +15,9 @@ PYTEST_ARGS ?=
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml src/spotcheck/engine/_accel.c
 	@command -v $(PY) >/dev/null || PY=python3; test -x $(BIN)/python || $${PY:-python3} -m venv $(VENV) || python3 -m venv $(VENV)
+	bash scripts/ensure-build-deps.sh
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
@@ -46,6 +47,9 @@ browsers:
 test: venv browsers
 	DEBUG=0 SECRET_KEY=test-only JOBS_SYNC=1 AXES_ENABLED=1 \
 	  $(BIN)/python -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
+	@# The engine must give the same results without its optional C accelerator.
+	DEBUG=0 SECRET_KEY=test-only SPOTCHECK_ENGINE_ACCEL=0 \
+	  $(BIN)/python -m pytest -q -n 2 tests/engine $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff format --check .
