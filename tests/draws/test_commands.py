@@ -121,3 +121,60 @@ def test_proof_export_is_confidential_before_window(world: World, tmp_path: Path
     )
     with pytest.raises(CommandError, match="保密"):
         _run("draw_proof", "--user=other_section", f"--draw={draw.pk}", f"--out={tmp_path / 'p'}")
+
+
+def test_plan_override_notice_and_advance_commands(world: World) -> None:
+    from spotcheck.draws import services as draws
+    from spotcheck.draws.models import AdvanceNotice, CapOverride
+    from spotcheck.planning.models import AnnualPlan
+    from tests.draws.test_workflow import DICE, _commit
+
+    out = _run(
+        "plan_create",
+        "--user=section",
+        "--year=2027",
+        f"--items={world.item.code}",
+        "--sector=单用途预付卡:F52:0.05:1",
+    )
+    plan = AnnualPlan.objects.get(year=2027)
+    assert "已编制" in out and plan.sectors[0]["ratio"] == "0.05"
+    _run("plan_approve", "--user=leader", f"--plan={plan.pk}")
+    plan.refresh_from_db()
+    assert plan.state == "approved"
+    with pytest.raises(CommandError, match="格式应为"):
+        _run(
+            "plan_create",
+            "--user=section",
+            "--year=2028",
+            f"--items={world.item.code}",
+            "--sector=x",
+        )
+
+    task = world.task()
+    _run(
+        "cap_override",
+        "--user=section",
+        f"--task={task.pk}",
+        f"--target={world.targets[0].credit_code}",
+        "--reason=群众集中投诉",
+    )
+    override = CapOverride.objects.get()
+    _run("cap_override", "--user=leader", f"--approve={override.pk}")
+    override.refresh_from_db()
+    assert override.approved_by == world.p.leader
+
+    draw = draws.draw_execute(
+        actor=world.p.section, draw=_commit(world, world.approved_task()), entries=DICE
+    )
+    target = draw.pool.filter(selected=True).first().target
+    _run(
+        "advance_notice",
+        "--user=section",
+        f"--draw={draw.pk}",
+        f"--target={target.credit_code}",
+        "--reason=双预约",
+        "--date=2026-11-26",
+    )
+    assert AdvanceNotice.objects.count() == 1
+    out = _run("task_advance", "--user=section", f"--task={draw.task_id}", "--to=inspecting")
+    assert "检查中" in out or "inspecting" in out.lower()

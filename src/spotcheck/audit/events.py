@@ -167,6 +167,14 @@ class RecusalRecorded(AuditEventData):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CapOverrideRequested(AuditEventData):
+    event_type: ClassVar[str] = "draws.cap_override_requested"
+    target: str
+    year: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class CapOverrideApproved(AuditEventData):
     event_type: ClassVar[str] = "draws.cap_override_approved"
     target: str

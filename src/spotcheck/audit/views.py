@@ -42,6 +42,7 @@ EVENT_LABELS = {
     "draws.recusal": gettext_lazy("回避"),
     "draws.advance_notice": gettext_lazy("提前告知"),
     "draws.confidential_access": gettext_lazy("查看保密名单"),
+    "draws.cap_override_requested": gettext_lazy("申请超出年度检查次数"),
     "draws.cap_override_approved": gettext_lazy("批准超出年度检查次数"),
     "inspections.saved": gettext_lazy("保存检查结果"),
     "inspections.submitted": gettext_lazy("提交检查结果"),

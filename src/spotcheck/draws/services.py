@@ -460,13 +460,24 @@ def cap_override_request(
         raise ServiceError("只能在承诺抽取前申请突破年度检查次数上限")
     if CapOverride.objects.filter(task=task, target=target).exists():
         raise ServiceError("已为该检查对象提出过申请")
-    return CapOverride.objects.create(
+    override = CapOverride.objects.create(
         task=task,
         target=target,
         year=task.window_start.year,
         reason=reason.strip(),
         requested_by=actor,
     )
+    record(
+        events.CapOverrideRequested(
+            object_id=str(override.pk),
+            summary=f"申请 {target.name} 在 {override.year} 年超过 2 次检查：{override.reason}",
+            target=target.credit_code,
+            year=override.year,
+            reason=override.reason,
+        ),
+        actor=actor,
+    )
+    return override
 
 
 @transaction.atomic
