@@ -52,6 +52,7 @@ test: venv browsers
 	  $(BIN)/python -m pytest -q -n 2 tests/engine $(PYTEST_ARGS)
 
 lint: venv
+	mkdir -p var
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
