@@ -39,6 +39,7 @@ NAMESPACES = (
     "jobs",
     "reports",
     "credit",
+    "disclosure",
 )
 COLUMNS = (
     "anonymous",
@@ -129,6 +130,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # 风险模型: read by planners and oversight; only the administrator publishes versions
     ("credit:risk_model", "GET"):          (302, 200, 200, 200, 403, 403, 200, 200),
     ("credit:risk_model", "POST"):         (302, 200, 403, 403, 403, 403, 403, 403),
+    # 工作日历: the auditor reads how deadlines are counted; only the administrator maintains it
+    ("disclosure:calendar", "GET"):        (302, 200, 403, 403, 403, 403, 403, 200),
+    ("disclosure:calendar", "POST"):       (302, 200, 403, 403, 403, 403, 403, 403),
     # 审计日志: auditors and admins only
     ("audit:event_list", "GET"):           (302, 200, 403, 403, 403, 403, 403, 200),
     # 年度计划: sections and leaders of the department, oversight roles; leader approves

@@ -284,3 +284,32 @@ class ResultCategorySaved(AuditEventData):
     event_type: ClassVar[str] = "inspections.result_category_saved"
     code: str
     changes: dict[str, list[Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalendarOverrideSet(AuditEventData):
+    event_type: ClassVar[str] = "disclosure.calendar_override_set"
+    object_type: ClassVar[str] = "disclosure.CalendarOverride"
+    date: str
+    kind: str
+    note: str = ""
+    previous_kind: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalendarOverrideRemoved(AuditEventData):
+    event_type: ClassVar[str] = "disclosure.calendar_override_removed"
+    object_type: ClassVar[str] = "disclosure.CalendarOverride"
+    date: str
+    kind: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalendarYearImported(AuditEventData):
+    event_type: ClassVar[str] = "disclosure.calendar_year_imported"
+    object_type: ClassVar[str] = "disclosure.CalendarYear"
+    year: int
+    holidays: list[str] = field(default_factory=list)
+    workdays: list[str] = field(default_factory=list)
+    replaced: int = 0
+    note: str = ""

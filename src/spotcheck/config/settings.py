@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "spotcheck.draws",
     "spotcheck.reports",
     "spotcheck.inspections",
+    "spotcheck.disclosure",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# Publication deadlines in working days after the decision date (Art. 16). The 7 days for
+# penalty decisions are fixed by the rule, not a setting; other results are the bureau's choice.
+PENALTY_PUBLICATION_WORKDAYS = 7
+RESULT_PUBLICATION_WORKDAYS = env_int("RESULT_PUBLICATION_WORKDAYS", 20, minimum=1)
 
 AUDIT_HASH_ALGORITHM = env_choice("AUDIT_HASH_ALGORITHM", "sha256", {"sha256", "sm3"})
 

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("credit/", include("spotcheck.credit.urls")),
     path("reports/", include("spotcheck.reports.urls")),
     path("jobs/", include("spotcheck.jobs.urls")),
+    path("disclosure/", include("spotcheck.disclosure.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

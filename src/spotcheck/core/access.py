@@ -303,3 +303,15 @@ def can_view_dashboard(user: Any) -> bool:
 
 def can_view_risk_model(user: Any) -> bool:
     return _role(user) in OVERSIGHT
+
+
+# --- working-day calendar (publication deadlines, Art. 16) -----------------------------------
+
+
+def can_view_calendar(user: Any) -> bool:
+    """The auditor checks how deadlines were counted; only the administrator maintains it."""
+    return _role(user) in {Role.ADMIN, Role.AUDITOR}
+
+
+def can_manage_calendar(user: Any) -> bool:
+    return _role(user) == Role.ADMIN
