@@ -313,3 +313,30 @@ class CalendarYearImported(AuditEventData):
     workdays: list[str] = field(default_factory=list)
     replaced: int = 0
     note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicationDrafted(AuditEventData):
+    event_type: ClassVar[str] = "disclosure.publication_drafted"
+    object_type: ClassVar[str] = "disclosure.Publication"
+    kind: str
+    department: str
+    source: str
+    version: int = 1
+    supersedes: int | None = None
+    # Kinds of data masked or withheld (never the values themselves).
+    redactions: list[str] = field(default_factory=list)
+    withheld_fields: list[str] = field(default_factory=list)
+    restriction_reason: str = ""
+    delayed_until: str = ""
+    due_on: str = ""
+    due_uncertain: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicationTransition(AuditEventData):
+    event_type: ClassVar[str] = "disclosure.publication_transition"
+    object_type: ClassVar[str] = "disclosure.Publication"
+    from_state: str
+    to_state: str
+    comment: str = ""

@@ -59,3 +59,103 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class PublicationKind(models.TextChoices):
+    ITEM_LIST = "item_list", _("随机抽查事项清单")
+    INSPECTOR_LIST = "inspector_list", _("执法检查人员名录")
+    ANNUAL_PLAN = "annual_plan", _("年度抽查工作计划")
+    TASK_ANNOUNCEMENT = "task_announcement", _("抽查任务公告")
+    INSPECTION_RESULT = "inspection_result", _("抽查检查结果")
+    PENALTY_DECISION = "penalty_decision", _("行政处罚决定")
+    DRAW_COMMITMENT = "draw_commitment", _("抽取承诺")
+    DRAW_PROOF = "draw_proof", _("抽取证明")
+
+
+class PublicationState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    # Approved, but a restriction delays it (Art. 17): public from ``delayed_until`` on.
+    SCHEDULED = "scheduled", _("待发布")
+    PUBLISHED = "published", _("已公示")
+    # Replaced by a published correction; kept so the public can see what was shown when.
+    CORRECTED = "corrected", _("已更正")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class Publication(models.Model):
+    """One version of one public record. Nothing is overwritten: a correction is a new
+    version pointing at the one it supersedes, a withdrawal keeps the record with its reason."""
+
+    kind = models.CharField(_("公示类型"), max_length=20, choices=PublicationKind.choices)
+    # "谁执法、谁公示": the department that publishes (for a joint task, one per department).
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="publications",
+        verbose_name=_("公示部门"),
+    )
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.CharField(max_length=40)
+    title = models.CharField(_("标题"), max_length=300)
+    # Built through the redaction rules when drafted; the only data the public ever gets.
+    payload = models.JSONField(_("公示内容"), default=dict)
+    # Kinds of data masked or left out (never the values), also in the audit event.
+    redactions = models.JSONField(_("脱敏记录"), default=list, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=PublicationState.choices, default=PublicationState.DRAFT
+    )
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("更正的版本"),
+    )
+    correction_note = models.TextField(_("更正说明"), blank=True)
+    # Art. 16 deadline, counted on the working-day calendar from the decision date.
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    due_on = models.DateField(_("公示期限"), null=True, blank=True)
+    due_uncertain = models.BooleanField(_("期限所在年份放假安排未知"), default=False)
+    # Art. 17 restriction: a trade-secret/privacy mark narrows the scope and/or delays.
+    restricted = models.BooleanField(_("涉及商业秘密或个人隐私"), default=False)
+    restriction_reason = models.TextField(_("限制公开理由"), blank=True)
+    withheld_fields = models.JSONField(_("不予公开的字段"), default=list, blank=True)
+    delayed_until = models.DateField(_("暂缓公开至"), null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+    published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("撤回理由"), blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        indexes = [
+            models.Index(fields=["state", "kind"], name="publication_state_kind"),
+            models.Index(fields=["source_type", "source_id"], name="publication_source"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reviewer=models.F("author")),
+                name="publication_reviewer_not_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.title} v{self.version}"
