@@ -8,7 +8,8 @@ here as a diff in one readable table, and has to be agreed by editing this table
 Columns: anonymous, admin, section, other_section, inspector, legal_reviewer, leader, auditor.
 ``section`` belongs to the department that owns the sample records; ``other_section`` belongs to
 another department; the ``inspector`` persona is linked to the sample inspector record.
-Anonymous visitors are always sent to the login page (302), except for the health check.
+Anonymous visitors are always sent to the login page (302), except for the health check and the
+API (401 on data endpoints; the schema and its docs page are public).
 POSTs carry no data: an allowed user gets the form back (200), or a redirect after an action.
 """
 
@@ -40,6 +41,7 @@ NAMESPACES = (
     "reports",
     "credit",
     "disclosure",
+    "api",
 )
 COLUMNS = (
     "anonymous",
@@ -133,6 +135,19 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # 工作日历: the auditor reads how deadlines are counted; only the administrator maintains it
     ("disclosure:calendar", "GET"):        (302, 200, 403, 403, 403, 403, 403, 200),
     ("disclosure:calendar", "POST"):       (302, 200, 403, 403, 403, 403, 403, 403),
+    # REST API: anonymous callers get 401 (no login redirect); same rules as the pages above.
+    ("api:schema", "GET"):                 (200, 200, 200, 200, 200, 200, 200, 200),
+    ("api:docs", "GET"):                   (200, 200, 200, 200, 200, 200, 200, 200),
+    ("api:token", "GET"):                  (302, 200, 200, 200, 200, 200, 200, 200),
+    ("api:token", "POST"):                 (302, 302, 302, 302, 302, 302, 302, 302),
+    ("api:item-list", "GET"):              (401, 200, 200, 200, 200, 200, 200, 200),
+    ("api:item-detail", "GET"):            (401, 200, 200, 200, 200, 200, 200, 200),
+    ("api:target-list", "GET"):            (401, 200, 200, 200, 403, 200, 200, 200),
+    ("api:target-detail", "GET"):          (401, 200, 200, 200, 403, 200, 200, 200),
+    ("api:inspector-list", "GET"):         (401, 200, 200, 200, 200, 200, 200, 200),
+    ("api:inspector-detail", "GET"):       (401, 200, 200, 200, 200, 200, 200, 200),
+    ("api:task-list", "GET"):              (401, 200, 200, 200, 403, 403, 200, 200),
+    ("api:task-detail", "GET"):            (401, 200, 200, 403, 403, 403, 200, 200),
     # 审计日志: auditors and admins only
     ("audit:event_list", "GET"):           (302, 200, 403, 403, 403, 403, 403, 200),
     # 年度计划: sections and leaders of the department, oversight roles; leader approves
@@ -234,6 +249,10 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "directory:import_commit": lambda s: [s.job.pk],
     "directory:import_template": lambda s: ["targets", "csv"],
     "directory:export": lambda s: ["targets"],
+    "api:item-detail": lambda s: [s.item.pk],
+    "api:target-detail": lambda s: [s.target.pk],
+    "api:inspector-detail": lambda s: [s.inspector.pk],
+    "api:task-detail": lambda s: [s.workflow().task.pk],
     "planning:plan_detail": lambda s: [s.workflow().plan.pk],
     "planning:plan_approve": lambda s: [s.workflow().plan.pk],
     "planning:task_detail": lambda s: [s.workflow().task.pk],

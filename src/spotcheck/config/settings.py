@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "spotcheck.reports",
     "spotcheck.inspections",
     "spotcheck.disclosure",
+    "spotcheck.api",
 ]
 
 MIDDLEWARE = [
@@ -197,11 +198,17 @@ AUDIT_HASH_ALGORITHM = env_choice("AUDIT_HASH_ALGORITHM", "sha256", {"sha256", "
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a script's request is never mistaken for a (CSRF-checked) session one.
+        "spotcheck.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "spotcheck.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_RATE", "60/minute"),
+        "user": env_str("API_USER_RATE", "1200/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {"TITLE": "spotcheck API", "VERSION": "0.1.0"}
 

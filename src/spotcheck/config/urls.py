@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/", include("spotcheck.reports.urls")),
     path("jobs/", include("spotcheck.jobs.urls")),
     path("disclosure/", include("spotcheck.disclosure.urls")),
+    path("api/", include("spotcheck.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

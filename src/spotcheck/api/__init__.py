@@ -1,0 +1,1 @@
+"""REST API for staff (token or session auth) over the same selectors as the web UI."""

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+
+MAX_PAGE_SIZE = 200
+
+
+class ApiPagination(PageNumberPagination):
+    """Page numbers with an explicit cap. A too-large or malformed ``page_size`` is a 400 with
+    a message rather than a silent cap, so a client never believes it has read everything."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any] | None:
+        size = request.query_params.get(self.page_size_query_param)
+        if size is not None:
+            if not size.isdigit() or int(size) < 1:
+                raise ValidationError({"page_size": ["page_size 必须是正整数"]})
+            if int(size) > MAX_PAGE_SIZE:
+                raise ValidationError({"page_size": [f"page_size 不能超过 {MAX_PAGE_SIZE}"]})
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and page != "last" and (not page.isdigit() or int(page) < 1):
+            raise ValidationError({"page": ["page 必须是正整数"]})
+        return super().paginate_queryset(queryset, request, view)

@@ -1,0 +1,106 @@
+"""Read-only representations. Fields are listed explicitly so that adding a model field never
+silently publishes it (e.g. inspectors' phone numbers stay out)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from spotcheck.directory.models import CheckItem, Inspector, Target
+from spotcheck.planning.models import SpotCheckTask
+
+
+class CheckItemSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = CheckItem
+        fields = [
+            "id",
+            "code",
+            "name",
+            "legal_basis",
+            "department",
+            "content",
+            "disclosure_channel",
+            "target_kinds",
+            "category",
+            "active",
+        ]
+        read_only_fields = fields
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    departments: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+
+    class Meta:
+        model = Target
+        fields = [
+            "id",
+            "credit_code",
+            "name",
+            "kind",
+            "industry_code",
+            "industry_name",
+            "region",
+            "affiliation",
+            "scale",
+            "project_progress",
+            "credit_class",
+            "supervision_grade",
+            "key_industry",
+            "blacklisted",
+            "abnormal_list",
+            "serious_violation",
+            "status",
+            "departments",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class InspectorSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = Inspector
+        fields = [
+            "id",
+            "cert_no",
+            "name",
+            "department",
+            "cert_valid_from",
+            "cert_valid_to",
+            "status",
+        ]
+        read_only_fields = fields
+
+
+class SpotCheckTaskSerializer(serializers.ModelSerializer):
+    lead_department = serializers.CharField(source="lead_department.name", read_only=True)
+    departments: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    items: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+
+    class Meta:
+        model = SpotCheckTask
+        fields = [
+            "id",
+            "name",
+            "mode",
+            "state",
+            "lead_department",
+            "departments",
+            "items",
+            "window_start",
+            "window_end",
+            "team_size",
+            "created_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,171 @@
+"""Read-only staff endpoints. Each one asks the same selector as the web page it mirrors, so
+the selector's access check (NotAllowed → 403) and filtering apply to both alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from spotcheck.api import serializers
+from spotcheck.api.pagination import ApiPagination
+from spotcheck.core import access
+from spotcheck.directory import selectors as directory
+from spotcheck.directory.models import CheckItem, Inspector, InspectorStatus, Target
+from spotcheck.draws import selectors as draws
+from spotcheck.planning.models import SpotCheckTask
+
+THROTTLES = [AnonRateThrottle, UserRateThrottle]
+
+
+def _department_param(request: Request) -> int | None:
+    raw = request.query_params.get("department", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValidationError({"department": [f"监管部门的取值“{raw}”无效"]})
+    return int(raw)
+
+
+def _q(request: Request) -> str:
+    return request.query_params.get("q", "").strip()[:100]
+
+
+Q_PARAM = OpenApiParameter("q", OpenApiTypes.STR, description="名称、编码关键字")
+DEPT_PARAM = OpenApiParameter("department", OpenApiTypes.INT, description="部门 id")
+
+
+class StaffViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = ApiPagination
+    throttle_classes = THROTTLES
+    lookup_value_regex = r"[0-9]+"
+
+    def selected(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation has no real user to ask the selectors about.
+            return self.queryset.none() if self.queryset is not None else super().get_queryset()
+        return self.selected()
+
+
+@extend_schema_view(list=extend_schema(parameters=[Q_PARAM, DEPT_PARAM]))
+class CheckItemViewSet(StaffViewSet):
+    """随机抽查事项清单"""
+
+    queryset = CheckItem.objects.none()
+    serializer_class = serializers.CheckItemSerializer
+
+    def selected(self) -> QuerySet[Any]:
+        return directory.item_list(
+            user=self.request.user, q=_q(self.request), department=_department_param(self.request)
+        )
+
+
+TARGET_PARAMS = [
+    Q_PARAM,
+    DEPT_PARAM,
+    *(
+        OpenApiParameter(name, OpenApiTypes.STR)
+        for name in (
+            "industry",
+            "region",
+            "affiliation",
+            "scale",
+            "project_progress",
+            "credit_class",
+            "kind",
+            "status",
+        )
+    ),
+    OpenApiParameter(
+        "flag",
+        OpenApiTypes.STR,
+        many=True,
+        enum=sorted(directory.TARGET_FLAG_FILTERS),
+        description="可重复：key_industry, blacklisted, abnormal_list, serious_violation",
+    ),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=TARGET_PARAMS))
+class TargetViewSet(StaffViewSet):
+    """检查对象名录库（第八条筛选条件与页面相同）"""
+
+    queryset = Target.objects.none()
+    serializer_class = serializers.TargetSerializer
+
+    def selected(self) -> QuerySet[Any]:
+        filters, errors = directory.TargetFilter.from_params(self.request.query_params)
+        if self.action != "list":
+            # A record's own URL finds it whatever filters happen to be in the query string.
+            filters, errors = directory.TargetFilter(), []
+        # Access first: an inspector gets 403 whatever the filters say.
+        qs = directory.target_list(user=self.request.user, filters=filters)
+        if errors and self.action == "list":
+            raise ValidationError({"filters": errors})
+        return qs.prefetch_related("departments")
+
+
+STATUS_PARAM = OpenApiParameter("status", OpenApiTypes.STR, enum=list(InspectorStatus.values))
+
+
+@extend_schema_view(list=extend_schema(parameters=[Q_PARAM, DEPT_PARAM, STATUS_PARAM]))
+class InspectorViewSet(StaffViewSet):
+    """执法检查人员名录库"""
+
+    queryset = Inspector.objects.none()
+    serializer_class = serializers.InspectorSerializer
+
+    def selected(self) -> QuerySet[Any]:
+        status = self.request.query_params.get("status", "").strip()
+        if status and status not in InspectorStatus.values:
+            raise ValidationError({"status": [f"人员状态的取值“{status}”无效"]})
+        return directory.inspector_list(
+            user=self.request.user,
+            q=_q(self.request),
+            department=_department_param(self.request),
+            status=status,
+        )
+
+
+class SpotCheckTaskViewSet(StaffViewSet):
+    """抽查任务（不含抽取结果：抽取结果在检查开始前保密）"""
+
+    queryset = SpotCheckTask.objects.none()
+    serializer_class = serializers.SpotCheckTaskSerializer
+
+    def selected(self) -> QuerySet[Any]:
+        return (
+            draws.task_list(user=self.request.user)
+            .prefetch_related("departments", "items")
+            .order_by("-id")
+        )
+
+    def get_object(self) -> SpotCheckTask:
+        try:
+            task: SpotCheckTask = super().get_object()
+        except Http404:
+            # The task page answers 403 for another department's task; say the same here.
+            other = SpotCheckTask.objects.filter(pk=self.kwargs[self.lookup_field]).first()
+            if other is not None and not access.can_view_task(self.request.user, other):
+                raise PermissionDenied("无权查看该抽查任务") from None
+            raise
+        return task
+
+
+class SchemaView(SpectacularAPIView):
+    """The schema is public (it describes, it contains no records) but throttled."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = THROTTLES
