@@ -11,12 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.http import QueryDict
 
 from spotcheck.core.errors import ServiceError
 from spotcheck.credit.selectors import risk_attributes
 from spotcheck.directory.models import Target, TargetStatus
-from spotcheck.directory.selectors import TargetFilter
+from spotcheck.directory.selectors import TargetFilter, target_list
 from spotcheck.draws.models import CapOverride, CheckSlot
 from spotcheck.engine.hashing import EngineError
 from spotcheck.engine.pool import Pool
@@ -73,11 +74,10 @@ def _stratum(target: Target, by: str) -> str:
 
 
 def _eligible_targets(task: SpotCheckTask) -> list[Target]:
-    from spotcheck.directory.selectors import target_list
-
     filters, _ = TargetFilter.from_params(_filter_params(task.filters))
-    qs = Target.objects.filter(status=TargetStatus.ACTIVE)
-    qs = qs.filter(pk__in=target_list(user=None, filters=filters, check_access=False).values("pk"))
+    qs = target_list(user=None, filters=filters, check_access=False).filter(
+        status=TargetStatus.ACTIVE
+    )
     departments = list(task.departments.values_list("pk", flat=True))
     qs = qs.filter(departments__in=departments).distinct()
     kinds: set[str] = set()
@@ -88,9 +88,7 @@ def _eligible_targets(task: SpotCheckTask) -> list[Target]:
     return list(qs.order_by("credit_code"))
 
 
-def _filter_params(stored: dict[str, Any]) -> Any:
-    from django.http import QueryDict
-
+def _filter_params(stored: dict[str, Any]) -> QueryDict:
     q = QueryDict(mutable=True)
     for key, value in stored.items():
         if key == "flags":
@@ -109,9 +107,9 @@ def capped_target_ids(target_ids: list[int], year: int, task: SpotCheckTask) -> 
         .values_list("target_id", flat=True)
     )
     allowed = set(
-        CapOverride.objects.filter(task=task, approved_at__isnull=False, target_id__in=full)
-        .filter(Q(year=year))
-        .values_list("target_id", flat=True)
+        CapOverride.objects.filter(
+            task=task, approved_at__isnull=False, target_id__in=full, year=year
+        ).values_list("target_id", flat=True)
     )
     return full - allowed
 
