@@ -42,6 +42,8 @@ NAMESPACES = (
     "credit",
     "disclosure",
     "api",
+    "portal",
+    "opendata",
 )
 COLUMNS = (
     "anonymous",

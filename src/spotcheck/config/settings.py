@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "spotcheck.inspections",
     "spotcheck.disclosure",
     "spotcheck.api",
+    "spotcheck.portal",
+    "spotcheck.opendata",
 ]
 
 MIDDLEWARE = [

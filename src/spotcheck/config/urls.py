@@ -16,6 +16,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jobs/", include("spotcheck.jobs.urls")),
     path("disclosure/", include("spotcheck.disclosure.urls")),
     path("api/", include("spotcheck.api.urls")),
+    # The public portal and open data: no login (一公开).
+    path("public/data/", include("spotcheck.opendata.urls")),
+    path("public/", include("spotcheck.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
