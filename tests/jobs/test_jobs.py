@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from spotcheck.jobs import services
 from spotcheck.jobs.models import Job, JobState
@@ -117,3 +120,37 @@ def test_status_is_only_for_the_owner(client, personas):
     client.logout()
     response = client.get(reverse("jobs:job_status", args=[job.pk]))
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_a_running_job_without_heartbeat_past_the_timeout_is_failed(client, personas, settings):
+    # The worker died mid-job: without this the page would poll "进行中" forever.
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 600}
+    now = timezone.now()
+    dead = _job(personas.section, state=JobState.RUNNING, heartbeat_at=now - dt.timedelta(hours=1))
+    alive = _job(
+        personas.section, state=JobState.RUNNING, heartbeat_at=now - dt.timedelta(minutes=5)
+    )
+    client.force_login(personas.section)
+    response = client.get(reverse("jobs:job_status", args=[dead.pk]))
+    assert services.STALE_MESSAGE in response.content.decode()
+    dead.refresh_from_db()
+    assert dead.state == JobState.FAILED and dead.finished_at is not None
+    client.get(reverse("jobs:job_status", args=[alive.pk]))
+    alive.refresh_from_db()
+    assert alive.state == JobState.RUNNING
+
+
+def test_a_job_that_moved_on_meanwhile_is_not_failed(personas, settings):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 600}
+    old = timezone.now() - dt.timedelta(hours=1)
+    job = _job(personas.section, state=JobState.RUNNING, heartbeat_at=old)
+    # The slow worker writes a heartbeat between our read and our update.
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+    assert services.fail_if_stale(job).state == JobState.RUNNING
+
+
+def test_progress_writes_refresh_the_heartbeat(personas):
+    job = _job(personas.section, state=JobState.RUNNING)
+    Progress(job.pk)(1, 1)
+    job.refresh_from_db()
+    assert job.heartbeat_at is not None

@@ -32,6 +32,9 @@ class Job(models.Model):
     params = models.JSONField(default=dict)
     result = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the worker starts the job and on every progress write: a running job whose
+    # heartbeat is older than the worker's timeout belongs to a worker that died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -7,6 +7,7 @@ that (Chinese) message shown to the user; any other exception is logged and show
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 import uuid
@@ -65,6 +66,7 @@ class Progress:
         self._write(message=message)
 
     def _write(self, **values: Any) -> None:
+        values["heartbeat_at"] = timezone.now()
         if not connection.in_atomic_block or connection.vendor == "sqlite":
             # (On SQLite inside a transaction this only lands at commit: harmless, and a second
             # connection would wait for the transaction's write lock.)
@@ -115,7 +117,9 @@ def run(job_id: str, handler: str) -> None:
     func = import_string(handler)
     if not getattr(func, "job_handler", False):
         raise ValueError(f"{handler} is not a job handler")
-    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, message="", finished_at=None)
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, message="", finished_at=None, heartbeat_at=timezone.now()
+    )
     progress = Progress(job.pk)
     try:
         result = func(job, progress)
@@ -139,8 +143,38 @@ def _finish(job_id: uuid.UUID, state: str, **values: Any) -> None:
     Job.objects.filter(pk=job_id).update(state=state, finished_at=timezone.now(), **values)
 
 
+STALE_MESSAGE = "后台处理已中断（后台工作进程已停止），请重新提交"
+
+
+def stale_after() -> dt.timedelta:
+    """How long a running job may go without a heartbeat. django-q2 kills a task at its
+    timeout, so past it (plus a margin) no live worker can still be holding the job; a shorter
+    limit would fail jobs whose progress is invisible inside a SQLite transaction."""
+    from django.conf import settings
+
+    timeout = settings.Q_CLUSTER.get("timeout", 1800)
+    return dt.timedelta(seconds=int(str(timeout)) + 60)
+
+
+def fail_if_stale(job: Job, *, now: dt.datetime | None = None) -> Job:
+    """Mark a running job whose worker died as failed, so its page stops polling forever."""
+    if job.state != JobState.RUNNING:
+        return job
+    last = job.heartbeat_at or job.created_at
+    now = now or timezone.now()
+    if now - last <= stale_after():
+        return job
+    # Conditional update: a worker that was merely slow and finishes now wins the race.
+    changed = Job.objects.filter(pk=job.pk, state=JobState.RUNNING, heartbeat_at=job.heartbeat_at)
+    if changed.update(state=JobState.FAILED, finished_at=now, message=STALE_MESSAGE):
+        log.warning("job %s had no heartbeat since %s: marked failed", job.pk, last)
+    job.refresh_from_db()
+    return job
+
+
 def job_for(user: User, job_id: uuid.UUID) -> Job | None:
     """The job if ``user`` may see it (its owner), else None."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Job.objects.filter(pk=job_id, owner=user).first()
+    job = Job.objects.filter(pk=job_id, owner=user).first()
+    return fail_if_stale(job) if job is not None else None
