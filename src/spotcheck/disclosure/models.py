@@ -141,6 +141,12 @@ class Publication(models.Model):
     )
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("撤回理由"), blank=True)
+    # Denormalised from the stored (redacted) payload when drafted, so that public search
+    # never reads JSON and stays indexed (see ``disclosure.search``). Never hand-edited.
+    search_text = models.CharField(_("检索文本"), max_length=600, blank=True, editable=False)
+    search_credit_code = models.CharField(
+        _("检索用信用代码"), max_length=18, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -149,6 +155,17 @@ class Publication(models.Model):
         indexes = [
             models.Index(fields=["state", "kind"], name="publication_state_kind"),
             models.Index(fields=["source_type", "source_id"], name="publication_source"),
+            # Public lists are newest first; kind/department filters narrow the same order.
+            models.Index(fields=["published_at", "id"], name="publication_public_order"),
+            models.Index(fields=["kind", "published_at", "id"], name="publication_kind_order"),
+            models.Index(
+                fields=["department", "published_at", "id"], name="publication_dept_order"
+            ),
+            models.Index(
+                fields=["search_credit_code"],
+                name="publication_credit_code",
+                condition=~models.Q(search_credit_code=""),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -159,3 +176,24 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title} v{self.version}"
+
+
+class PublicationItemCode(models.Model):
+    """A check item a publication concerns, for the public "by item" filter. Filled with the
+    search columns; a record whose item list is withheld (Art. 17) gets no rows."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="item_codes"
+    )
+    code = models.CharField(_("事项编码"), max_length=40)
+
+    class Meta:
+        verbose_name = _("公示涉及的抽查事项")
+        verbose_name_plural = _("公示涉及的抽查事项")
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "code"], name="publication_item_code"),
+        ]
+        indexes = [models.Index(fields=["code", "publication"], name="publication_item_by_code")]
+
+    def __str__(self) -> str:
+        return self.code

@@ -20,8 +20,13 @@ from spotcheck.audit import events
 from spotcheck.audit.services import record
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed, ServiceError
-from spotcheck.disclosure import payloads
-from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
+from spotcheck.disclosure import payloads, search
+from spotcheck.disclosure.models import (
+    Publication,
+    PublicationItemCode,
+    PublicationKind,
+    PublicationState,
+)
 from spotcheck.disclosure.workdays import publication_deadline
 
 S = PublicationState
@@ -127,13 +132,21 @@ def _create(
         if built.decided_on and built.deadline_kind
         else None
     )
+    title = built.title[:300]
+    # Narrowed scope covers search too: a withheld item list adds no item codes.
+    extra_codes = (
+        [] if "items" in withheld_fields else search.source_item_codes(kind, source, department.pk)
+    )
+    found = search.search_fields(kind, payload, title=title, item_codes=extra_codes)
     publication = Publication.objects.create(
         kind=kind,
         department=department,
         source_type=ContentType.objects.get_for_model(source),
         source_id=str(source.pk),
-        title=built.title[:300],
+        title=title,
         payload=payload,
+        search_text=found.text,
+        search_credit_code=found.credit_code,
         redactions=built.redactions,
         version=supersedes.version + 1 if supersedes else 1,
         supersedes=supersedes,
@@ -147,6 +160,7 @@ def _create(
         delayed_until=delayed_until,
         author=actor,
     )
+    PublicationItemCode.objects.bulk_create(search.item_code_rows(publication, found))
     record(
         events.PublicationDrafted(
             object_id=str(publication.pk),
