@@ -182,6 +182,9 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
 # Files above this many rows are imported by the job worker with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2_000, minimum=1)
+# Import uploads and export files are deleted this many days after their job ended
+# (`manage.py purge_job_files`, run daily).
+JOB_FILE_RETENTION_DAYS = env_int("JOB_FILE_RETENTION_DAYS", 30, minimum=0)
 # Inspection evidence (photos, PDFs): larger uploads are refused before anything is stored.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
@@ -210,6 +213,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_ANON_RATE", "60/minute"),
         "user": env_str("API_USER_RATE", "1200/minute"),
+        # Public (no-login) publication endpoints: per client address, whoever is logged in.
+        "public": env_str("API_PUBLIC_RATE", "120/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {"TITLE": "spotcheck API", "VERSION": "0.1.0"}
