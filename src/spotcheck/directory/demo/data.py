@@ -52,6 +52,8 @@ DEMO_USERS: tuple[UserRow, ...] = (
     UserRow("demo_admin", "admin", "系统管理员（演示）", None),
     UserRow("demo_section", "section", "马晓燕（演示）", "market"),
     UserRow("demo_section2", "section", "丁文博（演示）", "trade"),
+    # A second clerk of 市场建设科: reviews what demo_section submits (reviewer ≠ author).
+    UserRow("demo_section3", "section", "张丽（演示）", "market"),
     UserRow("demo_inspector", "inspector", "杨志刚（演示）", "market"),
     UserRow("demo_legal", "legal_reviewer", "纳慧敏（演示）", None),
     UserRow("demo_leader", "leader", "王建国（演示）", "market", ("market", "trade")),

@@ -29,6 +29,12 @@ from spotcheck.credit.models import RiskModel
 from spotcheck.credit.services import risk_model_create
 from spotcheck.directory.demo import data
 from spotcheck.directory.demo.generate import generate
+from spotcheck.directory.demo.workflow import (
+    WorkflowResult,
+    load_workflow,
+    wipe_workflow,
+    workflow_present,
+)
 from spotcheck.directory.models import CheckItem, ConflictDeclaration, Inspector, Target
 from spotcheck.engine.risk import DEFAULT_RISK_CONFIG
 
@@ -44,6 +50,8 @@ class LoadResult:
     items: int
     conflicts: int
     seconds: float
+    # The demo workflow (one task through to publications); None when skipped.
+    workflow: WorkflowResult | None = None
 
 
 def _demo_targets() -> Any:
@@ -62,7 +70,7 @@ def demo_present() -> bool:
     return _demo_targets().exists() or _demo_inspectors().exists() or _demo_items().exists()
 
 
-def _counts(loaded: bool, started: float) -> LoadResult:
+def _counts(loaded: bool, started: float, workflow: WorkflowResult | None = None) -> LoadResult:
     return LoadResult(
         loaded=loaded,
         targets=_demo_targets().count(),
@@ -72,6 +80,7 @@ def _counts(loaded: bool, started: float) -> LoadResult:
             inspector__cert_no__startswith=data.CODE_PREFIX
         ).count(),
         seconds=time.monotonic() - started,
+        workflow=workflow,
     )
 
 
@@ -80,13 +89,21 @@ DEMO_SECTOR_LEVELS = {"F5191": "high", "F5262": "high", "F5211": "low"}
 
 
 @transaction.atomic
-def load_demo(*, reset: bool = False) -> LoadResult:
-    """Load the demo data unless it is already there; ``reset`` wipes it and loads afresh."""
+def load_demo(*, reset: bool = False, workflow: bool = True) -> LoadResult:
+    """Load the demo data unless it is already there; ``reset`` wipes it and loads afresh.
+
+    ``workflow`` also runs the demo spot-check task through to publications (``workflow.py``);
+    a directory loaded without it gets it on a later run.
+    """
     started = time.monotonic()
     if reset:
         wipe_demo()
     elif demo_present():
-        return _counts(False, started)
+        done = None
+        if workflow and not workflow_present():
+            # A directory loaded by an older version: add the accounts the workflow needs.
+            done = load_workflow(_upsert_users(_upsert_departments()))
+        return _counts(False, started, done)
     depts = _upsert_departments()
     users = _upsert_users(depts)
     admin = users["demo_admin"]
@@ -102,6 +119,7 @@ def load_demo(*, reset: bool = False) -> LoadResult:
             config={**DEFAULT_RISK_CONFIG, "sector_levels": DEMO_SECTOR_LEVELS},
             note="初始参数（演示）",
         )
+    done = load_workflow(users) if workflow else None
     record(
         events.DemoDataLoaded(
             summary=(
@@ -114,7 +132,7 @@ def load_demo(*, reset: bool = False) -> LoadResult:
         ),
         actor=admin,
     )
-    return _counts(True, started)
+    return _counts(True, started, done)
 
 
 # --- wiping ----------------------------------------------------------------------------------
@@ -136,7 +154,9 @@ def _purge_history(model: type[Model], ids: Iterable[int], m2m: str | None = Non
 @transaction.atomic
 def wipe_demo() -> None:
     """Delete demo items, targets, inspectors and their conflicts (users and departments stay:
-    audit events point at the demo users, and the audit log is never rewritten)."""
+    audit events point at the demo users, and the audit log is never rewritten). The demo
+    workflow goes first: its draws and inspections PROTECT the directory rows."""
+    wipe_workflow()
     target_ids = list(_demo_targets().values_list("id", flat=True))
     inspector_ids = list(_demo_inspectors().values_list("id", flat=True))
     item_ids = list(_demo_items().values_list("id", flat=True))

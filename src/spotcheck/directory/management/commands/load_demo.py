@@ -14,7 +14,8 @@ from spotcheck.directory.demo.loader import load_demo
 
 class Command(BaseCommand):
     help = (
-        "加载演示数据（虚构的银川市金凤区检查对象、执法人员、抽查事项和各角色演示账号）。"
+        "加载演示数据（虚构的银川市金凤区检查对象、执法人员、抽查事项、各角色演示账号，"
+        "以及一项从年度计划到结果公示的演示抽查任务）。"
         "已加载时不重复写入；--reset 先清除演示数据再重新加载。"
     )
 
@@ -23,10 +24,15 @@ class Command(BaseCommand):
             "--reset", action="store_true", help="先删除已有演示数据（账号和审计日志保留）再加载"
         )
         parser.add_argument("--no-logins", action="store_true", help="不打印演示账号表")
+        parser.add_argument(
+            "--no-workflow",
+            action="store_true",
+            help="只加载名录库，不运行演示抽查任务（年度计划、抽取、检查结果、处罚和公示）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            result = load_demo(reset=options["reset"])
+            result = load_demo(reset=options["reset"], workflow=not options["no_workflow"])
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(data.BANNER)
@@ -40,5 +46,13 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"演示数据已存在，未重复加载：{counts}。如需重置：load_demo --reset")
+        flow = result.workflow
+        if flow is not None and flow.loaded:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已运行演示抽查任务：公示记录 {flow.publications} 条（已公示 {flow.published} 条，"
+                    "含更正、撤回和一条待公示草稿）"
+                )
+            )
         if not options["no_logins"]:
             call_command("demo_logins", stdout=self.stdout._out)

@@ -1,0 +1,149 @@
+"""The demo workflow: one task run through the real services to published records of every kind,
+a correction, a withdrawal and a draft with its Art. 16 deadline; idempotent and wiped by reset."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
+
+from spotcheck.accounts.models import User
+from spotcheck.audit.verify import verify_chain
+from spotcheck.directory.demo import workflow
+from spotcheck.directory.demo.loader import load_demo, wipe_demo
+from spotcheck.directory.models import Target
+from spotcheck.disclosure import selectors
+from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
+from spotcheck.draws.models import Draw
+from spotcheck.engine.verify import verify_proof
+from spotcheck.inspections.models import FollowUp, Inspection, InspectionState
+from spotcheck.planning.models import AnnualPlan, PlanState, SpotCheckTask, TaskState
+from tests.inspections.conftest import ensure_result_categories
+
+pytestmark = pytest.mark.django_db
+S = PublicationState
+
+
+@pytest.fixture(autouse=True)
+def _categories() -> None:
+    ensure_result_categories()
+
+
+def _load(*args: str) -> str:
+    out = io.StringIO()
+    call_command("load_demo", "--no-logins", *args, stdout=out)
+    return out.getvalue()
+
+
+def _check_scenario() -> None:
+    task = SpotCheckTask.objects.get(name=workflow.TASK_NAME)
+    assert task.state == TaskState.CLOSED
+    assert task.plan is not None and task.plan.state == PlanState.APPROVED
+    assert task.window_end < timezone.localdate()
+    draw = Draw.objects.get(task=task)
+    assert draw.proof and draw.commitment
+    errors, _summary = verify_proof(draw.proof)
+    assert errors == []
+
+    inspections = Inspection.objects.filter(draw=draw)
+    assert inspections.count() == 5
+    assert set(inspections.values_list("state", flat=True)) == {InspectionState.ACCEPTED}
+    assert inspections.filter(target__kind="individual").count() == 2
+    penalty = FollowUp.objects.get(inspection__draw=draw, kind="penalty")
+    assert penalty.major and penalty.state == "effective"
+    assert penalty.legal_reviews.filter(decision="approved").exists()
+
+    published = selectors.published()
+    assert set(published.values_list("kind", flat=True)) == set(PublicationKind.values)
+    assert published.filter(kind=PublicationKind.INSPECTION_RESULT).count() >= 3
+    for kind in (PublicationKind.ITEM_LIST, PublicationKind.INSPECTOR_LIST):
+        assert published.filter(kind=kind).values("department").distinct().count() == 2
+
+    corrected = Publication.objects.get(state=S.CORRECTED)
+    v2 = Publication.objects.get(supersedes=corrected)
+    assert (v2.version, v2.state) == (2, S.PUBLISHED) and v2.correction_note
+    assert v2.payload != corrected.payload
+    withdrawn = Publication.objects.get(state=S.WITHDRAWN)
+    assert withdrawn.withdrawal_reason and withdrawn not in published
+
+    draft = Publication.objects.get(state=S.DRAFT)
+    assert draft.due_on is not None
+    section = User.objects.get(username="demo_section")
+    rows = selectors.upcoming_and_overdue(user=section)
+    assert [r.publication for r in rows] == [draft]
+    # Reviewed by someone other than the author (Art. 14).
+    assert not Publication.objects.filter(reviewer=F("author")).exists()
+
+
+def _check_redaction() -> None:
+    penalised = Inspection.objects.get(
+        draw__task__name=workflow.TASK_NAME, follow_ups__kind="penalty"
+    )
+    operator = penalised.target.legal_representative
+    assert operator
+    secrets = [operator, workflow._id_number(workflow.DEMO_ID_BODY), workflow.DEMO_MOBILE]
+    # The source record really holds them, so the masking below is what keeps them out.
+    findings = penalised.item_results.get().findings
+    assert all(s in findings for s in secrets)
+    dumped = json.dumps(
+        [{"title": p.title, "payload": p.payload} for p in Publication.objects.all()],
+        ensure_ascii=False,
+    )
+    for secret in secrets:
+        assert secret not in dumped, secret
+    result = Publication.objects.get(
+        kind=PublicationKind.INSPECTION_RESULT, source_id=str(penalised.pk)
+    )
+    assert {"id_number", "mobile_phone", "person_name"} <= set(result.redactions)
+
+
+def test_workflow_loads_every_kind_and_is_idempotent() -> None:
+    output = _load()
+    assert "演示抽查任务" in output
+    _check_scenario()
+    _check_redaction()
+    counts = (Publication.objects.count(), Inspection.objects.count(), Draw.objects.count())
+
+    output = _load()
+    assert "已存在" in output and "演示抽查任务" not in output
+    assert (Publication.objects.count(), Inspection.objects.count(), Draw.objects.count()) == (
+        counts
+    )
+    assert list(verify_chain()) == []
+
+
+def test_reset_wipes_and_reloads_the_workflow() -> None:
+    _load()
+    first_task = SpotCheckTask.objects.get(name=workflow.TASK_NAME).pk
+    _load("--reset")
+    task = SpotCheckTask.objects.get(name=workflow.TASK_NAME)
+    assert task.pk != first_task
+    assert SpotCheckTask.objects.count() == 1 and AnnualPlan.objects.count() == 1
+    assert Publication.objects.count() == 15
+    _check_scenario()
+    assert list(verify_chain()) == []
+
+
+def test_wipe_leaves_no_demo_rows_behind() -> None:
+    load_demo()
+    workflow.wipe_workflow()
+    assert not SpotCheckTask.objects.exists()
+    assert not Draw.objects.exists() and not Inspection.objects.exists()
+    assert not Publication.objects.exists()
+    assert not AnnualPlan.objects.exists()
+    assert not SpotCheckTask.history.exists()  # type: ignore[attr-defined]
+    # The directory itself can now be wiped: nothing PROTECTs it any more.
+    wipe_demo()
+    assert not Target.objects.exists()
+
+
+def test_no_workflow_flag_loads_only_the_directory_and_a_later_run_adds_it() -> None:
+    _load("--no-workflow")
+    assert Target.objects.exists() and not SpotCheckTask.objects.exists()
+    output = _load()
+    assert "演示抽查任务" in output
+    assert selectors.published().count() == 12
