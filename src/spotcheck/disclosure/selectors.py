@@ -8,14 +8,14 @@ were redacted when drafted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from spotcheck.accounts.models import Role, User
+from spotcheck.accounts.models import Department, Role, User
 from spotcheck.directory.creditcode import normalise_code
 from spotcheck.disclosure.models import (
     Publication,
@@ -213,11 +213,17 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 
 def search_published(
-    filters: PublicFilters, *, today: dt.date | None = None
+    filters: PublicFilters,
+    *,
+    today: dt.date | None = None,
+    kinds: Sequence[str] = (),
 ) -> QuerySet[Publication]:
     """Published records matching ``filters``, newest first. Built on ``published()`` and on
-    the indexed search columns (see ``disclosure.search``), never on the payload JSON."""
+    the indexed search columns (see ``disclosure.search``), never on the payload JSON.
+    ``kinds`` narrows to several kinds at once (a portal section such as draw records)."""
     rows = published(kind=filters.kind or None, department_id=filters.department_id, today=today)
+    if kinds:
+        rows = rows.filter(kind__in=list(kinds))
     if filters.q:
         text = normalise_text(filters.q)
         match = Q(search_text__contains=text)
@@ -365,3 +371,32 @@ def latest_per_department(kind: str, *, today: dt.date | None = None) -> list[Pu
             seen.add(row.department_id)
             out.append(row)
     return out
+
+
+def public_departments(*, today: dt.date | None = None) -> QuerySet[Department]:
+    """Departments with at least one public record, for the public's department filter."""
+    return Department.objects.filter(
+        Exists(published(today=today).filter(department=OuterRef("pk")))
+    ).order_by("name")
+
+
+@dataclass(frozen=True)
+class PublicItem:
+    code: str
+    name: str
+    department: str
+
+
+def public_items(*, today: dt.date | None = None) -> list[PublicItem]:
+    """Check items as published in each department's latest item list (the public's item
+    filter names only items the public has been told about)."""
+    out: dict[str, PublicItem] = {}
+    for pub in latest_per_department(PublicationKind.ITEM_LIST, today=today):
+        items = pub.payload.get("items") if isinstance(pub.payload, dict) else None
+        for row in items if isinstance(items, list) else []:
+            if isinstance(row, dict) and row.get("code"):
+                code = str(row["code"])
+                out.setdefault(
+                    code, PublicItem(code, str(row.get("name") or code), pub.department.name)
+                )
+    return sorted(out.values(), key=lambda i: i.code)
