@@ -315,3 +315,33 @@ def can_view_calendar(user: Any) -> bool:
 
 def can_manage_calendar(user: Any) -> bool:
     return _role(user) == Role.ADMIN
+
+
+# --- publications, staff side (Art. 14–18) -----------------------------------------------------
+
+PUBLICATION_READERS = {Role.SECTION, Role.LEADER, Role.AUDITOR}
+
+
+def can_view_publications(user: Any) -> bool:
+    """Sections and leaders see their departments' publications, the auditor all of them. The
+    administrator runs the system, not the checks: a draft draw proof names the drawn targets
+    before the window opens (Art. 18)."""
+    return _role(user) in PUBLICATION_READERS
+
+
+def can_view_publication(user: Any, publication: Any) -> bool:
+    role = _role(user)
+    if role == Role.AUDITOR:
+        return True
+    if role in {Role.SECTION, Role.LEADER}:
+        return publication.department_id in user.department_ids()
+    return False
+
+
+def can_withdraw_publication(user: Any, publication: Any) -> bool:
+    """Mirrors disclosure.publications.publication_withdraw: the department's sections and the
+    leaders overseeing it."""
+    role = _role(user)
+    if role == Role.SECTION:
+        return bool(user.department_id == publication.department_id)
+    return role == Role.LEADER and publication.department_id in user.department_ids()

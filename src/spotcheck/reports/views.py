@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from spotcheck.core import access
+from spotcheck.disclosure.selectors_staff import due_context
 from spotcheck.planning.models import SpotCheckTask
 from spotcheck.reports import selectors
 from spotcheck.reports.svg import bar_chart
@@ -26,7 +27,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "results": bar_chart(data.results, title="已审核检查结果分布", unit="户"),
     }
-    return render(request, "reports/dashboard.html", {"data": data, "charts": charts})
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"data": data, "charts": charts, **due_context(request.user)},  # type: ignore[arg-type]
+    )
 
 
 @login_required
