@@ -137,6 +137,21 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # 工作日历: the auditor reads how deadlines are counted; only the administrator maintains it
     ("disclosure:calendar", "GET"):        (302, 200, 403, 403, 403, 403, 403, 200),
     ("disclosure:calendar", "POST"):       (302, 200, 403, 403, 403, 403, 403, 403),
+    # 公示管理 (staff side): the department's sections and leaders, the auditor reads. The sample
+    # is the department's item list, drafted by ``section`` and already published.
+    ("disclosure:publication_list", "GET"):(302, 403, 200, 200, 403, 403, 200, 200),
+    ("disclosure:publication_detail", "GET"):(302, 403, 200, 403, 403, 403, 200, 200),
+    ("disclosure:publication_new", "GET"): (302, 403, 200, 403, 403, 403, 403, 403),
+    ("disclosure:publication_new", "POST"):(302, 403, 302, 403, 403, 403, 403, 403),
+    ("disclosure:publication_submit", "GET"):(302, 405, 405, 405, 405, 405, 405, 405),
+    ("disclosure:publication_submit", "POST"):(302, 403, 302, 403, 403, 403, 403, 403),
+    # The author (section) may not review its own publication (Art. 14)
+    ("disclosure:publication_review", "GET"):(302, 405, 405, 405, 405, 405, 405, 405),
+    ("disclosure:publication_review", "POST"):(302, 403, 403, 403, 403, 403, 200, 403),
+    ("disclosure:publication_correct", "GET"):(302, 403, 200, 403, 403, 403, 403, 403),
+    ("disclosure:publication_correct", "POST"):(302, 403, 200, 403, 403, 403, 403, 403),
+    ("disclosure:publication_withdraw", "GET"):(302, 405, 405, 405, 405, 405, 405, 405),
+    ("disclosure:publication_withdraw", "POST"):(302, 403, 200, 403, 403, 403, 200, 403),
     # REST API: anonymous callers get 401 (no login redirect); same rules as the pages above.
     ("api:schema", "GET"):                 (200, 200, 200, 200, 200, 200, 200, 200),
     ("api:docs", "GET"):                   (200, 200, 200, 200, 200, 200, 200, 200),
@@ -255,6 +270,12 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "api:target-detail": lambda s: [s.target.pk],
     "api:inspector-detail": lambda s: [s.inspector.pk],
     "api:task-detail": lambda s: [s.workflow().task.pk],
+    "disclosure:publication_detail": lambda s: [_staff_publication(s).pk],
+    "disclosure:publication_new": lambda s: ["item_list", s.personas.dept.pk],
+    "disclosure:publication_submit": lambda s: [_staff_publication(s).pk],
+    "disclosure:publication_review": lambda s: [_staff_publication(s).pk],
+    "disclosure:publication_correct": lambda s: [_staff_publication(s).pk],
+    "disclosure:publication_withdraw": lambda s: [_staff_publication(s).pk],
     "planning:plan_detail": lambda s: [s.workflow().plan.pk],
     "planning:plan_approve": lambda s: [s.workflow().plan.pk],
     "planning:task_detail": lambda s: [s.workflow().task.pk],
@@ -285,6 +306,20 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "inspections:penalty_resubmit": lambda s: [s.inspections().penalty.pk],
     "inspections:legal_review": lambda s: [s.inspections().penalty.pk],
 }
+
+
+def _staff_publication(s: Samples) -> Any:
+    """The department's item list, drafted by ``section`` and published by the leader."""
+    if "staff-publication" not in s._cache:
+        from spotcheck.disclosure import publications
+
+        p = s.personas
+        pub = publications.publication_draft(actor=p.section, kind="item_list", source=p.dept)
+        pub = publications.publication_submit(actor=p.section, publication=pub)
+        s._cache["staff-publication"] = publications.publication_review(
+            actor=p.leader, publication=pub, approve=True
+        )
+    return s._cache["staff-publication"]
 
 
 @dataclass
