@@ -165,6 +165,15 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("api:inspector-detail", "GET"):       (401, 200, 200, 200, 200, 200, 200, 200),
     ("api:task-list", "GET"):              (401, 200, 200, 200, 403, 403, 200, 200),
     ("api:task-detail", "GET"):            (401, 200, 200, 403, 403, 403, 200, 200),
+    # Public API over publications (一公开): no login, everyone alike
+    ("api:public-publication-list", "GET"):(200, 200, 200, 200, 200, 200, 200, 200),
+    ("api:public-publication-detail", "GET"):(200, 200, 200, 200, 200, 200, 200, 200),
+    # 开放数据: no login, everyone alike; downloads are GET only
+    ("opendata:index", "GET"):             (200, 200, 200, 200, 200, 200, 200, 200),
+    ("opendata:csv", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
+    ("opendata:csv", "POST"):              (405, 405, 405, 405, 405, 405, 405, 405),
+    ("opendata:json", "GET"):              (200, 200, 200, 200, 200, 200, 200, 200),
+    ("opendata:feed", "GET"):              (200, 200, 200, 200, 200, 200, 200, 200),
     # 审计日志: auditors and admins only
     ("audit:event_list", "GET"):           (302, 200, 403, 403, 403, 403, 403, 200),
     # 年度计划: sections and leaders of the department, oversight roles; leader approves
@@ -270,6 +279,7 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "api:target-detail": lambda s: [s.target.pk],
     "api:inspector-detail": lambda s: [s.inspector.pk],
     "api:task-detail": lambda s: [s.workflow().task.pk],
+    "api:public-publication-detail": lambda s: [_published_item_list(s).pk],
     "disclosure:publication_detail": lambda s: [_staff_publication(s).pk],
     "disclosure:publication_new": lambda s: ["item_list", s.personas.dept.pk],
     "disclosure:publication_submit": lambda s: [_staff_publication(s).pk],
@@ -306,6 +316,20 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "inspections:penalty_resubmit": lambda s: [s.inspections().penalty.pk],
     "inspections:legal_review": lambda s: [s.inspections().penalty.pk],
 }
+
+
+def _published_item_list(s: Samples) -> Any:
+    """A published record (the department's item list), for the public detail pages."""
+    if "published" not in s._cache:
+        from spotcheck.disclosure import publications
+
+        p = s.personas
+        pub = publications.publication_draft(actor=p.section, kind="item_list", source=p.dept)
+        pub = publications.publication_submit(actor=p.section, publication=pub)
+        s._cache["published"] = publications.publication_review(
+            actor=p.leader, publication=pub, approve=True
+        )
+    return s._cache["published"]
 
 
 def _staff_publication(s: Samples) -> Any:

@@ -1,4 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from spotcheck.opendata import feeds, views
 
 app_name = "opendata"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("publications.csv", views.publications_csv, name="csv"),
+    path("publications.json", views.publications_json, name="json"),
+    path("feed.atom", feeds.PublicationFeed(), name="feed"),
+]

@@ -1,0 +1,128 @@
+"""Public read-only endpoints over publications (一公开): no login, no session, no CSRF.
+
+Every read goes through the public selectors of ``disclosure.selectors`` (``search_published``
+for lists, ``public_record``/``public_versions`` for a record), which are the single gate of
+what the public may see; these views only parse, paginate and serialise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from spotcheck.api.pagination import ApiPagination
+from spotcheck.api.serializers_public import (
+    PublicationDetailSerializer,
+    PublicationListSerializer,
+)
+from spotcheck.disclosure import selectors
+from spotcheck.disclosure.models import Publication, PublicationKind
+
+# Larger ids cannot be rows (and would overflow the database's integer column).
+MAX_ID = 2**31 - 1
+TAG = "公开数据（无需登录）"
+
+
+class PublicRateThrottle(SimpleRateThrottle):
+    """Per client address for everyone, logged in or not: the public endpoints have their own
+    budget (``API_PUBLIC_RATE``) so that a scraper of open data cannot use up staff quotas and
+    staff scripts cannot lift the public limit."""
+
+    scope = "public"
+
+    def get_rate(self) -> str | None:
+        # Read at request time (not import time) so a changed setting takes effect.
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
+        return str(rate) if rate else None
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PublicView(generics.GenericAPIView[Publication]):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicRateThrottle]
+
+
+ERRORS = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description='参数错误：字段名 → 中文错误说明列表，如 {"date_from": ["日期格式应为 YYYY-MM-DD"]}',
+)
+NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="记录不存在或未公开")
+THROTTLED = OpenApiResponse(OpenApiTypes.OBJECT, description="请求过于频繁，请稍后再试")
+
+FILTER_PARAMS = [
+    OpenApiParameter(
+        "q", OpenApiTypes.STR, description="检查对象名称关键字，或完整的统一社会信用代码"
+    ),
+    OpenApiParameter(
+        "kind",
+        OpenApiTypes.STR,
+        enum=list(PublicationKind.values),
+        description="公示类型："
+        + "；".join(f"{value} {label}" for value, label in PublicationKind.choices),
+    ),
+    OpenApiParameter("department", OpenApiTypes.INT, description="公示部门编号"),
+    OpenApiParameter("item", OpenApiTypes.STR, description="抽查事项编码"),
+    OpenApiParameter(
+        "date_from", OpenApiTypes.DATE, description="公示日期起（含，北京时间，YYYY-MM-DD）"
+    ),
+    OpenApiParameter(
+        "date_to", OpenApiTypes.DATE, description="公示日期止（含，北京时间，YYYY-MM-DD）"
+    ),
+]
+
+
+@extend_schema(
+    tags=[TAG],
+    summary="公示记录列表",
+    description="公示记录列表（已公示的记录，最新的在前）。筛选参数与公示查询页面相同；"
+    "分页参数 page、page_size（最大 200）。",
+    parameters=FILTER_PARAMS,
+    responses={200: PublicationListSerializer(many=True), 400: ERRORS, 429: THROTTLED},
+)
+class PublicationList(PublicView, generics.ListAPIView[Publication]):
+    serializer_class = PublicationListSerializer
+    pagination_class = ApiPagination
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Publication.objects.none()
+        filters, errors = selectors.parse_public_filters(self.request.query_params)
+        if errors:
+            raise ValidationError({field: [message] for field, message in errors.items()})
+        return selectors.search_published(filters)
+
+
+@extend_schema(
+    tags=[TAG],
+    summary="公示记录详情",
+    description="一条公示记录（含脱敏后的公示内容）及其版本历史。已更正的旧版本仍可查看，"
+    "并标明已被哪个版本更正；已撤回的记录只给出标题、类型、部门、日期和撤回理由，不含公示内容。",
+    parameters=[
+        OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="记录编号")
+    ],
+    responses={200: PublicationDetailSerializer, 404: NOT_FOUND, 429: THROTTLED},
+)
+class PublicationDetail(PublicView):
+    serializer_class = PublicationDetailSerializer
+
+    def get(self, request: Request, pk: int) -> Response:
+        record = selectors.public_record(pk) if 0 < pk <= MAX_ID else None
+        if record is None:
+            raise NotFound("公示记录不存在或未公开")
+        context = {
+            **self.get_serializer_context(),
+            "versions": selectors.public_versions(record),
+        }
+        return Response(PublicationDetailSerializer(record, context=context).data)

@@ -1,0 +1,103 @@
+"""Atom 1.0 feed of the latest public events: publications, corrections and withdrawals.
+
+Entry ids are tag URIs (RFC 4151) made from the record's stable URL and its publication date,
+so a reader never sees the same event twice and never mistakes a correction or a withdrawal
+for the record it changes: each has an id of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, get_tag_uri
+
+from spotcheck.disclosure import selectors
+from spotcheck.disclosure.selectors_feed import FeedEntry, feed_entries
+
+FEED_SIZE = 50
+EVENT_LABEL = {"published": "公示", "correction": "更正", "withdrawn": "撤回"}
+
+
+@dataclass(frozen=True)
+class _Query:
+    filters: selectors.PublicFilters
+    # Scheme and host of the site, for the ids; the (shared) feed object must not keep it.
+    base: str
+
+
+@dataclass(frozen=True)
+class _Item:
+    entry: FeedEntry
+    base: str
+
+
+class PublicationFeed(Feed):
+    feed_type = Atom1Feed
+    title = "双随机、一公开 · 最新公示"
+    subtitle = "最新公示、更正和撤回的记录（个人信息已脱敏）"
+    author_name = "spotcheck"
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _, errors = selectors.parse_public_filters(request.GET)
+        if errors:
+            text = "参数错误：\n" + "\n".join(f"{k}：{v}" for k, v in errors.items())
+            return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> _Query:
+        filters, _ = selectors.parse_public_filters(request.GET)
+        return _Query(filters, request.build_absolute_uri("/")[:-1])
+
+    def link(self) -> str:
+        # The page that describes this feed and the other datasets.
+        return reverse("opendata:index")
+
+    def feed_guid(self, obj: _Query) -> str:
+        return obj.base + reverse("opendata:feed")
+
+    def items(self, obj: _Query) -> list[_Item]:
+        return [_Item(e, obj.base) for e in feed_entries(obj.filters, limit=FEED_SIZE)]
+
+    def item_title(self, it: _Item) -> str:
+        item = it.entry
+        if item.event == "published":
+            return item.publication.title
+        return f"【{EVENT_LABEL[item.event]}】{item.publication.title}"
+
+    def item_description(self, it: _Item) -> str:
+        item, p = it.entry, it.entry.publication
+        parts = [f"{p.get_kind_display()} · {p.department.name} · 第 {p.version} 版"]
+        if item.event == "correction" and p.supersedes_id:
+            parts.append(f"更正第 {p.supersedes_id} 号记录。{p.correction_note}".strip())
+        if item.event == "withdrawn":
+            parts.append(f"已撤回。理由：{p.withdrawal_reason}")
+        return "\n".join(parts)
+
+    def item_link(self, it: _Item) -> str:
+        return reverse("portal:detail", args=[it.entry.publication.pk])
+
+    def item_guid(self, it: _Item) -> str:
+        published_at = it.entry.publication.published_at
+        assert published_at is not None
+        path = self.item_link(it) + ("withdrawn" if it.entry.event == "withdrawn" else "")
+        # get_tag_uri keeps only the host and path of the URL: the scheme does not matter.
+        return get_tag_uri(it.base + path, published_at)
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, it: _Item) -> dt.datetime | None:
+        return it.entry.publication.published_at
+
+    def item_updateddate(self, it: _Item) -> dt.datetime:
+        return it.entry.at
+
+    def item_categories(self, it: _Item) -> list[str]:
+        return [str(it.entry.publication.get_kind_display()), EVENT_LABEL[it.entry.event]]
+
+    def item_author_name(self, it: _Item) -> str:
+        return it.entry.publication.department.name

@@ -1,0 +1,104 @@
+"""Open data downloads under /public/data/: no login, read-only, streamed.
+
+Thin views: the filters are parsed by ``disclosure.selectors.parse_public_filters`` (the same
+rules and Chinese messages as the portal search and the public API), the rows come from
+``search_published``, and ``exports`` turns them into CSV or JSON line by line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from spotcheck.disclosure import selectors
+from spotcheck.disclosure.models import PublicationKind
+from spotcheck.opendata import exports
+
+
+def record_url(request: HttpRequest) -> Callable[[int], str]:
+    """The stable, absolute URL of a record: it never changes, a correction gets its own."""
+    base = request.build_absolute_uri("/")[:-1]
+    return lambda pk: base + reverse("portal:detail", args=[pk])
+
+
+def _filters(request: HttpRequest) -> tuple[selectors.PublicFilters, dict[str, str]]:
+    return selectors.parse_public_filters(request.GET)
+
+
+def _errors_text(errors: Mapping[str, str]) -> str:
+    return "参数错误：\n" + "\n".join(f"{field}：{message}" for field, message in errors.items())
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "opendata/index.html",
+        {
+            "columns": DATASET_COLUMNS,
+            "kinds": PublicationKind.choices,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+def publications_csv(request: HttpRequest) -> HttpResponseBase:
+    filters, errors = _filters(request)
+    if errors:
+        return HttpResponse(
+            _errors_text(errors), status=400, content_type="text/plain; charset=utf-8"
+        )
+    rows = selectors.search_published(filters)
+    response = StreamingHttpResponse(
+        exports.csv_lines(rows, record_url(request)), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="publications-{stamp}.csv"'
+    return response
+
+
+@require_GET
+def publications_json(request: HttpRequest) -> HttpResponseBase:
+    filters, errors = _filters(request)
+    if errors:
+        return JsonResponse(
+            {"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    rows = selectors.search_published(filters)
+    meta = {
+        "dataset": "spotcheck publications",
+        "licence": LICENCE,
+        "generated_at": timezone.localtime().isoformat(),
+        "query": request.GET.dict(),
+    }
+    response = StreamingHttpResponse(
+        exports.json_chunks(rows, record_url(request), meta),
+        content_type="application/json; charset=utf-8",
+    )
+    return response
+
+
+LICENCE = "公开数据可免费获取、复制和再利用，请注明来源并保持内容准确；个人信息已按规定脱敏，不得尝试还原。"
+
+# (column, meaning) — shown on the index page; the CSV header uses the column names.
+DATASET_COLUMNS = [
+    ("id", "公示记录编号（每个版本一个，永不复用）"),
+    ("url", "公示页面的固定网址"),
+    ("kind", "公示类型代码"),
+    ("kind_display", "公示类型名称"),
+    ("title", "标题"),
+    ("department", "公示部门"),
+    ("subject_name", "检查对象名称（抽查结果、行政处罚；个体工商户经营者姓名已脱敏）"),
+    ("subject_credit_code", "检查对象统一社会信用代码"),
+    ("version", "版本号（更正后加一）"),
+    ("published_at", "公示时间（北京时间，ISO 8601）"),
+    ("status", "published＝已公示；correction＝对 supersedes 所指记录的更正"),
+    ("supersedes", "被本记录更正的原记录编号（原记录网址仍可访问，并标明已更正）"),
+]
