@@ -1,4 +1,17 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from spotcheck.portal import views
 
 app_name = "portal"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("records/<int:pk>/", views.detail, name="detail"),
+    path("records/<int:pk>/proof.json", views.proof, name="proof"),
+    path("items/", views.items, name="items"),
+    path("inspectors/", views.inspectors, name="inspectors"),
+    path("tasks/", views.tasks, name="tasks"),
+    path("penalties/", views.penalties, name="penalties"),
+    path("draws/", views.draws, name="draws"),
+    path("verify/", views.verify, name="verify"),
+]

@@ -1,0 +1,213 @@
+"""The public portal (一公开): no login, read-only, only what ``disclosure.selectors`` returns.
+
+Pages touch neither the session nor CSRF, so they are cacheable by shared proxies for a few
+minutes; ``Vary: Cookie`` keeps a visitor's language choice from leaking to another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from spotcheck.disclosure import selectors
+from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
+from spotcheck.engine.canonical import canonical_bytes
+from spotcheck.engine.hashing import EngineError
+from spotcheck.portal import presenters
+
+K = PublicationKind
+PAGE_SIZE = 20
+LATEST_ON_HOME = 10
+# Short enough that a correction or withdrawal reaches readers behind a proxy quickly.
+MAX_AGE = 300
+
+View = Callable[..., HttpResponse]
+
+
+def public_page(view: View) -> View:
+    """GET/HEAD only, cacheable, varying by the language cookie."""
+
+    @require_safe
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, public=True, max_age=MAX_AGE)
+        patch_vary_headers(response, ["Cookie", "Accept-Language"])
+        return response
+
+    return wrapped
+
+
+def _page(rows: QuerySet[Publication], request: HttpRequest) -> Page[Publication]:
+    # get_page turns junk and out-of-range page numbers into the first/last page.
+    return Paginator(_light(rows), PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _light(rows: QuerySet[Publication]) -> QuerySet[Publication]:
+    # Lists show titles and dates only; a draw proof's payload can be megabytes.
+    return rows.defer("payload", "redactions", "withheld_fields")
+
+
+def _listing(
+    request: HttpRequest,
+    template: str,
+    *,
+    kinds: Sequence[str] = (),
+    fields: Sequence[str] = ("q", "department", "date_from", "date_to"),
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A filtered, paginated list of public records (search and the per-kind sections)."""
+    today = timezone.localdate()
+    filters, errors = selectors.parse_public_filters(request.GET)
+    rows = selectors.search_published(filters, today=today, kinds=kinds)
+    context = {
+        "filters": filters,
+        "errors": errors,
+        "page": _page(rows, request),
+        "fields": set(fields),
+        "kinds": [(k, label) for k, label in K.choices if not kinds or k in kinds],
+        "departments": selectors.public_departments(today=today),
+        "items": selectors.public_items(today=today) if "item" in fields else [],
+        "searched": bool(filters.as_params()),
+        "action": request.path,
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    latest = selectors.search_published(selectors.PublicFilters(), today=today)
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "latest": _light(latest)[:LATEST_ON_HOME],
+            "kinds": K.choices,
+            "departments": selectors.public_departments(today=today),
+        },
+    )
+
+
+@public_page
+def search(request: HttpRequest) -> HttpResponse:
+    return _listing(
+        request,
+        "portal/search.html",
+        fields=("q", "kind", "department", "item", "date_from", "date_to"),
+    )
+
+
+@public_page
+def penalties(request: HttpRequest) -> HttpResponse:
+    return _listing(request, "portal/penalties.html", kinds=[K.PENALTY_DECISION])
+
+
+@public_page
+def draws(request: HttpRequest) -> HttpResponse:
+    return _listing(request, "portal/draws.html", kinds=list(presenters.DRAW_KINDS))
+
+
+@public_page
+def tasks(request: HttpRequest) -> HttpResponse:
+    plans = selectors.search_published(
+        selectors.PublicFilters(kind=K.ANNUAL_PLAN), today=timezone.localdate()
+    )
+    return _listing(
+        request,
+        "portal/tasks.html",
+        kinds=[K.TASK_ANNOUNCEMENT],
+        extra={"plans": _light(plans)[:50]},
+    )
+
+
+@public_page
+def items(request: HttpRequest) -> HttpResponse:
+    lists = selectors.latest_per_department(K.ITEM_LIST, today=timezone.localdate())
+    return render(request, "portal/items.html", {"lists": lists})
+
+
+@public_page
+def inspectors(request: HttpRequest) -> HttpResponse:
+    lists = selectors.latest_per_department(K.INSPECTOR_LIST, today=timezone.localdate())
+    return render(request, "portal/inspectors.html", {"lists": lists})
+
+
+@public_page
+def verify(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/verify.html")
+
+
+_TASK_KINDS = {K.TASK_ANNOUNCEMENT, K.INSPECTION_RESULT, *presenters.DRAW_KINDS}
+
+
+def _record_or_404(pk: int) -> Publication:
+    publication = selectors.public_record(pk, today=timezone.localdate())
+    if publication is None:
+        raise Http404("没有这条公示记录，或它尚未公开")
+    return publication
+
+
+@public_page
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = _record_or_404(pk)
+    versions = selectors.public_versions(publication, today=timezone.localdate())
+    latest = versions[-1] if versions else None
+    this = next((v for v in versions if v.pk == publication.pk), None)
+    payload = presenters.as_dict(publication.payload)
+    task_name = (
+        str(payload.get("task") or payload.get("name") or "")
+        if publication.kind in _TASK_KINDS
+        else ""
+    )
+    context = {
+        "pub": publication,
+        "payload": payload,
+        "target": presenters.as_dict(payload.get("target")),
+        "versions": versions,
+        "public_since": this.public_since if this else publication.published_at,
+        "latest": latest if latest and latest.pk != publication.pk else None,
+        "withdrawn": publication.state == PublicationState.WITHDRAWN,
+        "corrected": publication.state == PublicationState.CORRECTED,
+        "kind_template": presenters.KIND_TEMPLATES[publication.kind],
+        "withheld": presenters.withheld_labels(list(publication.withheld_fields or [])),
+        "draw": presenters.draw_summary(publication.kind, payload),
+        # The public finds a task's draw records by its name (the payload has no task id).
+        "task_draws_url": (
+            f"{reverse('portal:draws')}?{urlencode({'q': task_name[: selectors.Q_MAX]})}"
+            if task_name
+            else ""
+        ),
+    }
+    return render(request, "portal/detail.html", context)
+
+
+@public_page
+def proof(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commitment or proof exactly as recorded, in canonical JSON: the bytes the
+    verifier reads and the commitment digest is computed over."""
+    publication = _record_or_404(pk)
+    payload = presenters.as_dict(publication.payload)
+    document = payload.get("document")
+    if publication.kind not in presenters.DRAW_KINDS or not isinstance(document, dict):
+        raise Http404("该公示记录没有可下载的抽取文件")
+    try:
+        body = canonical_bytes(document)
+    except EngineError as exc:
+        raise Http404("抽取文件无法导出") from exc
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = presenters.proof_filename(publication.kind, payload, publication.pk)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

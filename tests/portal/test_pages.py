@@ -1,0 +1,320 @@
+"""The public portal as an anonymous visitor sees it: every page, each filter, junk input,
+what must 404, corrected and withdrawn records, and the proof download the verifier accepts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from spotcheck.disclosure.models import Publication
+from spotcheck.disclosure.publications import (
+    publication_draft,
+    publication_submit,
+    publication_withdraw,
+)
+from spotcheck.engine.canonical import canonical_bytes
+from spotcheck.inspections.services_followup import penalty_decide
+from spotcheck.planning import services as planning
+from tests.inspections.conftest import TODAY, Scene
+from tests.portal.helpers import MASKED_SHOP, OPERATOR, accepted_individual, correct, publish
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["home", "search", "items", "inspectors", "tasks", "penalties", "draws", "verify"]
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+@dataclass
+class Published:
+    result: Publication
+    penalty: Publication
+    announcement: Publication
+    plan: Publication
+    items: Publication
+    inspectors: Publication
+    commitment: Publication
+    proof: Publication
+
+
+@pytest.fixture
+def site(scene: Scene) -> Published:
+    inspection = accepted_individual(scene)
+    penalty = penalty_decide(
+        actor=scene.p.section,
+        inspection=inspection,
+        decision_no="金商罚〔2026〕7号",
+        penalty_kind="fine",
+        amount=Decimal("5000.00"),
+        decided_on=TODAY,
+        description=f"{OPERATOR}未备案经营",
+    )
+    plan = planning.plan_create(
+        actor=scene.p.section,
+        year=TODAY.year,
+        items=[scene.item],
+        sectors=[{"name": "零售业", "industry": "F52", "ratio": "0.05", "rounds_per_year": 1}],
+        notes="重点检查预付卡",
+    )
+    return Published(
+        result=publish(scene, "inspection_result", inspection),
+        penalty=publish(scene, "penalty_decision", penalty),
+        announcement=publish(scene, "task_announcement", scene.task),
+        plan=publish(scene, "annual_plan", plan),
+        items=publish(scene, "item_list", scene.p.dept),
+        inspectors=publish(scene, "inspector_list", scene.p.dept),
+        commitment=publish(scene, "draw_commitment", scene.draw),
+        proof=publish(scene, "draw_proof", scene.draw),
+    )
+
+
+def _get(client: Client, name: str, *args: Any, **params: str) -> Any:
+    return client.get(reverse(f"portal:{name}", args=args), params)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_for_anonymous_visitors(
+    client: Client, site: Published, name: str
+) -> None:
+    response = _get(client, name)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "双随机、一公开 公示平台" in html
+    assert 'lang="zh-hans"' in html and 'href="#main"' in html
+    # No staff navigation, no login, no session or CSRF cookie: cacheable by a proxy.
+    assert "公示管理" not in html and "/accounts/" not in html
+    assert not response.cookies
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+
+
+def test_pages_render_when_nothing_is_published(client: Client, db: None) -> None:
+    for name in PAGES:
+        assert _get(client, name).status_code == 200
+
+
+def test_sections_list_their_kinds(client: Client, site: Published) -> None:
+    assert site.penalty.title in _get(client, "penalties").content.decode()
+    draws = _get(client, "draws").content.decode()
+    assert site.commitment.title in draws and "下载抽取证明" in draws
+    tasks = _get(client, "tasks").content.decode()
+    assert site.announcement.title in tasks and site.plan.title in tasks
+    items = _get(client, "items").content.decode()
+    assert site.items.payload["items"][0]["code"] in items
+    cert = site.inspectors.payload["inspectors"][0]["cert_no"]
+    assert cert in _get(client, "inspectors").content.decode()
+    home = _get(client, "home").content.decode()
+    assert site.result.title in home
+
+
+def _titles(response: Any) -> list[str]:
+    return [p.title for p in response.context["page"].object_list]
+
+
+def test_search_filters(client: Client, scene: Scene, site: Published) -> None:
+    code = scene.target.credit_code
+    assert _titles(_get(client, "search", q=code.lower())) == [
+        site.penalty.title,
+        site.result.title,
+    ]
+    assert _titles(_get(client, "search", q=MASKED_SHOP, kind="inspection_result")) == [
+        site.result.title
+    ]
+    assert _titles(_get(client, "search", q=OPERATOR)) == []
+    assert len(_titles(_get(client, "search", department=str(scene.p.dept.pk)))) == 8
+    assert _titles(_get(client, "search", department=str(scene.p.other_dept.pk))) == []
+    by_item = _titles(_get(client, "search", item=scene.item.code))
+    assert site.result.title in by_item and site.items.title in by_item
+    day = TODAY.isoformat()
+    assert len(_titles(_get(client, "search", date_from=day, date_to=day))) == 8
+    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    assert _titles(_get(client, "search", date_from=tomorrow)) == []
+
+
+def test_search_shows_the_filters_chosen(client: Client, scene: Scene, site: Published) -> None:
+    html = _get(client, "search", kind="penalty_decision", item=scene.item.code).content.decode()
+    assert '<option value="penalty_decision" selected>' in html
+    assert f'<option value="{scene.item.code}" selected>' in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "not-a-date"},
+        {"kind": "<script>"},
+        {"department": "1e9"},
+        {"department": "99999999999999999999999"},
+        {"q": "x" * 500},
+        {"date_from": "2026-05-01", "date_to": "2026-04-01"},
+        {"q": "a\x00b"},
+    ],
+)
+def test_bad_params_give_a_chinese_message_not_an_error(
+    client: Client, site: Published, params: dict[str, str]
+) -> None:
+    response = _get(client, "search", **params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    if "q" not in params or len(params["q"]) > 100:
+        assert "部分检索条件有误" in html
+    assert "<script>" not in html
+
+
+@pytest.mark.parametrize("page", ["abc", "99999", "-1", "0", "1.5", ""])
+def test_junk_page_numbers_fall_back_to_a_real_page(
+    client: Client, site: Published, page: str
+) -> None:
+    response = _get(client, "search", page=page)
+    assert response.status_code == 200
+    assert response.context["page"].number == 1  # one page of results in all
+
+
+def test_pagination_keeps_the_filters(client: Client, scene: Scene, site: Published) -> None:
+    # 8 records over pages of 3.
+    from spotcheck.portal import views
+
+    old, views.PAGE_SIZE = views.PAGE_SIZE, 3
+    try:
+        response = _get(client, "search", department=str(scene.p.dept.pk), page="2")
+    finally:
+        views.PAGE_SIZE = old
+    html = response.content.decode()
+    assert response.context["page"].number == 2
+    assert f"department={scene.p.dept.pk}&amp;page=3" in html
+    assert _get(client, "search", page="99999").status_code == 200
+
+
+def test_pages_are_read_only(client: Client, site: Published) -> None:
+    assert client.post(reverse("portal:search")).status_code == 405
+    assert client.post(reverse("portal:detail", args=[site.result.pk])).status_code == 405
+    assert client.head(reverse("portal:home")).status_code == 200
+
+
+def test_result_detail_shows_the_masked_payload(
+    client: Client, scene: Scene, site: Published
+) -> None:
+    html = _get(client, "detail", site.result.pk).content.decode()
+    assert MASKED_SHOP in html and scene.target.credit_code in html
+    assert "发现问题待后续处理" in html and "张*未按规定备案" in html
+    assert OPERATOR not in html
+    assert "公示记录" in html and "查看本任务的抽取记录" in html
+    penalty = _get(client, "detail", site.penalty.pk).content.decode()
+    assert "金商罚〔2026〕7号" in penalty and "5000.00" in penalty and OPERATOR not in penalty
+
+
+@pytest.mark.parametrize("attr", ["announcement", "plan", "items", "inspectors", "commitment"])
+def test_every_kind_has_a_readable_detail(client: Client, site: Published, attr: str) -> None:
+    pub = getattr(site, attr)
+    response = _get(client, "detail", pub.pk)
+    assert response.status_code == 200
+    assert pub.title in response.content.decode()
+
+
+def test_unknown_and_unpublished_records_are_404(client: Client, scene: Scene) -> None:
+    inspection = accepted_individual(scene)
+    draft = publication_draft(actor=scene.p.section, kind="inspection_result", source=inspection)
+    submitted = publication_submit(
+        actor=scene.p.section,
+        publication=publication_draft(
+            actor=scene.p.section, kind="inspection_result", source=inspection
+        ),
+    )
+    delayed = publish(
+        scene,
+        "inspection_result",
+        inspection,
+        restriction_reason="涉及正在调查的案件",
+        delayed_until=TODAY + dt.timedelta(days=30),
+    )
+    for pk in (draft.pk, submitted.pk, delayed.pk, 999999):
+        assert _get(client, "detail", pk).status_code == 404
+        assert _get(client, "proof", pk).status_code == 404
+    assert client.get("/public/records/abc/").status_code == 404
+    assert client.get(f"/public/records/{10**30}/").status_code == 404
+
+
+def test_withdrawn_record_shows_the_notice_without_content(
+    client: Client, scene: Scene, site: Published
+) -> None:
+    publication_withdraw(actor=scene.p.section, publication=site.result, reason="对象信息有误")
+    response = _get(client, "detail", site.result.pk)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "已撤回" in html and "原因：对象信息有误" in html
+    assert "张*未按规定备案" not in html and scene.target.credit_code not in html
+    assert "撤回，原因：对象信息有误" in html  # in the timeline
+    assert site.result.title not in _get(client, "search").content.decode()
+    publication_withdraw(actor=scene.p.section, publication=site.proof, reason="重新抽取")
+    assert _get(client, "proof", site.proof.pk).status_code == 404
+
+
+def test_corrected_record_banner_and_timeline(
+    client: Client, scene: Scene, site: Published
+) -> None:
+    second = correct(scene, site.result, "更正检查情况描述")
+    old = _get(client, "detail", site.result.pk).content.decode()
+    assert "已更正" in old and "第2版" in old
+    assert reverse("portal:detail", args=[second.pk]) in old
+    new = _get(client, "detail", second.pk).content.decode()
+    assert "已更正" not in new.split("公示记录")[0]
+    assert "更正说明" in new and "更正检查情况描述" in new
+    assert f"{TODAY:%Y-%m-%d} 被更正" in new
+    assert reverse("portal:detail", args=[site.result.pk]) in new
+
+
+def test_proof_download_is_the_document_the_verifier_accepts(
+    client: Client, scene: Scene, site: Published, tmp_path: Path
+) -> None:
+    response = _get(client, "proof", site.proof.pk)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="draw-{scene.draw.pk}-proof.json"'
+    )
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body == canonical_bytes(scene.draw.proof)
+    path = tmp_path / "proof.json"
+    path.write_bytes(body)
+    run = subprocess.run(
+        [sys.executable, "-m", "spotcheck.engine.verify", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=SRC,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("OK:")
+    # The commitment downloads the same way, byte-exact to its published digest.
+    commitment = _get(client, "proof", site.commitment.pk)
+    assert commitment.content == canonical_bytes(scene.draw.commitment)
+    assert "commitment.json" in commitment["Content-Disposition"]
+    # Records that are not draws have nothing to download.
+    assert _get(client, "proof", site.result.pk).status_code == 404
+
+
+def test_proof_detail_shows_fingerprint_and_download(
+    client: Client, scene: Scene, site: Published
+) -> None:
+    html = _get(client, "detail", site.proof.pk).content.decode()
+    assert scene.draw.commitment_digest in html
+    assert reverse("portal:proof", args=[site.proof.pk]) in html
+    assert scene.draw.proof["seed"] in html
+    selected = scene.draw.proof["result"]["selected"][0]["id"]
+    assert selected in html
+
+
+def test_result_links_to_the_tasks_draw_records(
+    client: Client, scene: Scene, site: Published
+) -> None:
+    response = _get(client, "detail", site.result.pk)
+    url = response.context["task_draws_url"]
+    listing = client.get(url)
+    assert set(_titles(listing)) == {site.proof.title, site.commitment.title}
