@@ -174,6 +174,18 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("opendata:csv", "POST"):              (405, 405, 405, 405, 405, 405, 405, 405),
     ("opendata:json", "GET"):              (200, 200, 200, 200, 200, 200, 200, 200),
     ("opendata:feed", "GET"):              (200, 200, 200, 200, 200, 200, 200, 200),
+    # 公示门户: no login, everyone alike; read-only
+    ("portal:home", "GET"):                (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:search", "GET"):              (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:search", "POST"):             (405, 405, 405, 405, 405, 405, 405, 405),
+    ("portal:detail", "GET"):              (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:proof", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:items", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:inspectors", "GET"):          (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:tasks", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:penalties", "GET"):           (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:draws", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:verify", "GET"):              (200, 200, 200, 200, 200, 200, 200, 200),
     # 审计日志: auditors and admins only
     ("audit:event_list", "GET"):           (302, 200, 403, 403, 403, 403, 403, 200),
     # 年度计划: sections and leaders of the department, oversight roles; leader approves
@@ -280,6 +292,8 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "api:inspector-detail": lambda s: [s.inspector.pk],
     "api:task-detail": lambda s: [s.workflow().task.pk],
     "api:public-publication-detail": lambda s: [_published_item_list(s).pk],
+    "portal:detail": lambda s: [_published_item_list(s).pk],
+    "portal:proof": lambda s: [_published_commitment(s).pk],
     "disclosure:publication_detail": lambda s: [_staff_publication(s).pk],
     "disclosure:publication_new": lambda s: ["item_list", s.personas.dept.pk],
     "disclosure:publication_submit": lambda s: [_staff_publication(s).pk],
@@ -330,6 +344,22 @@ def _published_item_list(s: Samples) -> Any:
             actor=p.leader, publication=pub, approve=True
         )
     return s._cache["published"]
+
+
+def _published_commitment(s: Samples) -> Any:
+    """A published draw commitment, whose document the portal offers for download."""
+    if "commitment" not in s._cache:
+        from spotcheck.disclosure import publications
+
+        p = s.personas
+        pub = publications.publication_draft(
+            actor=p.section, kind="draw_commitment", source=s.workflow().draw
+        )
+        pub = publications.publication_submit(actor=p.section, publication=pub)
+        s._cache["commitment"] = publications.publication_review(
+            actor=p.leader, publication=pub, approve=True
+        )
+    return s._cache["commitment"]
 
 
 def _staff_publication(s: Samples) -> Any:
