@@ -11,7 +11,7 @@ export DEBUG ?= 1
 export SECRET_KEY ?= dev-only-insecure-key-change-me
 PYTEST_ARGS ?=
 
-.PHONY: venv run test lint fmt migrate demo messages browsers clean bench
+.PHONY: venv run test lint fmt migrate demo messages browsers clean bench bench-load
 
 venv: $(STAMP)
 
@@ -70,6 +70,11 @@ messages: venv
 bench: venv
 	$(BIN)/python benchmarks/import_targets.py
 	$(BIN)/python benchmarks/draw.py
+
+# Public search under load: gunicorn + PostgreSQL (127.0.0.1:5432), 100k records, wrk, 20 clients.
+bench-load: venv
+	scripts/ensure-wrk.sh
+	$(BIN)/python benchmarks/public_search_load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
