@@ -7,6 +7,7 @@ fields), so every reader here tolerates missing or odd-typed keys instead of fai
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -106,10 +107,26 @@ def draw_summary(kind: str, payload: dict[str, Any]) -> DrawSummary | None:
         randomness_description=str(source.get("description", "")),
         randomness=randomness,
         seed=str(document.get("seed", "")) if is_proof else "",
-        selected=[s for s in as_list(result.get("selected")) if isinstance(s, dict)],
+        selected=[
+            {**s, "percent": pi_percent(s.get("pi"))}
+            for s in as_list(result.get("selected"))
+            if isinstance(s, dict)
+        ],
         teams=[t for t in as_list(document.get("teams")) if isinstance(t, dict)],
         recusals=[r for r in as_list(document.get("recusals")) if isinstance(r, dict)],
     )
+
+
+PI_SCALE = 2**32
+
+
+def pi_percent(pi: Any) -> str:
+    """The protocol's exact inclusion probability (an integer over 2^32) as a percentage a
+    reader understands; the exact integer stays beside it."""
+    if isinstance(pi, bool) or not isinstance(pi, int) or not 0 <= pi <= PI_SCALE:
+        return ""
+    percent = (Decimal(pi) * 100 / PI_SCALE).quantize(Decimal("0.0001"))
+    return f"{percent.normalize():f}%"
 
 
 def proof_filename(kind: str, payload: dict[str, Any], pk: int) -> str:
