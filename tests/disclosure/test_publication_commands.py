@@ -184,3 +184,10 @@ def test_list_and_due(scene: Scene, settings: Any) -> None:
         run("publication_list", "--user=inspector")
     with pytest.raises(CommandError, match="找不到部门"):
         run("publication_list", "--user=auditor", "--department=nowhere")
+
+
+def test_a_record_is_not_drafted_twice(scene: Scene) -> None:
+    run("publication_draft", "--user=section", "--kind=item_list", "--source=market")
+    with pytest.raises(CommandError, match="该记录已有公示"):
+        run("publication_draft", "--user=section", "--kind=item_list", "--source=market")
+    assert Publication.objects.count() == 1

@@ -397,3 +397,23 @@ def test_nav_link_for_roles_that_use_it(client: Client, scene: Scene) -> None:
         client.force_login(getattr(scene.p, who))
         body = client.get(reverse("core:home")).content.decode()
         assert ('id="nav-publications"' in body) is shown, who
+
+
+def test_a_record_is_not_drafted_twice(client: Client, scene: Scene) -> None:
+    pub = _draft(scene)
+    record = reverse("inspections:record", args=[scene.draw.pk, scene.target.pk])
+    new = _new_url("inspection_result", pub.source_id)
+    _login(client, scene.p.section)
+    page = client.get(record).content.decode()
+    assert pub.title in page and new not in page
+    response = client.post(new, {})
+    assert "该记录已有公示" in response.content.decode()
+    assert Publication.objects.count() == 1
+    # Once withdrawn, the record may be published afresh.
+    pub = publication_review(
+        actor=scene.section2,
+        publication=publication_submit(actor=scene.p.section, publication=pub),
+        approve=True,
+    )
+    client.post(reverse("disclosure:publication_withdraw", args=[pub.pk]), {"reason": "重发"})
+    assert new in client.get(record).content.decode()

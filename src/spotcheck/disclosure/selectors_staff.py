@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from spotcheck.accounts.models import Department, Role, User
 from spotcheck.audit.models import AuditEvent
-from spotcheck.disclosure.models import Publication, PublicationKind
+from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
 from spotcheck.disclosure.selectors import upcoming_and_overdue
 from spotcheck.draws.models import Draw, DrawState
 from spotcheck.inspections.models import (
@@ -140,3 +140,20 @@ def due_context(user: User) -> dict[str, Any]:
         "due_uncertain": any(row.uncertain for row in due),
         "due_overdue": sum(1 for row in due if row.overdue),
     }
+
+
+def active_publication(kind: str, source: Any, department: Department) -> Publication | None:
+    """The department's current publication of ``source`` (being drafted, reviewed or public).
+    A second one would put two versions of the same record before the public: a change goes
+    through a correction instead. Withdrawn and superseded ones do not count."""
+    return (
+        Publication.objects.filter(
+            kind=kind,
+            department=department,
+            source_type=ContentType.objects.get_for_model(source),
+            source_id=str(source.pk),
+        )
+        .exclude(state__in=[PublicationState.WITHDRAWN, PublicationState.CORRECTED])
+        .order_by("-version", "-pk")
+        .first()
+    )

@@ -199,7 +199,9 @@ def publication_new(request: HttpRequest, kind: str, source_pk: int) -> HttpResp
         _("只有公示部门的业务科室人员可以起草公示"),
     )
     assert department is not None
-    not_ready = selectors_staff.not_ready_reason(kind, source)
+    not_ready = selectors_staff.not_ready_reason(kind, source) or _already_published(
+        kind, source, department
+    )
     built = None
     preview_error = not_ready
     if not not_ready:
@@ -242,6 +244,17 @@ def publication_new(request: HttpRequest, kind: str, source_pk: int) -> HttpResp
             ],
         },
     )
+
+
+def _already_published(kind: str, source: Any, department: Department) -> str:
+    current = selectors_staff.active_publication(kind, source, department)
+    if current is None:
+        return ""
+    return _("该记录已有公示「%(title)s」v%(v)d（%(state)s）；如需修改，请在该公示的详情页更正") % {
+        "title": current.title,
+        "v": current.version,
+        "state": current.get_state_display(),
+    }
 
 
 # --- actions on one publication ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from spotcheck.disclosure.forms_publications import REDACTION_LABELS, field_labe
 from spotcheck.disclosure.models import PublicationKind
 from spotcheck.disclosure.publications import can_draft
 from spotcheck.disclosure.selectors_staff import (
+    active_publication,
     drafting_department,
     not_ready_reason,
     publications_of,
@@ -103,6 +104,10 @@ def publication_box(context: template.Context, kind: str, source: Any) -> dict[s
     department = drafting_department(kind, source, user)
     may_draft = department is not None and can_draft(user, department)
     not_ready = not_ready_reason(kind, source) if may_draft else ""
+    if may_draft and not not_ready:
+        assert department is not None
+        # The current one is corrected from its page, not drafted again.
+        may_draft = active_publication(kind, source, department) is None
     return {
         "show": bool(rows) or may_draft,
         "rows": rows,

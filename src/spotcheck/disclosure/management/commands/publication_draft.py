@@ -45,6 +45,15 @@ class Command(ActingCommand):
         not_ready = selectors_staff.not_ready_reason(kind, source)
         if not_ready:
             raise CommandError(not_ready)
+        department = selectors_staff.drafting_department(kind, source, user)
+        current = (
+            selectors_staff.active_publication(kind, source, department) if department else None
+        )
+        if current is not None:
+            raise CommandError(
+                f"该记录已有公示（编号 {current.pk}，v{current.version}，"
+                f"{current.get_state_display()}）；如需修改请用 publication_correct 更正"
+            )
         reason = (options["restriction_reason"] or "").strip()
         withheld = options["withhold"] or []
         delayed = delay_of(options)
