@@ -402,7 +402,7 @@ def test_nav_link_for_roles_that_use_it(client: Client, scene: Scene) -> None:
 def test_a_record_is_not_drafted_twice(client: Client, scene: Scene) -> None:
     pub = _draft(scene)
     record = reverse("inspections:record", args=[scene.draw.pk, scene.target.pk])
-    new = _new_url("inspection_result", pub.source_id)
+    new = _new_url("inspection_result", int(pub.source_id))
     _login(client, scene.p.section)
     page = client.get(record).content.decode()
     assert pub.title in page and new not in page
