@@ -417,3 +417,41 @@ def test_a_record_is_not_drafted_twice(client: Client, scene: Scene) -> None:
     )
     client.post(reverse("disclosure:publication_withdraw", args=[pub.pk]), {"reason": "重发"})
     assert new in client.get(record).content.decode()
+
+
+def test_entry_points_on_the_source_pages(client: Client, scene: Scene) -> None:
+    from spotcheck.inspections.services_followup import penalty_decide
+    from spotcheck.planning import services as planning
+
+    today = timezone.localdate()
+    _login(client, scene.p.section)
+    plan = planning.plan_create(
+        actor=scene.p.section, year=today.year + 1, items=[scene.item], sectors=[]
+    )
+    url = reverse("planning:plan_detail", args=[plan.pk])
+    page = client.get(url).content.decode()
+    assert "年度抽查工作计划批准后才能公示" in page
+    assert _new_url("annual_plan", plan.pk) not in page
+    planning.plan_approve(actor=scene.p.leader, plan=plan)
+    assert _new_url("annual_plan", plan.pk) in client.get(url).content.decode()
+    page = client.get(reverse("planning:task_detail", args=[scene.task.pk])).content.decode()
+    assert _new_url("task_announcement", scene.task.pk) in page
+    page = client.get(reverse("draws:draw_detail", args=[scene.draw.pk])).content.decode()
+    assert _new_url("draw_commitment", scene.draw.pk) in page
+    assert _new_url("draw_proof", scene.draw.pk) in page
+    page = client.get(reverse("directory:inspector_list")).content.decode()
+    assert _new_url("inspector_list", scene.p.dept.pk) in page
+    penalty = penalty_decide(
+        actor=scene.p.section,
+        inspection=_accepted(scene),
+        decision_no="金商罚〔2026〕9号",
+        penalty_kind="warning",
+        decided_on=today,
+    )
+    record = reverse("inspections:record", args=[scene.draw.pk, scene.target.pk])
+    assert _new_url("penalty_decision", penalty.pk) in client.get(record).content.decode()
+    # The leader sees the same boxes but drafts nothing; the inspector sees no box at all.
+    client.force_login(scene.p.leader)
+    assert _new_url("penalty_decision", penalty.pk) not in client.get(record).content.decode()
+    client.force_login(scene.p.inspector)
+    assert "publication-box" not in client.get(record).content.decode()

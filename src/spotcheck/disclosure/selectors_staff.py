@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Department, Role, User
 from spotcheck.audit.models import AuditEvent
@@ -113,20 +114,20 @@ def not_ready_reason(kind: str, source: Any) -> str:
     """Why ``source`` cannot be published yet ("" when it can). The payload builders take any
     record; what is final enough to publish is decided here, for the pages and the commands."""
     if kind == K.ANNUAL_PLAN and source.state != PlanState.APPROVED:
-        return "年度抽查工作计划批准后才能公示"
+        return _("年度抽查工作计划批准后才能公示")
     if kind == K.TASK_ANNOUNCEMENT and source.state == TaskState.DRAFT:
-        return "抽查任务批准后才能公示"
+        return _("抽查任务批准后才能公示")
     if kind == K.DRAW_COMMITMENT and source.state == DrawState.ABORTED:
-        return "已作废的抽取不能公示"
+        return _("已作废的抽取不能公示")
     if kind == K.DRAW_PROOF and (source.state != DrawState.EXECUTED or not source.proof):
-        return "抽取完成后才有抽取证明"
+        return _("抽取完成后才有抽取证明")
     if kind == K.INSPECTION_RESULT and source.state != InspectionState.ACCEPTED:
-        return "检查结果审核通过后才能公示"
+        return _("检查结果审核通过后才能公示")
     if kind == K.PENALTY_DECISION:
         if source.kind != FollowUpKind.PENALTY:
-            return "只有行政处罚决定可以作为处罚决定公示"
+            return _("只有行政处罚决定可以作为处罚决定公示")
         if source.state != FollowUpState.EFFECTIVE:
-            return "处罚决定生效后才能公示（重大执法决定须先经法制审核）"
+            return _("处罚决定生效后才能公示（重大执法决定须先经法制审核）")
     return ""
 
 
