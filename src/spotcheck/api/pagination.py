@@ -31,3 +31,15 @@ class ApiPagination(PageNumberPagination):
         if page is not None and page != "last" and (not page.isdigit() or int(page) < 1):
             raise ValidationError({"page": ["page 必须是正整数"]})
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        # The limits the checks above enforce, so that clients read them from the schema.
+        params: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for param in params:
+            if param["name"] == self.page_query_param:
+                param["schema"] = {"type": "integer", "minimum": 1}
+                param["description"] = "页码，从 1 开始"
+            elif param["name"] == self.page_size_query_param:
+                param["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
+                param["description"] = f"每页条数，默认 {self.page_size}，最大 {MAX_PAGE_SIZE}"
+        return params

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from spotcheck.directory.models import CheckItem, Inspector, Target
+from spotcheck.directory.models import CheckItem, Inspector, ProjectProgress, Scale, Target
 from spotcheck.planning.models import SpotCheckTask
 
 
@@ -32,6 +32,11 @@ class CheckItemSerializer(serializers.ModelSerializer):
 
 
 class TargetSerializer(serializers.ModelSerializer):
+    # Declared so the schema admits "" (not recorded): read-only model fields lose allow_blank.
+    scale = serializers.ChoiceField(choices=Scale.choices, allow_blank=True, read_only=True)
+    project_progress = serializers.ChoiceField(
+        choices=ProjectProgress.choices, allow_blank=True, read_only=True
+    )
     departments: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True
     )

@@ -27,7 +27,8 @@ PUBLIC_STATUS: dict[str, str] = {
     S.CORRECTED: "corrected",
     S.WITHDRAWN: "withdrawn",
 }
-STATUS_CHOICES = [
+# Named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] (the directory has "status" enums too).
+PUBLIC_STATUSES = [
     ("published", "已公示"),
     ("corrected", "已更正（已被新版本取代）"),
     ("withdrawn", "已撤回"),
@@ -78,7 +79,7 @@ class PublicationListSerializer(serializers.Serializer[Publication]):
     def get_subject(self, obj: Publication) -> dict[str, str]:
         return public_subject(obj)
 
-    @extend_schema_field(serializers.ChoiceField(choices=STATUS_CHOICES))
+    @extend_schema_field(serializers.ChoiceField(choices=PUBLIC_STATUSES))
     def get_status(self, obj: Publication) -> str:
         return public_status(obj)
 
@@ -103,7 +104,7 @@ class PublicationVersionSerializer(serializers.Serializer[Any]):
     def get_url(self, obj: Any) -> str:
         return record_url(self.context.get("request"), obj.pk)
 
-    @extend_schema_field(serializers.ChoiceField(choices=STATUS_CHOICES))
+    @extend_schema_field(serializers.ChoiceField(choices=PUBLIC_STATUSES))
     def get_status(self, obj: Any) -> str:
         return PUBLIC_STATUS.get(obj.state, "published")
 

@@ -22,7 +22,7 @@ urlpatterns = [
         name="public-publication-list",
     ),
     path(
-        "v1/public/publications/<int:pk>/",
+        "v1/public/publications/<str:pk>/",
         views_public.PublicationDetail.as_view(),
         name="public-publication-detail",
     ),

@@ -11,13 +11,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from spotcheck.api import serializers
 from spotcheck.api.pagination import ApiPagination
+from spotcheck.api.schema import ApiAutoSchema
 from spotcheck.core import access
 from spotcheck.directory import selectors as directory
 from spotcheck.directory.models import CheckItem, Inspector, InspectorStatus, Target
@@ -25,6 +26,7 @@ from spotcheck.draws import selectors as draws
 from spotcheck.planning.models import SpotCheckTask
 
 THROTTLES = [AnonRateThrottle, UserRateThrottle]
+MAX_ID = 2**31 - 1
 
 
 def _department_param(request: Request) -> int | None:
@@ -45,12 +47,22 @@ DEPT_PARAM = OpenApiParameter("department", OpenApiTypes.INT, description="部�
 
 
 class StaffViewSet(viewsets.ReadOnlyModelViewSet):
+    schema = ApiAutoSchema()
     pagination_class = ApiPagination
     throttle_classes = THROTTLES
-    lookup_value_regex = r"[0-9]+"
+    # Any path segment reaches the view, so a malformed id gets the API's JSON 404 rather
+    # than the site's HTML one.
+    lookup_value_regex = r"[^/]+"
 
     def selected(self) -> QuerySet[Any]:
         raise NotImplementedError
+
+    def get_object(self) -> Any:
+        raw = str(self.kwargs.get(self.lookup_field, ""))
+        # Not a row id: answered before any query, the same way for every resource.
+        if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
+            raise NotFound("记录不存在")
+        return super().get_object()
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
@@ -167,5 +179,6 @@ class SpotCheckTaskViewSet(StaffViewSet):
 class SchemaView(SpectacularAPIView):
     """The schema is public (it describes, it contains no records) but throttled."""
 
+    schema = ApiAutoSchema()
     permission_classes = [AllowAny]
     throttle_classes = THROTTLES

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
@@ -20,6 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from spotcheck.api.pagination import ApiPagination
+from spotcheck.api.schema import ApiAutoSchema
 from spotcheck.api.serializers_public import (
     PublicationDetailSerializer,
     PublicationListSerializer,
@@ -49,17 +50,11 @@ class PublicRateThrottle(SimpleRateThrottle):
 
 
 class PublicView(generics.GenericAPIView[Publication]):
+    schema = ApiAutoSchema()
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     throttle_classes = [PublicRateThrottle]
 
-
-ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description='参数错误：字段名 → 中文错误说明列表，如 {"date_from": ["日期格式应为 YYYY-MM-DD"]}',
-)
-NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="记录不存在或未公开")
-THROTTLED = OpenApiResponse(OpenApiTypes.OBJECT, description="请求过于频繁，请稍后再试")
 
 FILTER_PARAMS = [
     OpenApiParameter(
@@ -89,7 +84,7 @@ FILTER_PARAMS = [
     description="公示记录列表（已公示的记录，最新的在前）。筛选参数与公示查询页面相同；"
     "分页参数 page、page_size（最大 200）。",
     parameters=FILTER_PARAMS,
-    responses={200: PublicationListSerializer(many=True), 400: ERRORS, 429: THROTTLED},
+    responses=PublicationListSerializer(many=True),
 )
 class PublicationList(PublicView, generics.ListAPIView[Publication]):
     serializer_class = PublicationListSerializer
@@ -112,13 +107,15 @@ class PublicationList(PublicView, generics.ListAPIView[Publication]):
     parameters=[
         OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="记录编号")
     ],
-    responses={200: PublicationDetailSerializer, 404: NOT_FOUND, 429: THROTTLED},
+    responses=PublicationDetailSerializer,
 )
 class PublicationDetail(PublicView):
     serializer_class = PublicationDetailSerializer
 
-    def get(self, request: Request, pk: int) -> Response:
-        record = selectors.public_record(pk) if 0 < pk <= MAX_ID else None
+    def get(self, request: Request, pk: str) -> Response:
+        # Any segment reaches here (see urls.py) so that a malformed id is a JSON 404 too.
+        valid = pk.isascii() and pk.isdigit() and 0 < int(pk) <= MAX_ID
+        record = selectors.public_record(int(pk)) if valid else None
         if record is None:
             raise NotFound("公示记录不存在或未公开")
         context = {

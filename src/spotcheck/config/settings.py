@@ -217,7 +217,13 @@ REST_FRAMEWORK = {
         "public": env_str("API_PUBLIC_RATE", "120/minute"),
     },
 }
-SPECTACULAR_SETTINGS = {"TITLE": "spotcheck API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "spotcheck API",
+    "VERSION": "0.1.0",
+    "ENUM_NAME_OVERRIDES": {
+        "PublicStatusEnum": "spotcheck.api.serializers_public.PUBLIC_STATUSES",
+    },
+}
 
 # Background jobs: django-q2 with the ORM broker runs on the same database as the app, so the
 # embedded SQLite setup needs no extra server; production may point it at Redis instead.
