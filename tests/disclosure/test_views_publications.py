@@ -455,3 +455,22 @@ def test_entry_points_on_the_source_pages(client: Client, scene: Scene) -> None:
     assert _new_url("penalty_decision", penalty.pk) not in client.get(record).content.decode()
     client.force_login(scene.p.inspector)
     assert "publication-box" not in client.get(record).content.decode()
+
+
+def test_the_list_does_not_query_per_row(client: Client, scene: Scene) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("disclosure:publication_list")
+    _login(client, scene.p.section)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    publication_draft(actor=scene.p.section, kind="item_list", source=scene.p.dept)
+    one = count()
+    for _ in range(4):
+        publication_draft(actor=scene.p.section, kind="item_list", source=scene.p.dept)
+    assert count() == one
