@@ -5,6 +5,7 @@ wrong roles and bad input answered in Chinese, never a 500 or half-written data.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -474,3 +475,24 @@ def test_the_list_does_not_query_per_row(client: Client, scene: Scene) -> None:
     for _ in range(4):
         publication_draft(actor=scene.p.section, kind="item_list", source=scene.p.dept)
     assert count() == one
+
+
+def test_the_correction_form_starts_from_the_current_restriction(
+    client: Client, scene: Scene
+) -> None:
+    later = timezone.localdate() + dt.timedelta(days=5)
+    pub = publication_draft(
+        actor=scene.p.section,
+        kind="inspection_result",
+        source=_accepted(scene),
+        restriction_reason="涉及个人隐私",
+        withheld_fields=["inspected_on"],
+        delayed_until=later,
+    )
+    pub = publication_submit(actor=scene.p.section, publication=pub)
+    pub = publication_review(actor=scene.section2, publication=pub, approve=True)
+    assert pub.state == S.SCHEDULED
+    url = reverse("disclosure:publication_correct", args=[pub.pk])
+    page = _login(client, scene.p.section).get(url).content.decode()
+    assert "涉及个人隐私" in page and later.isoformat() in page
+    assert re.search(r'value="inspected_on"[^>]*checked', page)

@@ -85,7 +85,8 @@ class RestrictionForm(forms.Form):
     delayed_until = forms.DateField(
         label=_("暂缓公开至"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO: the browser's date picker reads nothing else.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("请输入有效日期，格式 YYYY-MM-DD")},
     )
 

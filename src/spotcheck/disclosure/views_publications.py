@@ -338,6 +338,10 @@ def publication_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
         initial={
             "restriction_reason": publication.restriction_reason,
             "withheld_fields": publication.withheld_fields,
+            # A delay still running carries over unless the clerk clears it.
+            "delayed_until": publication.delayed_until
+            if publication.delayed_until and publication.delayed_until > timezone.localdate()
+            else None,
         },
     )
     if request.method == "POST" and form.is_valid():
