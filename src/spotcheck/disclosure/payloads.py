@@ -45,8 +45,10 @@ class _Masker:
         self.kinds.extend(k for k in kinds if k not in self.kinds)
         return value
 
-    def text(self, value: str, names: list[str]) -> str:
-        return self._keep(redaction.mask_text(value, person_names=names))
+    def text(self, value: str, names: list[str], addresses: list[str] | None = None) -> str:
+        return self._keep(
+            redaction.mask_text(value, person_names=names, home_addresses=addresses or [])
+        )
 
     def name(self, value: str) -> str:
         return self._keep(redaction.mask_person_name(value))
@@ -138,12 +140,13 @@ def build(kind: str, source: Any, department: Department) -> Built:
             raise ValueError("only penalty follow-ups are penalty decisions")
         target = source.inspection.target
         names = [target.legal_representative] if target.kind == TargetKind.INDIVIDUAL else []
+        homes = [target.address] if target.kind == TargetKind.INDIVIDUAL else []
         payload = {
             "decision_no": source.decision_no,
             "target": _target(target, m),
             "penalty_kind": source.get_penalty_kind_display(),
             "amount": str(source.amount) if source.amount is not None else None,
-            "facts": m.text(source.description, names),
+            "facts": m.text(source.description, names, homes),
             "decided_on": source.decided_on.isoformat() if source.decided_on else None,
             "department": source.department.name,
         }
@@ -162,11 +165,12 @@ def _result(inspection: Inspection, department: Department, m: _Masker) -> Built
     """谁执法、谁公示: only the publishing department's own items of a (joint) inspection."""
     target = inspection.target
     names = [target.legal_representative] if target.kind == TargetKind.INDIVIDUAL else []
+    homes = [target.address] if target.kind == TargetKind.INDIVIDUAL else []
     rows = [
         {
             "item": r.item.name,
             "category": r.category.name if r.category else "",
-            "findings": m.text(r.findings, names),
+            "findings": m.text(r.findings, names, homes),
         }
         for r in inspection.item_results.select_related("item", "category").order_by("item__code")
         if r.item.department_id == department.pk

@@ -92,13 +92,26 @@ def mask_phone_numbers(text: str) -> Redacted:
     return text, _ordered_unique(found)
 
 
-def mask_text(text: str, *, person_names: Iterable[str] = ()) -> Redacted:
+def mask_text(
+    text: str, *, person_names: Iterable[str] = (), home_addresses: Iterable[str] = ()
+) -> Redacted:
     """Free text (findings, remarks): ID numbers, phones, and any of the given persons' names
-    wherever they occur. Names cannot be recognised by pattern, so the caller passes the
-    names it knows (e.g. the operator of the checked individual business)."""
+    and home addresses wherever they occur. Names and addresses cannot be recognised by
+    pattern, so the caller passes the ones it knows (e.g. the operator of the checked
+    individual business and its address, which inspectors often copy into findings)."""
     text, ids = mask_id_numbers(text)
     text, phones = mask_phone_numbers(text)
     found = [*ids, *phones]
+    for address in sorted({a.strip() for a in home_addresses if a and a.strip()}, key=len)[::-1]:
+        masked, kinds = mask_home_address(address)
+        if not kinds:
+            continue
+        kept = masked.removesuffix(MASK * 3)
+        # The whole address, then the house/building/room part written without the road.
+        for part, replacement in ((address, masked), (address[len(kept) :], MASK * 3)):
+            if len(part) >= 3 and part in text:
+                text = text.replace(part, replacement)
+                found.append(HOME_ADDRESS)
     # Longest first, so "欧阳小明" is masked before a shorter name contained in it.
     for name in sorted({n.strip() for n in person_names if n and n.strip()}, key=len)[::-1]:
         masked, _ = mask_person_name(name)
