@@ -191,6 +191,11 @@ class Sweep:
     errors: list[str] = field(default_factory=list)
 
 
+def _content(response: Any) -> bytes:
+    streamed = getattr(response, "streaming_content", None)
+    return b"".join(streamed) if streamed is not None else bytes(response.content)
+
+
 def sweep(client: Client, secrets: list[Secret]) -> Sweep:
     result = Sweep()
     queue = deque(start_urls())
@@ -203,11 +208,7 @@ def sweep(client: Client, secrets: list[Secret]) -> Sweep:
         result.fetched[url] = response.status_code
         if response.status_code >= 500:
             result.errors.append(url)
-        if response.streaming:
-            raw = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-        else:
-            raw = response.content
-        body = raw.decode("utf-8", errors="replace")
+        body = _content(response).decode("utf-8", errors="replace")
         result.leaks += [(url, s) for s in find_leaks(body, secrets)]
         for link in _links(response.get("Content-Type", ""), body):
             local = _local(link)
