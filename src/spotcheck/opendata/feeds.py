@@ -15,12 +15,14 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, get_tag_uri
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
 
 from spotcheck.disclosure import selectors
 from spotcheck.disclosure.selectors_feed import FeedEntry, feed_entries
 
 FEED_SIZE = 50
-EVENT_LABEL = {"published": "公示", "correction": "更正", "withdrawn": "撤回"}
+EVENT_LABEL = {"published": _("公示"), "correction": _("更正"), "withdrawn": _("撤回")}
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,14 @@ class _Item:
 
 class PublicationFeed(Feed):
     feed_type = Atom1Feed
-    title = "双随机、一公开 · 最新公示"
-    subtitle = "最新公示、更正和撤回的记录（个人信息已脱敏）"
+    title = _("双随机、一公开 · 最新公示")
+    subtitle = _("最新公示、更正和撤回的记录（个人信息已脱敏）")
     author_name = "spotcheck"
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         _, errors = selectors.parse_public_filters(request.GET)
         if errors:
-            text = "参数错误：\n" + "\n".join(f"{k}：{v}" for k, v in errors.items())
+            text = _g("参数错误：") + "\n" + "\n".join(f"{k}：{v}" for k, v in errors.items())
             return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
         return super().__call__(request, *args, **kwargs)
 
@@ -71,11 +73,15 @@ class PublicationFeed(Feed):
 
     def item_description(self, it: _Item) -> str:
         item, p = it.entry, it.entry.publication
-        parts = [f"{p.get_kind_display()} · {p.department.name} · 第 {p.version} 版"]
+        parts = [
+            _g("%(kind)s · %(department)s · 第 %(version)s 版")
+            % {"kind": p.get_kind_display(), "department": p.department.name, "version": p.version}
+        ]
         if item.event == "correction" and p.supersedes_id:
-            parts.append(f"更正第 {p.supersedes_id} 号记录。{p.correction_note}".strip())
+            note = _g("更正第 %(pk)s 号记录。") % {"pk": p.supersedes_id}
+            parts.append(f"{note}{p.correction_note}")
         if item.event == "withdrawn":
-            parts.append(f"已撤回。理由：{p.withdrawal_reason}")
+            parts.append(_g("已撤回。理由：%(reason)s") % {"reason": p.withdrawal_reason})
         return "\n".join(parts)
 
     def item_link(self, it: _Item) -> str:
@@ -97,7 +103,7 @@ class PublicationFeed(Feed):
         return it.entry.at
 
     def item_categories(self, it: _Item) -> list[str]:
-        return [str(it.entry.publication.get_kind_display()), EVENT_LABEL[it.entry.event]]
+        return [str(it.entry.publication.get_kind_display()), str(EVENT_LABEL[it.entry.event])]
 
     def item_author_name(self, it: _Item) -> str:
         return it.entry.publication.department.name

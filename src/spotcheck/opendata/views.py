@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from spotcheck.disclosure import selectors
@@ -32,7 +33,11 @@ def _filters(request: HttpRequest) -> tuple[selectors.PublicFilters, dict[str, s
 
 
 def _errors_text(errors: Mapping[str, str]) -> str:
-    return "参数错误：\n" + "\n".join(f"{field}：{message}" for field, message in errors.items())
+    return (
+        str(_("参数错误："))
+        + "\n"
+        + "\n".join(f"{field}：{message}" for field, message in errors.items())
+    )
 
 
 @require_GET
@@ -74,7 +79,7 @@ def publications_json(request: HttpRequest) -> HttpResponseBase:
     rows = selectors.search_published(filters)
     meta = {
         "dataset": "spotcheck publications",
-        "licence": LICENCE,
+        "licence": str(LICENCE),
         "generated_at": timezone.localtime().isoformat(),
         "query": request.GET.dict(),
     }
@@ -85,20 +90,22 @@ def publications_json(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
-LICENCE = "公开数据可免费获取、复制和再利用，请注明来源并保持内容准确；个人信息已按规定脱敏，不得尝试还原。"
+LICENCE = _(
+    "公开数据可免费获取、复制和再利用，请注明来源并保持内容准确；个人信息已按规定脱敏，不得尝试还原。"
+)
 
 # (column, meaning) — shown on the index page; the CSV header uses the column names.
 DATASET_COLUMNS = [
-    ("id", "公示记录编号（每个版本一个，永不复用）"),
-    ("url", "公示页面的固定网址"),
-    ("kind", "公示类型代码"),
-    ("kind_display", "公示类型名称"),
-    ("title", "标题"),
-    ("department", "公示部门"),
-    ("subject_name", "检查对象名称（抽查结果、行政处罚；个体工商户经营者姓名已脱敏）"),
-    ("subject_credit_code", "检查对象统一社会信用代码"),
-    ("version", "版本号（更正后加一）"),
-    ("published_at", "公示时间（北京时间，ISO 8601）"),
-    ("status", "published＝已公示；correction＝对 supersedes 所指记录的更正"),
-    ("supersedes", "被本记录更正的原记录编号（原记录网址仍可访问，并标明已更正）"),
+    ("id", _("公示记录编号（每个版本一个，永不复用）")),
+    ("url", _("公示页面的固定网址")),
+    ("kind", _("公示类型代码")),
+    ("kind_display", _("公示类型名称")),
+    ("title", _("标题")),
+    ("department", _("公示部门")),
+    ("subject_name", _("检查对象名称（抽查结果、行政处罚；个体工商户经营者姓名已脱敏）")),
+    ("subject_credit_code", _("检查对象统一社会信用代码")),
+    ("version", _("版本号（更正后加一）")),
+    ("published_at", _("公示时间（北京时间，ISO 8601）")),
+    ("status", _("published＝已公示；correction＝对 supersedes 所指记录的更正")),
+    ("supersedes", _("被本记录更正的原记录编号（原记录网址仍可访问，并标明已更正）")),
 ]
