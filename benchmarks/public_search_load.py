@@ -49,8 +49,12 @@ GOAL_P95_MS = 200.0
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--records", type=int, default=100_000)
-    p.add_argument("--duration", type=int, default=20, help="seconds of wrk per scenario")
+    p.add_argument(
+        "--records", type=int, default=100_000, help="published inspection results to seed"
+    )
+    p.add_argument(
+        "--duration", type=int, default=20, help="seconds of wrk per scenario (0: no load run)"
+    )
     p.add_argument("--connections", type=int, default=20)
     p.add_argument("--wrk-threads", type=int, default=2)
     p.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
@@ -60,6 +64,11 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--db", default="spotcheck_search_bench")
     p.add_argument("--reseed", action="store_true", help="drop and re-create the database")
     p.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE per scenario")
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="also time requests one at a time in-process: service time and SQL share",
+    )
     p.add_argument("--only", default="", help="comma-separated scenario names")
     p.add_argument("--json", type=Path, help="also write the results here")
     return p.parse_args()
@@ -182,6 +191,39 @@ def explain(paths: list[str]) -> str:
     return f"-- {paths[0]}\n{page}\n{count}"
 
 
+def profile(paths: list[str], n: int = 30) -> dict[str, Any]:
+    """Service time of single requests (no concurrency) and how much of it is SQL: the figure
+    to optimise when the concurrent p95 misses, and one that a busy machine distorts less."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.get(paths[0])
+    total, sql, queries, worst, worst_sql = [], [], [], 0.0, ""
+    for path in (paths * n)[:n]:
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            client.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+        total.append(elapsed)
+        times = [(float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries]
+        sql.append(sum(t for t, _ in times))
+        queries.append(len(times))
+        top = max(times, default=(0.0, ""))
+        if top[0] > worst:
+            worst, worst_sql = top
+    total.sort()
+    return {
+        "mean_ms": sum(total) / len(total),
+        "p95_ms": total[int(len(total) * 0.95) - 1],
+        "sql_ms": sum(sql) / len(sql),
+        "queries": sum(queries) / len(queries),
+        "slowest_query_ms": worst,
+        "slowest_query": worst_sql[:160],
+    }
+
+
 # --- server and wrk --------------------------------------------------------------------------
 
 
@@ -201,17 +243,20 @@ def start_gunicorn(args: argparse.Namespace, env: dict[str, str]) -> subprocess.
     if args.threads > 1:
         cmd += ["--worker-class", "gthread", "--threads", str(args.threads)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=2):
-                return proc
-        except (urllib.error.URLError, ConnectionError):
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise SystemExit("gunicorn exited during start-up") from None
-            time.sleep(0.3)
-    stop(proc)
-    raise SystemExit("gunicorn did not answer /healthz within 30 s")
+                raise SystemExit("gunicorn exited during start-up")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=5):
+                    return proc
+            except OSError:  # refused while binding, or slow first answers on a busy machine
+                time.sleep(0.5)
+        raise SystemExit("gunicorn did not answer /healthz within 60 s")
+    except BaseException:
+        stop(proc)
+        raise
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -295,6 +340,19 @@ def main() -> int:
         for name, paths in scenarios.items():
             if name != "healthz":
                 print(f"\n== {name}\n{explain(paths)}")
+
+    if args.profile:
+        print("\nsingle requests, in-process (no concurrency):")
+        for name, paths in scenarios.items():
+            r = profile(paths)
+            print(
+                f"{name:<12} mean {r['mean_ms']:6.1f} ms  p95 {r['p95_ms']:6.1f} ms  "
+                f"SQL {r['sql_ms']:6.1f} ms in {r['queries']:.1f} queries; slowest "
+                f"{r['slowest_query_ms']:.0f} ms: {r['slowest_query']}"
+            )
+
+    if not scenarios or args.duration <= 0:
+        return 0  # --duration 0: seeding, EXPLAIN and profiling only
 
     base = f"http://127.0.0.1:{args.port}"
     proc = start_gunicorn(args, env)

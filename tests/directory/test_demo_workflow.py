@@ -135,7 +135,7 @@ def test_wipe_leaves_no_demo_rows_behind() -> None:
     assert not Draw.objects.exists() and not Inspection.objects.exists()
     assert not Publication.objects.exists()
     assert not AnnualPlan.objects.exists()
-    assert not SpotCheckTask.history.exists()  # type: ignore[attr-defined]
+    assert not SpotCheckTask.history.exists()
     # The directory itself can now be wiped: nothing PROTECTs it any more.
     wipe_demo()
     assert not Target.objects.exists()
