@@ -22,7 +22,7 @@ from spotcheck.disclosure.publications import (
     publication_submit,
     publication_withdraw,
 )
-from spotcheck.disclosure.search import search_fields
+from spotcheck.disclosure.search import query_grams, search_fields
 from spotcheck.disclosure.selectors import PublicFilters, parse_public_filters, search_published
 from tests.inspections.conftest import TODAY, Scene
 from tests.portal.helpers import (
@@ -124,6 +124,8 @@ def test_search_by_credit_code_exactly_and_masked_name_only(scene: Scene) -> Non
     assert _find(q=code[:10]) == []
     # The name as published (masked) is found by substring; the operator's real name never.
     assert _find(q="便利店") == [pub]
+    # One- and two-character fragments (served by the grams index on PostgreSQL).
+    assert _find(q="便") == [pub] and _find(q="便利") == [pub] and _find(q="利便") == []
     assert _find(q=MASKED_SHOP) == [pub]
     assert _find(q=SHOP) == []
     assert _find(q=OPERATOR) == []
@@ -220,6 +222,12 @@ def test_withheld_target_and_items_are_not_searchable(scene: Scene) -> None:
     assert pub.search_text == search_fields(pub.kind, {}, title=pub.title).text
     assert _find(q=scene.target.credit_code) == []
     assert _find(item_code=scene.item.code) == []
+
+
+def test_query_grams() -> None:
+    assert query_grams("恒") == ["恒"]
+    assert query_grams("恒禾商贸") == ["商贸", "恒禾", "禾商"]
+    assert query_grams("aaa") == ["aa"]
 
 
 def test_search_fields_for_seeders() -> None:

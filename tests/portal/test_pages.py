@@ -177,15 +177,14 @@ def test_junk_page_numbers_fall_back_to_a_real_page(
     assert response.context["page"].number == 1  # one page of results in all
 
 
-def test_pagination_keeps_the_filters(client: Client, scene: Scene, site: Published) -> None:
+def test_pagination_keeps_the_filters(
+    client: Client, scene: Scene, site: Published, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # 8 records over pages of 3.
     from spotcheck.portal import views
 
-    old, views.PAGE_SIZE = views.PAGE_SIZE, 3
-    try:
-        response = _get(client, "search", department=str(scene.p.dept.pk), page="2")
-    finally:
-        views.PAGE_SIZE = old
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    response = _get(client, "search", department=str(scene.p.dept.pk), page="2")
     html = response.content.decode()
     assert response.context["page"].number == 2
     assert f"department={scene.p.dept.pk}&amp;page=3" in html
@@ -318,3 +317,18 @@ def test_result_links_to_the_tasks_draw_records(
     url = response.context["task_draws_url"]
     listing = client.get(url)
     assert set(_titles(listing)) == {site.proof.title, site.commitment.title}
+
+
+def test_broad_searches_count_up_to_a_cap(
+    client: Client, site: Published, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spotcheck.portal import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 5)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    response = _get(client, "search", page="99")
+    assert response.status_code == 200
+    assert "超过 5 条公示" in response.content.decode()
+    assert response.context["page"].number == 3  # the last page within the cap
+    monkeypatch.setattr(views, "COUNT_CAP", 8)
+    assert "共 8 条公示" in _get(client, "search").content.decode()

@@ -4,9 +4,12 @@ Public search (``selectors.search_published``) filters on three things stored be
 publication when it is drafted or corrected, never on the JSON payload:
 
 - ``Publication.search_text``: the title and the subject's (masked) name, NFKC-normalised and
-  case-folded so that a plain ``LIKE '%term%'`` matches however the user typed it. On
-  PostgreSQL a trigram GIN index serves it. Built from the stored payload only, so an
-  individual operator's real name is never searchable — only what the public can read.
+  case-folded so that a plain ``LIKE '%term%'`` matches however the user typed it. Built from
+  the stored payload only, so an individual operator's real name is never searchable — only
+  what the public can read. On PostgreSQL a GIN index over its 1- and 2-character pieces
+  (SQL function ``spotcheck_search_grams``, migration 0005) finds rows containing every
+  piece of the term (``query_grams``) before ``LIKE`` checks the exact substring; pg_trgm
+  cannot serve two-character Chinese fragments.
 - ``Publication.search_credit_code``: the subject's unified social credit code, normalised
   like the directory's codes, for exact lookups.
 - ``PublicationItemCode`` rows: the check items the record concerns.
@@ -40,6 +43,14 @@ def normalise_text(value: str) -> str:
     """Full-width → half-width, case-folded, whitespace runs collapsed: what both the stored
     column and the user's term go through, so they compare equal."""
     return " ".join(unicodedata.normalize("NFKC", value or "").casefold().split())
+
+
+def query_grams(term: str) -> list[str]:
+    """The pieces every row containing the normalised ``term`` has among its grams: its
+    2-character pieces, or the character itself for a 1-character term."""
+    if len(term) == 1:
+        return [term]
+    return sorted({term[i : i + 2] for i in range(len(term) - 1)})
 
 
 @dataclass(frozen=True)

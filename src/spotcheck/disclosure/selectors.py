@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import Exists, Func, OuterRef, Q, QuerySet, TextField
 from django.utils import timezone
 
 from spotcheck.accounts.models import Department, Role, User
@@ -23,7 +25,7 @@ from spotcheck.disclosure.models import (
     PublicationKind,
     PublicationState,
 )
-from spotcheck.disclosure.search import normalise_text
+from spotcheck.disclosure.search import normalise_text, query_grams
 
 S = PublicationState
 
@@ -212,6 +214,11 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+class _SearchGrams(Func):
+    function = "spotcheck_search_grams"
+    output_field = ArrayField(TextField())
+
+
 def search_published(
     filters: PublicFilters,
     *,
@@ -227,6 +234,10 @@ def search_published(
     if filters.q:
         text = normalise_text(filters.q)
         match = Q(search_text__contains=text)
+        if connection.vendor == "postgresql":
+            # Served by the grams index (migration 0005); LIKE keeps the match exact.
+            rows = rows.alias(search_grams=_SearchGrams("search_text"))
+            match = Q(search_grams__contains=query_grams(text)) & match
         code = normalise_code(filters.q)
         if len(code) == _CREDIT_CODE_LEN and code.isalnum():
             match |= Q(search_credit_code=code)

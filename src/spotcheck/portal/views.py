@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from spotcheck.disclosure import selectors
@@ -28,6 +29,7 @@ from spotcheck.portal import presenters
 
 K = PublicationKind
 PAGE_SIZE = 20
+COUNT_CAP = 5_000
 LATEST_ON_HOME = 10
 # Short enough that a correction or withdrawal reaches readers behind a proxy quickly.
 MAX_AGE = 300
@@ -49,9 +51,32 @@ def public_page(view: View) -> View:
     return wrapped
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP`` rows: an exact count of a broad search over 100k+
+    records costs more than the page itself, and nobody pages past the first few hundred."""
+
+    def __init__(self, rows: QuerySet[Publication], per_page: int) -> None:
+        super().__init__(rows, per_page)
+        self.rows = rows
+
+    @cached_property
+    def _counted(self) -> int:
+        # One row past the cap tells "exactly COUNT_CAP" from "more than that"; unordered,
+        # so the database may stop at any COUNT_CAP + 1 matches instead of sorting them all.
+        return self.rows.order_by()[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def true_count_exceeds_cap(self) -> bool:
+        return self._counted > COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, COUNT_CAP)
+
+
 def _page(rows: QuerySet[Publication], request: HttpRequest) -> Page[Publication]:
     # get_page turns junk and out-of-range page numbers into the first/last page.
-    return Paginator(_light(rows), PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(_light(rows), PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _light(rows: QuerySet[Publication]) -> QuerySet[Publication]:
