@@ -234,7 +234,9 @@ def test_unknown_and_unpublished_records_are_404(client: Client, scene: Scene) -
         delayed_until=TODAY + dt.timedelta(days=30),
     )
     for pk in (draft.pk, submitted.pk, delayed.pk, 999999):
-        assert _get(client, "detail", pk).status_code == 404
+        response = _get(client, "detail", pk)
+        assert response.status_code == 404
+        assert "没有这条公示记录，或它尚未公开" in response.content.decode()
         assert _get(client, "proof", pk).status_code == 404
     assert client.get("/public/records/abc/").status_code == 404
     assert client.get(f"/public/records/{10**30}/").status_code == 404

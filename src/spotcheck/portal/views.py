@@ -13,12 +13,13 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from spotcheck.disclosure import selectors
@@ -37,13 +38,26 @@ MAX_AGE = 300
 View = Callable[..., HttpResponse]
 
 
+class _NotPublic(Exception):
+    """Raised inside a portal view; answered with the portal's own Chinese 404 page."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def public_page(view: View) -> View:
     """GET/HEAD only, cacheable, varying by the language cookie."""
 
     @require_safe
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except _NotPublic as exc:
+            response = render(
+                request, "portal/not_found.html", {"message": exc.message}, status=404
+            )
         patch_cache_control(response, public=True, max_age=MAX_AGE)
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
         return response
@@ -181,7 +195,7 @@ _TASK_KINDS = {K.TASK_ANNOUNCEMENT, K.INSPECTION_RESULT, *presenters.DRAW_KINDS}
 def _record_or_404(pk: int) -> Publication:
     publication = selectors.public_record(pk, today=timezone.localdate())
     if publication is None:
-        raise Http404("没有这条公示记录，或它尚未公开")
+        raise _NotPublic(_("没有这条公示记录，或它尚未公开。"))
     return publication
 
 
@@ -227,11 +241,11 @@ def proof(request: HttpRequest, pk: int) -> HttpResponse:
     payload = presenters.as_dict(publication.payload)
     document = payload.get("document")
     if publication.kind not in presenters.DRAW_KINDS or not isinstance(document, dict):
-        raise Http404("该公示记录没有可下载的抽取文件")
+        raise _NotPublic(_("该公示记录没有可下载的抽取文件。"))
     try:
         body = canonical_bytes(document)
     except EngineError as exc:
-        raise Http404("抽取文件无法导出") from exc
+        raise _NotPublic(_("抽取文件无法导出。")) from exc
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = presenters.proof_filename(publication.kind, payload, publication.pk)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
