@@ -181,6 +181,20 @@ def test_public_scope_throttles_with_its_own_rate(
     assert api.get("/api/v1/items/").status_code == 200
 
 
+def test_a_forged_forwarded_for_header_does_not_escape_the_limit(
+    api: APIClient, records: Records, settings: Any
+) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "public": "2/minute",
+        },
+    }
+    statuses = [api.get(LIST, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+
+
 def test_public_rate_is_configured() -> None:
     from rest_framework.settings import api_settings
 

@@ -9,12 +9,15 @@ a documented content type and a body of the documented shape.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -41,7 +44,22 @@ EXAMPLES = 30
 
 
 @pytest.fixture
-def staff_headers(scene: Scene, settings: Any) -> dict[str, str]:  # noqa: F811
+def _keep_the_test_connection() -> Iterator[None]:
+    # The WSGI handler closes the database connection after each request; inside the test's
+    # transaction that would drop it (PostgreSQL). Django's test client does the same.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def staff_headers(
+    scene: Scene,  # noqa: F811
+    settings: Any,
+    _keep_the_test_connection: None,
+) -> dict[str, str]:
     # Generous limits: this test is about shapes, not about the throttles (tested elsewhere).
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

@@ -45,6 +45,13 @@ class PublicRateThrottle(SimpleRateThrottle):
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
         return str(rate) if rate else None
 
+    def get_ident(self, request: Request) -> str:
+        # DRF's default takes a client-supplied X-Forwarded-For verbatim unless NUM_PROXIES is
+        # set, so a scraper could send a new address with every request and never be limited.
+        if api_settings.NUM_PROXIES is None:
+            return str(request.META.get("REMOTE_ADDR", ""))
+        return super().get_ident(request)
+
     def get_cache_key(self, request: Request, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
