@@ -15,7 +15,7 @@ publication when it is drafted or corrected, never on the JSON payload:
 - ``PublicationItemCode`` rows: the check items the record concerns.
 
 Bulk seeders that create publications without the services fill the same columns with
-``search_fields(kind, payload, item_codes=...)`` and ``store(publication, fields)``::
+``search_fields(kind, payload, title=..., item_codes=...)`` and ``item_code_rows``::
 
     fields = search.search_fields(kind, payload, title=title, item_codes=["SC-001"])
     pub = Publication(..., search_text=fields.text, search_credit_code=fields.credit_code)
@@ -110,14 +110,3 @@ def source_item_codes(kind: str, source: Any, department_id: int) -> list[str]:
 
 def item_code_rows(publication: Publication, fields: SearchFields) -> list[PublicationItemCode]:
     return [PublicationItemCode(publication=publication, code=c) for c in fields.item_codes]
-
-
-def store(publication: Publication, fields: SearchFields) -> None:
-    """Write the columns and item rows of an already saved publication."""
-    Publication.objects.filter(pk=publication.pk).update(
-        search_text=fields.text, search_credit_code=fields.credit_code
-    )
-    publication.search_text = fields.text
-    publication.search_credit_code = fields.credit_code
-    PublicationItemCode.objects.filter(publication=publication).delete()
-    PublicationItemCode.objects.bulk_create(item_code_rows(publication, fields))
