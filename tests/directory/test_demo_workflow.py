@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from spotcheck.draws.models import Draw
 from spotcheck.engine.verify import verify_proof
 from spotcheck.inspections.models import FollowUp, Inspection, InspectionState
 from spotcheck.planning.models import AnnualPlan, PlanState, SpotCheckTask, TaskState
+from spotcheck.planning.services import plan_create, task_create
 from tests.inspections.conftest import ensure_result_categories
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +148,35 @@ def test_no_workflow_flag_loads_only_the_directory_and_a_later_run_adds_it() -> 
     output = _load()
     assert "演示抽查任务" in output
     assert selectors.published().count() == 12
+
+
+def test_a_users_plan_for_this_year_is_kept_and_the_demo_plans_next_year() -> None:
+    _load("--no-workflow")
+    section = User.objects.get(username="demo_section")
+    year = timezone.localdate().year
+    mine = plan_create(actor=section, year=year, items=[], sectors=[], notes="科室自己的计划")
+    _load()
+    demo_plan = SpotCheckTask.objects.get(name=workflow.TASK_NAME).plan
+    assert demo_plan is not None and demo_plan.year == year + 1
+    _load("--reset")
+    assert AnnualPlan.objects.filter(pk=mine.pk).exists()
+    assert AnnualPlan.objects.count() == 2
+
+
+def test_reset_refuses_clearly_when_a_user_task_hangs_off_the_demo_plan() -> None:
+    _load()
+    demo_plan = SpotCheckTask.objects.get(name=workflow.TASK_NAME).plan
+    section = User.objects.get(username="demo_section")
+    task_create(
+        actor=section,
+        name="科室自建任务",
+        mode="undirected",
+        items=list(demo_plan.items.all()[:1]),  # type: ignore[union-attr]
+        window_start=timezone.localdate(),
+        window_end=timezone.localdate(),
+        sample={"mode": "count", "values": {"*": 1}},
+        plan=demo_plan,
+    )
+    with pytest.raises(CommandError, match="不能重置"):
+        _load("--reset")
+    assert SpotCheckTask.objects.filter(name=workflow.TASK_NAME).exists()  # rolled back

@@ -21,11 +21,12 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model, ProtectedError, Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from spotcheck.accounts.models import Department, User
+from spotcheck.core.errors import ServiceError
 from spotcheck.credit.models import CreditRecord
 from spotcheck.directory.demo import data
 from spotcheck.directory.models import CheckItem, Target, TargetKind
@@ -128,7 +129,7 @@ def load_workflow(users: dict[str, User]) -> WorkflowResult:
 
     plan = planning.plan_create(
         actor=section,
-        year=today.year,
+        year=_free_plan_year(market, today.year),
         items=list(CheckItem.objects.filter(department=market, active=True).order_by("code")),
         sectors=[
             {"name": "再生资源回收", "ratio": "0.05", "rounds_per_year": 1},
@@ -273,6 +274,22 @@ def load_workflow(users: dict[str, User]) -> WorkflowResult:
     return _result(True)
 
 
+def _free_plan_year(department: Department, year: int) -> int:
+    """This year's plan, or next year's if someone already drew up this year's in the demo."""
+    taken = set(
+        AnnualPlan.objects.filter(department=department, year__in=[year, year + 1]).values_list(
+            "year", flat=True
+        )
+    )
+    for candidate in (year, year + 1):
+        if candidate not in taken:
+            return candidate
+    raise ServiceError(
+        f"{department.name} {year}、{year + 1} 年度的抽查计划均已存在，无法加载演示抽查任务；"
+        "可用 load_demo --no-workflow 只加载名录库"
+    )
+
+
 def _drawn(draw: Draw) -> list[Target]:
     entries = PoolEntry.objects.filter(draw=draw, selected=True).select_related("target")
     return [e.target for e in entries.order_by("credit_code")]
@@ -332,38 +349,49 @@ def wipe_workflow() -> None:
     foreign keys are PROTECT on purpose, so the order matters)."""
     tasks = demo_tasks()
     task_ids = list(tasks.values_list("pk", flat=True))
-    plan_ids = list(
-        AnnualPlan.objects.filter(Q(tasks__in=task_ids) | Q(notes=PLAN_NOTES))
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    # Only the plan the demo drew up (recognised by its notes), never a plan a user made.
+    plan_ids = list(AnnualPlan.objects.filter(notes=PLAN_NOTES).values_list("pk", flat=True))
     pubs = list(_demo_publications().order_by("-version", "-pk"))
     draw_ids = list(Draw.objects.filter(task__in=task_ids).values_list("pk", flat=True))
-    inspections = Inspection.objects.filter(draw__in=draw_ids)
-    inspection_ids = list(inspections.values_list("pk", flat=True))
-    with override_settings(SIMPLE_HISTORY_ENABLED=False):
-        # Newest versions first: a correction PROTECTs the version it supersedes.
-        for pub in pubs:
-            Publication.objects.filter(pk=pub.pk).delete()
-        follow_ups = FollowUp.objects.filter(inspection__in=inspection_ids)
-        LegalReview.objects.filter(follow_up__in=follow_ups).delete()
-        _delete_with_history(follow_ups)
-        Evidence.objects.filter(inspection__in=inspection_ids).delete()
-        _delete_with_history(ItemResult.objects.filter(inspection__in=inspection_ids))
-        InspectionTransition.objects.filter(inspection__in=inspection_ids).delete()
-        Inspection.inspectors.through.objects.filter(inspection__in=inspection_ids).delete()
-        _delete_with_history(inspections)
-        CheckSlot.objects.filter(draw__in=draw_ids).delete()
-        CapOverride.objects.filter(task__in=task_ids).delete()
-        AdvanceNotice.objects.filter(draw__in=draw_ids).delete()
-        TeamMember.objects.filter(draw__in=draw_ids).order_by("-pk").delete()
-        PoolEntry.objects.filter(draw__in=draw_ids).delete()
-        for draw_id in sorted(draw_ids, reverse=True):
-            Draw.objects.filter(pk=draw_id).delete()
-        SpotCheckTask.departments.through.objects.filter(spotchecktask__in=task_ids).delete()
-        SpotCheckTask.items.through.objects.filter(spotchecktask__in=task_ids).delete()
-        _delete_with_history(SpotCheckTask.objects.filter(pk__in=task_ids))
-        AnnualPlan.items.through.objects.filter(annualplan__in=plan_ids).delete()
-        _delete_with_history(AnnualPlan.objects.filter(pk__in=plan_ids))
+    inspection_ids = list(Inspection.objects.filter(draw__in=draw_ids).values_list("pk", flat=True))
+    try:
+        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            _delete_workflow_rows(pubs, task_ids, plan_ids, draw_ids, inspection_ids)
+    except ProtectedError as exc:
+        raise ServiceError(
+            "演示抽查任务已被其他记录（如用户自建的任务、公示）引用，不能重置；请换一个空数据库重新加载"
+        ) from exc
     # Results and penalties of demo targets fed credit records (Art. 19); they go with them.
     CreditRecord.objects.filter(target__name__startswith=data.NAME_PREFIX).delete()
+
+
+def _delete_workflow_rows(
+    pubs: list[Publication],
+    task_ids: list[int],
+    plan_ids: list[int],
+    draw_ids: list[int],
+    inspection_ids: list[int],
+) -> None:
+    # Newest versions first: a correction PROTECTs the version it supersedes.
+    for pub in pubs:
+        Publication.objects.filter(pk=pub.pk).delete()
+    follow_ups = FollowUp.objects.filter(inspection__in=inspection_ids)
+    LegalReview.objects.filter(follow_up__in=follow_ups).delete()
+    _delete_with_history(follow_ups)
+    Evidence.objects.filter(inspection__in=inspection_ids).delete()
+    _delete_with_history(ItemResult.objects.filter(inspection__in=inspection_ids))
+    InspectionTransition.objects.filter(inspection__in=inspection_ids).delete()
+    Inspection.inspectors.through.objects.filter(inspection__in=inspection_ids).delete()
+    _delete_with_history(Inspection.objects.filter(pk__in=inspection_ids))
+    CheckSlot.objects.filter(draw__in=draw_ids).delete()
+    CapOverride.objects.filter(task__in=task_ids).delete()
+    AdvanceNotice.objects.filter(draw__in=draw_ids).delete()
+    TeamMember.objects.filter(draw__in=draw_ids).order_by("-pk").delete()
+    PoolEntry.objects.filter(draw__in=draw_ids).delete()
+    for draw_id in sorted(draw_ids, reverse=True):
+        Draw.objects.filter(pk=draw_id).delete()
+    SpotCheckTask.departments.through.objects.filter(spotchecktask__in=task_ids).delete()
+    SpotCheckTask.items.through.objects.filter(spotchecktask__in=task_ids).delete()
+    _delete_with_history(SpotCheckTask.objects.filter(pk__in=task_ids))
+    AnnualPlan.items.through.objects.filter(annualplan__in=plan_ids).delete()
+    _delete_with_history(AnnualPlan.objects.filter(pk__in=plan_ids))
