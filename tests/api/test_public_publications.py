@@ -199,3 +199,11 @@ def test_public_rate_is_configured() -> None:
     from rest_framework.settings import api_settings
 
     assert api_settings.DEFAULT_THROTTLE_RATES["public"] == "120/minute"
+
+
+def test_docs_page_lists_the_public_endpoints(api: APIClient, db: None) -> None:
+    html = api.get("/api/docs/").content.decode()
+    assert "/api/v1/public/publications/" in html
+    assert "/api/v1/public/publications/{id}/" in html
+    for param in ("date_from", "date_to", "kind", "item", "page_size"):
+        assert param in html
