@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from spotcheck.disclosure.models import Publication
 from tests.browser.conftest import VIEWPORT
@@ -25,7 +25,8 @@ pytestmark = [
 ]
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": VIEWPORT["width"], "height": VIEWPORT["height"]}
 
 
 @pytest.fixture(params=["desktop", "phone"])
@@ -33,7 +34,7 @@ def visitor(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
     """An anonymous visitor: a fresh browser context with no cookies at all."""
     phone = request.param == "phone"
     context = browser.new_context(
-        viewport=PHONE if phone else VIEWPORT,
+        viewport=PHONE if phone else DESKTOP,
         locale="zh-CN",
         accept_downloads=True,
         is_mobile=phone,

@@ -307,9 +307,10 @@ def test_proof_detail_shows_fingerprint_and_download(
     html = _get(client, "detail", site.proof.pk).content.decode()
     assert scene.draw.commitment_digest in html
     assert reverse("portal:proof", args=[site.proof.pk]) in html
-    assert scene.draw.proof["seed"] in html
-    selected = scene.draw.proof["result"]["selected"][0]["id"]
-    assert selected in html
+    proof = scene.draw.proof
+    assert proof is not None
+    assert proof["seed"] in html
+    assert proof["result"]["selected"][0]["id"] in html
 
 
 def test_result_links_to_the_tasks_draw_records(
