@@ -7,8 +7,11 @@ library catches up. Overrides also correct the library for any year.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -176,6 +179,17 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title} v{self.version}"
+
+    @property
+    def public_on(self) -> dt.date | None:
+        """The local date the public could first see this version: approval, or the end of
+        an Art. 17 delay. None if it was never approved."""
+        if self.published_at is None:
+            return None
+        approved = timezone.localdate(self.published_at)
+        if self.delayed_until is not None and self.delayed_until > approved:
+            return self.delayed_until
+        return approved
 
 
 class PublicationItemCode(models.Model):

@@ -259,12 +259,7 @@ def search_published(
 
 def _public_since(publication: Publication) -> dt.date | None:
     """The local date a record became visible to the public, or None if it never was."""
-    if publication.published_at is None:
-        return None
-    approved = timezone.localdate(publication.published_at)
-    if publication.delayed_until is not None and publication.delayed_until > approved:
-        return publication.delayed_until
-    return approved
+    return publication.public_on
 
 
 def _public_until(publication: Publication) -> dt.date | None:
