@@ -199,6 +199,9 @@ def test_search_never_returns_what_is_not_public(scene: Scene) -> None:
     assert _find() == []
     # The delayed record becomes public on its day.
     assert list(search_published(PublicFilters(q=code), today=later)) == [scheduled]
+    assert scheduled.public_on == later and draft.public_on is None
+    (version,) = selectors.public_versions(scheduled, today=later)
+    assert version.public_since == later
 
 
 @pytest.mark.django_db
