@@ -229,7 +229,7 @@ def seed(count: int, *, seed_value: int = 20231, today: dt.date | None = None) -
     while index < target_total:
         batch_end = min(index + BATCH, target_total)
         pubs: list[Publication] = []
-        codes: list[tuple[str, ...]] = []
+        field_sets: list[search.SearchFields] = []
         for i in range(index, batch_end):
             item_code, item_name, dept_code = rng.choice(ITEMS)
             dept = depts[dept_code]
@@ -271,14 +271,14 @@ def seed(count: int, *, seed_value: int = 20231, today: dt.date | None = None) -
                     search_credit_code=fields.credit_code,
                 )
             )
-            codes.append(fields.item_codes)
+            field_sets.append(fields)
         with transaction.atomic():
             Publication.objects.bulk_create(pubs, batch_size=1000)
             PublicationItemCode.objects.bulk_create(
                 [
-                    PublicationItemCode(publication=p, code=c)
-                    for p, item_codes in zip(pubs, codes, strict=True)
-                    for c in item_codes
+                    row
+                    for pub, fields in zip(pubs, field_sets, strict=True)
+                    for row in search.item_code_rows(pub, fields)
                 ],
                 batch_size=5000,
             )
