@@ -9,6 +9,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from spotcheck.accounts.models import User
@@ -102,11 +104,16 @@ def _check_redaction() -> None:
     assert {"id_number", "mobile_phone", "person_name"} <= set(result.redactions)
 
 
-def test_workflow_loads_every_kind_and_is_idempotent() -> None:
+def test_workflow_loads_every_kind_and_is_idempotent(client: Client) -> None:
     output = _load()
     assert "演示抽查任务" in output
     _check_scenario()
     _check_redaction()
+    # The draft's deadline is on the section's dashboard (工作概览).
+    client.force_login(User.objects.get(username="demo_section"))
+    draft = Publication.objects.get(state=S.DRAFT)
+    page = client.get(reverse("reports:dashboard"))
+    assert page.status_code == 200 and draft.title in page.content.decode()
     counts = (Publication.objects.count(), Inspection.objects.count(), Draw.objects.count())
 
     output = _load()
