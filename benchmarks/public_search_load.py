@@ -19,7 +19,8 @@
 5. print p50/p95/p99, requests/s and errors per scenario and stop gunicorn.
 
 Goal (issue 5): p95 ≤ 200 ms at 20 concurrent clients for the public search. The data is
-synthetic; the machine is shared, so compare runs on a quiet machine.
+synthetic; the machine is shared, so compare runs on a quiet machine. Figures measured so far,
+and what they mean for sizing, are in docs/operations.md (section 4).
 """
 
 from __future__ import annotations
