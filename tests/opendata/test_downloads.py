@@ -165,3 +165,17 @@ def test_index_describes_the_datasets(client: Client) -> None:
     for column in CSV_COLUMNS:
         assert f"<code>{column}</code>" in html
     assert "使用许可" in html and "更新频率" in html
+
+
+@pytest.mark.parametrize("name", ["opendata:csv", "opendata:json"])
+def test_downloads_use_one_query_whatever_the_row_count(
+    client: Client, records: Records, name: str
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        body = _body(client.get(reverse(name)))
+    assert str(records.result.pk).encode() in body
+    # No per-row queries (department, supersedes, translations of the kind list).
+    assert len(queries) == 1

@@ -15,10 +15,23 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from spotcheck.disclosure.models import Publication
+from spotcheck.disclosure.models import Publication, PublicationKind
 
 # Rows fetched per database round trip; small enough to bound memory, large enough to be fast.
-CHUNK = 1000
+CHUNK = 2000
+# The columns the datasets show: the rest (search columns, review data, JSON fields never
+# published here) is not fetched, which also keeps 100k-row downloads fast.
+_FIELDS = (
+    "pk",
+    "kind",
+    "title",
+    "department__name",
+    "version",
+    "published_at",
+    "supersedes_id",
+    "correction_note",
+    "payload",
+)
 
 CSV_COLUMNS = [
     "id",
@@ -74,11 +87,22 @@ class _Echo:
         return value
 
 
+def _rows(rows: QuerySet[Publication]) -> Iterator[Publication]:
+    return rows.only(*_FIELDS).iterator(chunk_size=CHUNK)
+
+
+def _kind_labels() -> dict[str, str]:
+    # get_kind_display() rebuilds and translates the whole choice list on every call: at 100k
+    # rows that was a third of the download time.
+    return {value: str(label) for value, label in PublicationKind.choices}
+
+
 def csv_lines(rows: QuerySet[Publication], url: Callable[[int], str]) -> Iterator[str]:
     writer = csv.writer(_Echo())
+    labels = _kind_labels()
     # The BOM makes Excel read the file as UTF-8 (otherwise Chinese text is garbled).
     yield BOM + writer.writerow(CSV_COLUMNS)
-    for p in rows.iterator(chunk_size=CHUNK):
+    for p in _rows(rows):
         subject = public_subject(p)
         yield writer.writerow(
             [
@@ -87,7 +111,7 @@ def csv_lines(rows: QuerySet[Publication], url: Callable[[int], str]) -> Iterato
                     p.pk,
                     url(p.pk),
                     p.kind,
-                    p.get_kind_display(),
+                    labels.get(p.kind, p.kind),
                     p.title,
                     p.department.name,
                     subject["name"],
@@ -101,12 +125,14 @@ def csv_lines(rows: QuerySet[Publication], url: Callable[[int], str]) -> Iterato
         )
 
 
-def json_record(p: Publication, url: Callable[[int], str]) -> dict[str, Any]:
+def json_record(
+    p: Publication, url: Callable[[int], str], labels: dict[str, str] | None = None
+) -> dict[str, Any]:
     return {
         "id": p.pk,
         "url": url(p.pk),
         "kind": p.kind,
-        "kind_display": str(p.get_kind_display()),
+        "kind_display": (labels or _kind_labels()).get(p.kind, p.kind),
         "title": p.title,
         "department": {"id": p.department_id, "name": p.department.name},
         "subject": public_subject(p),
@@ -128,8 +154,9 @@ def json_chunks(
     # The document is {...meta, "records": [...]}, written record by record.
     yield head[:-1] + (', "records": [' if len(head) > 2 else '"records": [')
     first = True
-    for p in rows.iterator(chunk_size=CHUNK):
-        yield ("" if first else ",\n") + encoder.encode(json_record(p, url))
+    labels = _kind_labels()
+    for p in _rows(rows):
+        yield ("" if first else ",\n") + encoder.encode(json_record(p, url, labels))
         first = False
     yield "]}\n"
 

@@ -24,8 +24,11 @@ from spotcheck.opendata import exports
 
 def record_url(request: HttpRequest) -> Callable[[int], str]:
     """The stable, absolute URL of a record: it never changes, a correction gets its own."""
-    base = request.build_absolute_uri("/")[:-1]
-    return lambda pk: base + reverse("portal:detail", args=[pk])
+    # Reversed once: reversing per row cost a sixth of a 100k-row download.
+    marker = 999999999
+    head, tail = reverse("portal:detail", args=[marker]).split(str(marker))
+    base = request.build_absolute_uri("/")[:-1] + head
+    return lambda pk: f"{base}{pk}{tail}"
 
 
 def _filters(request: HttpRequest) -> tuple[selectors.PublicFilters, dict[str, str]]:
