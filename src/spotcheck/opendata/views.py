@@ -51,7 +51,6 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "columns": DATASET_COLUMNS,
             "kinds": PublicationKind.choices,
-            "query": request.GET.urlencode(),
         },
     )
 
