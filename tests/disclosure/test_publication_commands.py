@@ -145,7 +145,10 @@ def test_review_rules(scene: Scene) -> None:
 def test_correct_and_withdraw_need_reasons(scene: Scene) -> None:
     run("publication_draft", "--user=section", "--kind=item_list", "--source=market")
     pub = Publication.objects.get()
-    with pytest.raises(CommandError, match="只有已公示的记录可以撤回"):
+    submit = ["publication_submit", "--user=section", f"--id={pub.pk}"]
+    run(*submit)
+    # Submitted: neither public nor a draft the clerk may discard.
+    with pytest.raises(CommandError, match="只有草稿、已退回或已公示的记录可以撤回"):
         run("publication_withdraw", "--user=section", f"--id={pub.pk}", "--reason=x")
     with pytest.raises(CommandError, match="更正须说明原因"):
         run("publication_correct", "--user=section", f"--id={pub.pk}")
@@ -154,6 +157,19 @@ def test_correct_and_withdraw_need_reasons(scene: Scene) -> None:
     with pytest.raises(CommandError, match="只有已公示的记录可以更正"):
         run("publication_correct", "--user=section", f"--id={pub.pk}", "--note=x")
     assert Publication.objects.count() == 1
+
+
+def test_a_draft_can_be_discarded_and_drafted_again(scene: Scene) -> None:
+    draft = ["publication_draft", "--user=section", "--kind=item_list", "--source=market"]
+    run(*draft)
+    with pytest.raises(CommandError, match="已有公示"):
+        run(*draft)
+    pub = Publication.objects.get()
+    run("publication_withdraw", "--user=section", f"--id={pub.pk}", "--reason=起草有误")
+    pub.refresh_from_db()
+    assert pub.state == "withdrawn" and pub.published_at is None
+    run(*draft)
+    assert Publication.objects.count() == 2
 
 
 def test_list_and_due(scene: Scene, settings: Any) -> None:

@@ -16,9 +16,11 @@ from spotcheck.directory.models import Target
 from spotcheck.disclosure import selectors
 from spotcheck.disclosure.models import Publication, PublicationState
 from spotcheck.disclosure.publications import (
+    publication_correct,
     publication_draft,
     publication_review,
     publication_submit,
+    publication_withdraw,
 )
 from spotcheck.disclosure.services import calendar_year_import
 from spotcheck.disclosure.workdays import publication_deadline
@@ -109,7 +111,7 @@ def test_enterprise_representative_is_not_masked(scene: Scene) -> None:
 def test_a_department_publishes_only_its_own_items(scene: Scene) -> None:
     inspection = _accepted(scene)
     # The other department has no items in this inspection: nothing of it to publish.
-    with pytest.raises(ServiceError, match="no items"):
+    with pytest.raises(ServiceError, match="没有检查事项"):
         publication_draft(actor=scene.p.other_section, kind="inspection_result", source=inspection)
 
 
@@ -146,6 +148,8 @@ def test_deadline_in_unknown_year_is_flagged_until_admin_enters_it(
         calendar_year_import(
             actor=scene.p.admin, year=year, holidays=[dt.date(year, 1, 1)], workdays=[]
         )
+    # One current publication per record: the old draft is discarded before a new one.
+    publication_withdraw(actor=scene.p.section, publication=pub, reason="按新放假安排重新起草")
     again = publication_draft(actor=scene.p.section, kind="inspection_result", source=inspection)
     assert not again.due_uncertain
 
@@ -221,3 +225,48 @@ def test_no_unmasked_personal_data_in_published_output(scene: Scene) -> None:
     assert "李建国" in dumped  # inspectors are published by name on purpose
     hits = selectors.published(q=scene.target.credit_code)
     assert {r.kind for r in hits} == {"inspection_result", "penalty_decision"}
+
+
+def test_a_withheld_target_is_not_left_in_the_title(scene: Scene) -> None:
+    inspection = _accepted(scene)
+    pub = publication_draft(
+        actor=scene.p.section,
+        kind="inspection_result",
+        source=inspection,
+        restriction_reason="涉及个人隐私",
+        withheld_fields=["target"],
+    )
+    assert "target" not in pub.payload
+    assert "便利店" not in pub.title and "张" not in pub.title
+    assert "便利店" not in pub.search_text
+
+
+def test_the_service_refuses_unfinished_sources_and_second_drafts(scene: Scene) -> None:
+    # Checked in the service, not only on the pages: commands and any other caller too.
+    problem = scene.cats["no_problem"]
+    pending = scene.save(item_results=[ItemResultInput(scene.item, problem)])
+    with pytest.raises(ServiceError, match="审核通过后才能公示"):
+        publication_draft(actor=scene.p.section, kind="inspection_result", source=pending)
+    plan = planning.plan_create(
+        actor=scene.p.section, year=TODAY.year, items=[scene.item], sectors=[], notes=""
+    )
+    with pytest.raises(ServiceError, match="批准后才能公示"):
+        publication_draft(actor=scene.p.section, kind="annual_plan", source=plan)
+    first = publication_draft(actor=scene.p.section, kind="item_list", source=scene.p.dept)
+    with pytest.raises(ServiceError, match="已有公示"):
+        publication_draft(actor=scene.p.section, kind="item_list", source=scene.p.dept)
+    publication_withdraw(actor=scene.p.section, publication=first, reason="起草有误")
+    again = publication_draft(actor=scene.p.section, kind="item_list", source=scene.p.dept)
+    assert again.state == S.DRAFT and again.pk != first.pk
+
+
+def test_discarding_a_correction_draft_frees_the_version_for_a_new_correction(
+    scene: Scene,
+) -> None:
+    first = _publish(scene, "item_list", scene.p.dept)
+    wrong = publication_correct(actor=scene.p.section, publication=first, note="更正事项名称")
+    publication_withdraw(actor=scene.p.section, publication=wrong, reason="更正稿有误")
+    wrong.refresh_from_db()
+    assert wrong.supersedes is None and wrong.state == S.WITHDRAWN
+    right = publication_correct(actor=scene.p.section, publication=first, note="更正事项名称")
+    assert right.supersedes == first and right.version == 2

@@ -18,6 +18,7 @@ from spotcheck.disclosure.publications import (
     publication_draft,
     publication_review,
     publication_submit,
+    publication_withdraw,
 )
 from spotcheck.inspections.models import Inspection
 from spotcheck.inspections.services_inspection import inspection_review, inspection_submit
@@ -318,6 +319,23 @@ def test_withdraw_needs_a_reason(client: Client, scene: Scene) -> None:
     assert "处罚决定已被撤销" in client.get(_detail(pub)).content.decode()
 
 
+def test_a_mistaken_draft_is_discarded_and_the_source_can_be_drafted_again(
+    client: Client, scene: Scene
+) -> None:
+    pub = _draft(scene)
+    page = _login(client, scene.p.section).get(_detail(pub)).content.decode()
+    assert "放弃草稿" in page and "撤回公示" not in page
+    client.post(reverse("disclosure:publication_withdraw", args=[pub.pk]), {"reason": "选错了记录"})
+    pub.refresh_from_db()
+    assert pub.state == S.WITHDRAWN and pub.published_at is None
+    again = publication_draft(
+        actor=scene.p.section,
+        kind=pub.kind,
+        source=pub.source_type.get_object_for_this_type(pk=pub.source_id),
+    )
+    assert again.version == 1
+
+
 @pytest.mark.parametrize("who", ["other_section", "inspector", "auditor", "admin"])
 def test_wrong_roles_cannot_withdraw(client: Client, scene: Scene, who: str) -> None:
     pub = _published(scene)
@@ -470,10 +488,11 @@ def test_the_list_does_not_query_per_row(client: Client, scene: Scene) -> None:
             assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
-    publication_draft(actor=scene.p.section, kind="item_list", source=scene.p.dept)
+    pub = publication_draft(actor=scene.p.section, kind="item_list", source=scene.p.dept)
     one = count()
     for _ in range(4):
-        publication_draft(actor=scene.p.section, kind="item_list", source=scene.p.dept)
+        publication_withdraw(actor=scene.p.section, publication=pub, reason="重新起草")
+        pub = publication_draft(actor=scene.p.section, kind="item_list", source=scene.p.dept)
     assert count() == one
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from spotcheck.disclosure.models import Publication
 from spotcheck.disclosure.publications import (
     publication_draft,
+    publication_review,
     publication_submit,
     publication_withdraw,
 )
@@ -64,6 +65,7 @@ def site(scene: Scene) -> Published:
         sectors=[{"name": "零售业", "industry": "F52", "ratio": "0.05", "rounds_per_year": 1}],
         notes="重点检查预付卡",
     )
+    plan = planning.plan_approve(actor=scene.p.leader, plan=plan)
     return Published(
         result=publish(scene, "inspection_result", inspection),
         penalty=publish(scene, "penalty_decision", penalty),
@@ -220,11 +222,19 @@ def test_every_kind_has_a_readable_detail(client: Client, site: Published, attr:
 def test_unknown_and_unpublished_records_are_404(client: Client, scene: Scene) -> None:
     inspection = accepted_individual(scene)
     draft = publication_draft(actor=scene.p.section, kind="inspection_result", source=inspection)
+    discarded = publication_withdraw(actor=scene.p.section, publication=draft, reason="起草有误")
     submitted = publication_submit(
         actor=scene.p.section,
         publication=publication_draft(
             actor=scene.p.section, kind="inspection_result", source=inspection
         ),
+    )
+    publication_withdraw(
+        actor=scene.p.section,
+        publication=publication_review(
+            actor=scene.section2, publication=submitted, approve=False, comment="请核对"
+        ),
+        reason="重新起草",
     )
     delayed = publish(
         scene,
@@ -233,7 +243,8 @@ def test_unknown_and_unpublished_records_are_404(client: Client, scene: Scene) -
         restriction_reason="涉及正在调查的案件",
         delayed_until=TODAY + dt.timedelta(days=30),
     )
-    for pk in (draft.pk, submitted.pk, delayed.pk, 999999):
+    # A discarded draft was never public: it must not show up as "withdrawn" either.
+    for pk in (discarded.pk, submitted.pk, delayed.pk, 999999):
         response = _get(client, "detail", pk)
         assert response.status_code == 404
         assert "没有这条公示记录，或它尚未公开" in response.content.decode()

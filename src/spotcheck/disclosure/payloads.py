@@ -137,7 +137,7 @@ def build(kind: str, source: Any, department: Department) -> Built:
         return _result(source, department, m)
     if kind == PublicationKind.PENALTY_DECISION and isinstance(source, FollowUp):
         if source.kind != FollowUpKind.PENALTY:
-            raise ValueError("only penalty follow-ups are penalty decisions")
+            raise ValueError("只有行政处罚可以作为处罚决定公示")
         target = source.inspection.target
         names = [target.legal_representative] if target.kind == TargetKind.INDIVIDUAL else []
         homes = [target.address] if target.kind == TargetKind.INDIVIDUAL else []
@@ -158,7 +158,7 @@ def build(kind: str, source: Any, department: Department) -> Built:
             decided_on=source.decided_on,
             deadline_kind="penalty",
         )
-    raise ValueError(f"{type(source).__name__} is not a source of {kind}")
+    raise ValueError("该记录不能作为此类公示的来源")
 
 
 def _result(inspection: Inspection, department: Department, m: _Masker) -> Built:
@@ -176,7 +176,7 @@ def _result(inspection: Inspection, department: Department, m: _Masker) -> Built
         if r.item.department_id == department.pk
     ]
     if not rows:
-        raise ValueError("the department has no items in this inspection")
+        raise ValueError("本部门在该次检查中没有检查事项（谁执法、谁公示）")
     task = inspection.draw.task
     public_target = _target(target, m)
     payload = {

@@ -20,7 +20,7 @@ from spotcheck.audit import events
 from spotcheck.audit.services import record
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed, ServiceError
-from spotcheck.disclosure import payloads, search
+from spotcheck.disclosure import payloads, search, selectors_staff
 from spotcheck.disclosure.models import (
     Publication,
     PublicationItemCode,
@@ -133,6 +133,9 @@ def _create(
         else None
     )
     title = built.title[:300]
+    if "target" in withheld_fields and kind == PublicationKind.INSPECTION_RESULT:
+        # The result's title names the target; a withheld target must not survive in it.
+        title = f"{department.name}抽查检查结果（检查对象信息依法不予公开）"
     # Narrowed scope covers search too: a withheld item list adds no item codes.
     extra_codes = (
         [] if "items" in withheld_fields else search.source_item_codes(kind, source, department.pk)
@@ -193,8 +196,26 @@ def publication_draft(
     withheld_fields: list[str] | None = None,
     delayed_until: dt.date | None = None,
 ) -> Publication:
-    """Draft a publication of ``source``; the payload is built and redacted now."""
+    """Draft a publication of ``source``; the payload is built and redacted now.
+
+    Only a final record is published (an approved plan, an accepted result, a penalty in
+    effect…), and only once per department: a change to a public record goes through a
+    correction, so the public never sees two current versions of the same record.
+    """
     department = _owning_department(kind, source, actor)
+    if kind not in PublicationKind.values:
+        raise ServiceError(f"未知的公示类型：{kind}")
+    # Serialise drafts of one source so two clerks cannot both pass the check below.
+    source = type(source)._default_manager.select_for_update().get(pk=source.pk)
+    reason = selectors_staff.not_ready_reason(kind, source)
+    if reason:
+        raise ServiceError(str(reason))
+    current = selectors_staff.active_publication(kind, source, department)
+    if current is not None:
+        raise ServiceError(
+            f"该记录已有公示「{current.title}」（{current.get_state_display()}），"
+            "如需修改请对其更正"
+        )
     return _create(
         actor=actor,
         kind=kind,
@@ -317,24 +338,34 @@ def publication_correct(
 
 @transaction.atomic
 def publication_withdraw(*, actor: User, publication: Publication, reason: str) -> Publication:
-    """Take a record off the public list; the record and its reason are kept."""
+    """Take a record off the public list; the record and its reason are kept.
+
+    A draft (or returned draft) can be discarded the same way: since a source has only one
+    current publication, a mistaken draft would otherwise block its source for good. It was
+    never public, so the portal never shows it (``selectors.public_record``).
+    """
     publication = _locked(publication)
-    department = publication.department
-    allowed = can_draft(actor, department) or (
-        actor.role == Role.LEADER and department.pk in actor.department_ids()
-    )
-    if not allowed:
+    if not access.can_withdraw_publication(actor, publication):
         raise NotAllowed("只有公示部门的业务科室人员或分管领导可以撤回公示")
-    if publication.state not in {S.PUBLISHED, S.SCHEDULED}:
-        raise ServiceError("只有已公示的记录可以撤回")
+    discard = publication.state in {S.DRAFT, S.RETURNED}
+    if not discard and publication.state not in {S.PUBLISHED, S.SCHEDULED}:
+        raise ServiceError("只有草稿、已退回或已公示的记录可以撤回")
     if not reason.strip():
         raise ServiceError("撤回须说明理由")
+    comment = reason.strip()
+    fields: dict[str, Any] = {}
+    if discard and publication.supersedes_id is not None:
+        # Free the corrected version for a new correction (one successor per version); the
+        # link stays in the audit log.
+        comment = f"{comment}（放弃的是对公示 #{publication.supersedes_id} 的更正稿）"
+        fields["supersedes"] = None
     return _transition(
         publication,
         actor,
         S.WITHDRAWN,
-        reason.strip(),
+        comment,
         withdrawn_by=actor,
         withdrawn_at=timezone.now(),
         withdrawal_reason=reason.strip(),
+        **fields,
     )

@@ -148,7 +148,9 @@ def _detail_context(user: User, publication: Publication, **bound: Any) -> dict[
         else:
             review_blocked = _("只有公示部门的其他业务科室人员或分管领导可以审核公示。")
     withdraw_form = bound.get("withdraw_form")
-    withdrawable = state in LIVE_STATES and access.can_withdraw_publication(user, publication)
+    withdrawable = state in LIVE_STATES | {S.DRAFT, S.RETURNED} and access.can_withdraw_publication(
+        user, publication
+    )
     if withdraw_form is None and withdrawable:
         withdraw_form = WithdrawForm()
     due_on = publication.due_on
@@ -161,6 +163,7 @@ def _detail_context(user: User, publication: Publication, **bound: Any) -> dict[
         "overdue": due_on is not None and state in OPEN_STATES and due_on < today,
         "days_left": (due_on - today).days if due_on is not None else None,
         "open": state in OPEN_STATES,
+        "discardable": state in {S.DRAFT, S.RETURNED},
         "can_submit": may_draft and state in {S.DRAFT, S.RETURNED},
         "can_correct": may_draft and state in LIVE_STATES and correction is None,
         "review_form": review_form,
