@@ -151,3 +151,21 @@ def test_anonymous_is_throttled_on_public_schema(api: APIClient, db: None, setti
     finally:
         AnonRateThrottle.THROTTLE_RATES = original
     assert statuses == [200, 200, 429]
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_anonymous_throttle(
+    api: APIClient, db: None
+) -> None:
+    from rest_framework.throttling import AnonRateThrottle
+
+    original = AnonRateThrottle.THROTTLE_RATES
+    AnonRateThrottle.THROTTLE_RATES = {"anon": "2/minute", "user": "100/minute"}
+    try:
+        statuses = [
+            api.get(reverse("api:schema"), HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code
+            for i in range(3)
+        ]
+    finally:
+        AnonRateThrottle.THROTTLE_RATES = original
+    # TRUSTED_PROXY_COUNT=0: the connection's address counts, whatever the header claims.
+    assert statuses == [200, 200, 429]

@@ -209,6 +209,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "spotcheck.api.pagination.ApiPagination",
+    # How many reverse proxies append to X-Forwarded-For. 0 (no proxy) makes the throttles
+    # count the connection's address; DRF's default would believe a client-sent header, so
+    # a scraper could escape every limit by forging a new address per request.
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0, minimum=0),
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_ANON_RATE", "60/minute"),

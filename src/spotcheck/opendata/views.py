@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from spotcheck.disclosure import selectors
 from spotcheck.disclosure.models import PublicationKind
@@ -43,7 +43,7 @@ def _errors_text(errors: Mapping[str, str]) -> str:
     )
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -55,7 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def publications_csv(request: HttpRequest) -> HttpResponseBase:
     filters, errors = _filters(request)
     if errors:
@@ -71,7 +71,7 @@ def publications_csv(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
-@require_GET
+@require_safe
 def publications_json(request: HttpRequest) -> HttpResponseBase:
     filters, errors = _filters(request)
     if errors:
