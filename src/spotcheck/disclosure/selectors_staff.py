@@ -115,20 +115,17 @@ def not_ready_reason(kind: str, source: Any) -> str:
     record; what is final enough to publish is decided here, for the pages and the commands."""
     # A source of the wrong type is refused by the payload builder with its own message.
     if kind == K.ANNUAL_PLAN and isinstance(source, AnnualPlan):
-        if source.state != PlanState.APPROVED:
-            return _("年度抽查工作计划批准后才能公示")
+        return "" if source.state == PlanState.APPROVED else _("年度抽查工作计划批准后才能公示")
     if kind == K.TASK_ANNOUNCEMENT and isinstance(source, SpotCheckTask):
-        if source.state == TaskState.DRAFT:
-            return _("抽查任务批准后才能公示")
+        return _("抽查任务批准后才能公示") if source.state == TaskState.DRAFT else ""
     if kind == K.DRAW_COMMITMENT and isinstance(source, Draw):
-        if source.state == DrawState.ABORTED:
-            return _("已作废的抽取不能公示")
+        return _("已作废的抽取不能公示") if source.state == DrawState.ABORTED else ""
     if kind == K.DRAW_PROOF and isinstance(source, Draw):
-        if source.state != DrawState.EXECUTED or not source.proof:
-            return _("抽取完成后才有抽取证明")
+        executed = source.state == DrawState.EXECUTED and bool(source.proof)
+        return "" if executed else _("抽取完成后才有抽取证明")
     if kind == K.INSPECTION_RESULT and isinstance(source, Inspection):
-        if source.state != InspectionState.ACCEPTED:
-            return _("检查结果审核通过后才能公示")
+        accepted = source.state == InspectionState.ACCEPTED
+        return "" if accepted else _("检查结果审核通过后才能公示")
     if kind == K.PENALTY_DECISION and isinstance(source, FollowUp):
         if source.kind != FollowUpKind.PENALTY:
             return _("只有行政处罚决定可以作为处罚决定公示")
