@@ -2,18 +2,22 @@
 
     .venv/bin/python benchmarks/public_search_load.py [--records 100000] [--duration 20]
         [--connections 20] [--workers 3] [--threads 1] [--pg postgres://postgres@127.0.0.1:5432]
-        [--db spotcheck_search_bench] [--reseed] [--explain] [--json results.json]
+        [--db spotcheck_search_bench] [--reseed] [--explain] [--profile] [--keep-alive]
+        [--json results.json]
 
 (``make bench-load`` runs it with the defaults.) Steps:
 
 1. create the scratch database (``--reseed`` drops it first) and migrate it;
 2. seed ``--records`` published inspection results, with penalty decisions and draw proofs among
    them, through ``public_search_seed`` (bulk inserts shaped exactly like the services' rows,
-   search columns filled by the same helper); skipped when they are already there; ANALYZE;
+   search columns filled by the same helper); skipped when they are already there; VACUUM
+   ANALYZE;
 3. start gunicorn with ``DEBUG=0`` (``--workers`` sync workers, or gthread with ``--threads``)
    and a public API rate limit high enough to measure the server, not the throttle;
-4. warm up, then for each scenario run wrk with ``--connections`` concurrent clients, rotating
-   through a few hundred realistic requests: exact credit code, company-name fragment, check
+4. warm up, then for each scenario run wrk with ``--connections`` concurrent clients (a new
+   connection per request, as gunicorn sees traffic behind nginx; ``--keep-alive`` reuses
+   them), rotating through a few hundred realistic requests: exact credit code, company-name
+   fragment, check
    item, department + date range, the unfiltered first page, the public API list with ``q``,
    and ``/healthz`` as the floor (what the stack costs without the search);
 5. print p50/p95/p99, requests/s and errors per scenario and stop gunicorn.
@@ -61,6 +65,11 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     p.add_argument("--threads", type=int, default=1, help=">1 switches gunicorn to gthread")
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="reuse client connections (default: a new one per request, as nginx does)",
+    )
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     p.add_argument("--db", default="spotcheck_search_bench")
     p.add_argument("--reseed", action="store_true", help="drop and re-create the database")
@@ -292,6 +301,10 @@ def run_wrk(args: argparse.Namespace, base: str, paths: list[str], seconds: int)
                 f"-d{seconds}s",
                 "--timeout",
                 "10s",
+                # Behind nginx every request reaches gunicorn on a new connection, and sync
+                # workers close each connection anyway; wrk's keep-alive reconnects through
+                # that close inflate latencies that no real client would see.
+                *([] if args.keep_alive else ["-H", "Connection: close"]),
                 "-s",
                 str(LUA),
                 base,
@@ -395,7 +408,9 @@ def print_summary(
     kind = f"gthread {args.workers}×{args.threads}" if args.threads > 1 else "sync"
     print(
         f"\n{seeded['total']} published records · gunicorn {args.workers} workers ({kind}) · "
-        f"{args.connections} concurrent clients · {args.duration} s per scenario · "
+        f"{args.connections} concurrent clients"
+        f"{' (keep-alive)' if args.keep_alive else ' (a new connection per request)'}"
+        f" · {args.duration} s per scenario · "
         f"search at {search_path} · {os.cpu_count()} CPUs"
     )
     print("| scenario | p50 ms | p95 ms | p99 ms | req/s | requests | errors |")
