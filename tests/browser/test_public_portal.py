@@ -5,6 +5,7 @@ The same walk on a phone-sized screen must never scroll the page sideways."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ pytestmark = [
 ]
 
 SRC = Path(__file__).resolve().parents[2] / "src"
+README_SCREENSHOT = SRC.parent / "docs" / "img" / "portal-result.png"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": VIEWPORT["width"], "height": VIEWPORT["height"]}
 
@@ -87,6 +89,12 @@ def test_public_finds_result_downloads_proof_and_verifies_it(
     expect(content).not_to_contain_text(OPERATOR)
     expect(page.locator(".p-timeline")).to_contain_text("公示")
     _no_sideways_scroll(page)
+    # Refresh the README's with: UPDATE_SCREENSHOTS=1 make test PYTEST_ARGS="tests/browser -k verifies"
+    desktop = (page.viewport_size or PHONE)["width"] == DESKTOP["width"]
+    if desktop:
+        shot = README_SCREENSHOT if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path / "p.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
     page.locator("#task-draws").click()
 
     page.wait_for_url("**/public/draws/**")
