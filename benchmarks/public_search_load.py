@@ -17,9 +17,8 @@
 4. warm up, then for each scenario run wrk with ``--connections`` concurrent clients (a new
    connection per request, as gunicorn sees traffic behind nginx; ``--keep-alive`` reuses
    them), rotating through a few hundred realistic requests: exact credit code, company-name
-   fragment, check
-   item, department + date range, the unfiltered first page, the public API list with ``q``,
-   and ``/healthz`` as the floor (what the stack costs without the search);
+   fragment, check item, department + date range, the unfiltered first page, the public API
+   list with ``q``, and ``/healthz`` as the floor (what the stack costs without the search);
 5. print p50/p95/p99, requests/s and errors per scenario and stop gunicorn.
 
 Goal (issue 5): p95 ≤ 200 ms at 20 concurrent clients for the public search. The data is
