@@ -5,6 +5,7 @@ Like healthchecks' test base: every view test can ask "does the outsider see not
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -75,3 +76,14 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 def _no_axes_lockouts(settings: pytest.FixtureRequest) -> None:
     # Most tests log in with client.force_login; the throttling test turns axes back on.
     settings.AXES_ENABLED = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    # The local-memory cache outlives a test's database: never let one test see another's
+    # cached portal filter options (or throttle counters).
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

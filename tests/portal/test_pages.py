@@ -346,3 +346,15 @@ def test_broad_searches_count_up_to_a_cap(
     assert response.context["page"].number == 3  # the last page within the cap
     monkeypatch.setattr(views, "COUNT_CAP", 8)
     assert "共 8 条公示" in _get(client, "search").content.decode()
+
+
+def test_filter_options_follow_a_new_publication_at_once(
+    client: Client, scene: Scene, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The drop-downs are cached per process; publishing must not leave them stale here.
+    assert scene.p.dept.name not in _get(client, "search").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(scene, "item_list", scene.p.dept)
+    page = _get(client, "search").content.decode()
+    assert f">{scene.p.dept.name}</option>" in page
+    assert f'value="{scene.item.code}"' in page

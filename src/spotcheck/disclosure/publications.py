@@ -20,7 +20,7 @@ from spotcheck.audit import events
 from spotcheck.audit.services import record
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed, ServiceError
-from spotcheck.disclosure import payloads, search, selectors_staff
+from spotcheck.disclosure import payloads, public_cache, search, selectors_staff
 from spotcheck.disclosure.models import (
     Publication,
     PublicationItemCode,
@@ -84,6 +84,7 @@ def _transition(
 ) -> Publication:
     from_state = publication.state
     publication.state = to_state
+    public_cache.bump()
     for name, value in fields.items():
         setattr(publication, name, value)
     publication.save()

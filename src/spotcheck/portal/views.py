@@ -6,11 +6,14 @@ minutes; ``Vary: Cookie`` keeps a visitor's language choice from leaking to anot
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +25,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from spotcheck.disclosure import selectors
+from spotcheck.disclosure import public_cache, selectors
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.engine.hashing import EngineError
@@ -30,7 +33,11 @@ from spotcheck.portal import presenters
 
 K = PublicationKind
 PAGE_SIZE = 20
-COUNT_CAP = 5_000
+# Fifty pages: further than anyone pages, and counting more would dominate the request time of
+# broad searches (open data serves whoever needs every record).
+COUNT_CAP = 1_000
+# The filter drop-downs change only when a record is published; see disclosure.public_cache.
+FILTER_OPTIONS_TTL = 60
 LATEST_ON_HOME = 10
 # Short enough that a correction or withdrawal reaches readers behind a proxy quickly.
 MAX_AGE = 300
@@ -93,6 +100,24 @@ def _page(rows: QuerySet[Publication], request: HttpRequest) -> Page[Publication
     return CappedPaginator(_light(rows), PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+@dataclass(frozen=True)
+class _Department:
+    pk: int
+    name: str
+
+
+def _filter_options(today: dt.date) -> tuple[list[_Department], list[selectors.PublicItem]]:
+    """Departments and items for the filter drop-downs, cached per process: building them
+    costs about as much as the search itself."""
+    key = f"portal:filter-options:{today.isoformat()}:{public_cache.generation()}"
+    options = cache.get(key)
+    if options is None:
+        departments = [_Department(d.pk, d.name) for d in selectors.public_departments(today=today)]
+        options = (departments, selectors.public_items(today=today))
+        cache.set(key, options, FILTER_OPTIONS_TTL)
+    return options
+
+
 def _light(rows: QuerySet[Publication]) -> QuerySet[Publication]:
     # Lists show titles and dates only; a draw proof's payload can be megabytes.
     return rows.defer("payload", "redactions", "withheld_fields")
@@ -110,14 +135,15 @@ def _listing(
     today = timezone.localdate()
     filters, errors = selectors.parse_public_filters(request.GET)
     rows = selectors.search_published(filters, today=today, kinds=kinds)
+    departments, items = _filter_options(today)
     context = {
         "filters": filters,
         "errors": errors,
         "page": _page(rows, request),
         "fields": set(fields),
         "kinds": [(k, label) for k, label in K.choices if not kinds or k in kinds],
-        "departments": selectors.public_departments(today=today),
-        "items": selectors.public_items(today=today) if "item" in fields else [],
+        "departments": departments,
+        "items": items if "item" in fields else [],
         "searched": bool(filters.as_params()),
         "action": request.path,
         **(extra or {}),
@@ -135,7 +161,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "latest": _light(latest)[:LATEST_ON_HOME],
             "kinds": K.choices,
-            "departments": selectors.public_departments(today=today),
+            "departments": _filter_options(today)[0],
         },
     )
 
