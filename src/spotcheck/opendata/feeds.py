@@ -17,12 +17,18 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, get_tag_uri
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from spotcheck.disclosure import selectors
 from spotcheck.disclosure.selectors_feed import FeedEntry, feed_entries
 
 FEED_SIZE = 50
-EVENT_LABEL = {"published": _("公示"), "correction": _("更正"), "withdrawn": _("撤回")}
+# Feed title prefixes: nouns, unlike the same words on buttons elsewhere.
+EVENT_LABEL = {
+    "published": pgettext_lazy("feed event", "公示"),
+    "correction": pgettext_lazy("feed event", "更正"),
+    "withdrawn": pgettext_lazy("feed event", "撤回"),
+}
 
 
 @dataclass(frozen=True)
