@@ -270,3 +270,56 @@ def test_discarding_a_correction_draft_frees_the_version_for_a_new_correction(
     assert wrong.supersedes is None and wrong.state == S.WITHDRAWN
     right = publication_correct(actor=scene.p.section, publication=first, note="更正事项名称")
     assert right.supersedes == first and right.version == 2
+
+
+def test_a_decision_nobody_drafted_is_due_all_the_same(scene: Scene, client: Any) -> None:
+    # Art. 16 counts from the decision: an accepted result with no draft must not be forgotten.
+    from spotcheck.disclosure.selectors_staff import due_context, undrafted_decisions
+
+    inspection = _accepted(scene)
+    (row,) = undrafted_decisions(user=scene.p.section)
+    assert (row.kind, row.source_pk, row.department) == (
+        "inspection_result",
+        inspection.pk,
+        scene.p.dept,
+    )
+    assert row.due_on == publication_deadline(decided_on=row.decided_on, kind="result").date
+    assert undrafted_decisions(user=scene.p.other_section) == []
+    assert [r.source_pk for r in undrafted_decisions(user=scene.p.leader)] == [inspection.pk]
+    for outsider in (scene.p.inspector, scene.p.auditor, scene.p.admin):
+        assert undrafted_decisions(user=outsider) == []
+    client.force_login(scene.p.section)
+    page = client.get("/reports/").content.decode()
+    assert f'data-undrafted="inspection_result-{inspection.pk}"' in page
+    assert f"/disclosure/publications/new/inspection_result/{inspection.pk}/" in page
+    # Once drafted, the draft carries the deadline instead (one row, not two).
+    pub = publication_draft(actor=scene.p.section, kind="inspection_result", source=inspection)
+    assert undrafted_decisions(user=scene.p.section) == []
+    assert [r.publication for r in due_context(scene.p.section)["due"]] == [pub]
+    # A discarded draft puts the decision back on the list.
+    publication_withdraw(actor=scene.p.section, publication=pub, reason="起草有误")
+    assert [r.source_pk for r in undrafted_decisions(user=scene.p.section)] == [inspection.pk]
+    # Published: nothing is due any more.
+    _publish(scene, "inspection_result", inspection)
+    assert due_context(scene.p.section)["due"] == []
+
+
+def test_a_penalty_in_effect_without_a_draft_is_due_in_seven_working_days(scene: Scene) -> None:
+    from spotcheck.disclosure.selectors_staff import undrafted_decisions
+
+    inspection = _accepted(scene)
+    _publish(scene, "inspection_result", inspection)
+    penalty = penalty_decide(
+        actor=scene.p.section,
+        inspection=inspection,
+        decision_no="金商罚〔2026〕9号",
+        penalty_kind="warning",
+        amount=None,
+        decided_on=TODAY,
+        description="未备案",
+    )
+    deadline = publication_deadline(decided_on=TODAY, kind="penalty").date
+    after = deadline + dt.timedelta(days=1)
+    (row,) = undrafted_decisions(user=scene.p.section, today=after)
+    assert (row.kind, row.source_pk) == ("penalty_decision", penalty.pk)
+    assert row.due_on == deadline and row.overdue and row.days_left == -1

@@ -6,16 +6,20 @@ sees every department's.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Department, Role, User
 from spotcheck.audit.models import AuditEvent
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
 from spotcheck.disclosure.selectors import upcoming_and_overdue
+from spotcheck.disclosure.workdays import publication_deadline
 from spotcheck.draws.models import Draw, DrawState
 from spotcheck.inspections.models import (
     FollowUp,
@@ -23,6 +27,7 @@ from spotcheck.inspections.models import (
     FollowUpState,
     Inspection,
     InspectionState,
+    ItemResult,
 )
 from spotcheck.planning.models import AnnualPlan, PlanState, SpotCheckTask, TaskState
 
@@ -134,10 +139,116 @@ def not_ready_reason(kind: str, source: Any) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class Undrafted:
+    """A decision whose Art. 16 deadline runs although nobody has drafted its publication."""
+
+    kind: str
+    source_pk: int
+    department: Department
+    title: str
+    decided_on: dt.date
+    due_on: dt.date
+    overdue: bool
+    days_left: int
+    uncertain: bool
+    publication: None = None
+
+
+def _existing(kind: str, model: type[Any], dept_ids: set[int]) -> set[tuple[str, int]]:
+    """(source id, department) pairs that already have a publication in any state but
+    withdrawn: once drafted, the row itself carries the deadline."""
+    rows = Publication.objects.filter(
+        kind=kind,
+        source_type=ContentType.objects.get_for_model(model),
+        department_id__in=dept_ids,
+    ).exclude(state=PublicationState.WITHDRAWN)
+    return set(rows.values_list("source_id", "department_id"))
+
+
+def _undrafted_row(
+    kind: str, pk: int, department: Department, title: str, decided: dt.date, day: dt.date
+) -> Undrafted:
+    deadline = publication_deadline(
+        decided_on=decided, kind="penalty" if kind == K.PENALTY_DECISION else "result"
+    )
+    return Undrafted(
+        kind=kind,
+        source_pk=pk,
+        department=department,
+        title=title,
+        decided_on=decided,
+        due_on=deadline.date,
+        overdue=deadline.date < day,
+        days_left=(deadline.date - day).days,
+        uncertain=deadline.uncertain,
+    )
+
+
+def undrafted_decisions(*, user: User, today: dt.date | None = None) -> list[Undrafted]:
+    """Accepted results and penalties in effect that the user's departments have not drafted
+    a publication for: the deadline counts from the decision, not from the draft, so a result
+    nobody thought to publish must show up as due (and then overdue) all the same."""
+    if not user.is_active or user.role not in {Role.SECTION, Role.LEADER}:
+        return []
+    day = today or timezone.localdate()
+    dept_ids = set(user.department_ids())
+    departments = Department.objects.in_bulk(dept_ids)
+    out: list[Undrafted] = []
+    # 谁执法、谁公示: one result per department that has items in the inspection.
+    done = _existing(K.INSPECTION_RESULT, Inspection, dept_ids)
+    pairs = (
+        ItemResult.objects.filter(
+            inspection__state=InspectionState.ACCEPTED,
+            inspection__reviewed_at__isnull=False,
+            item__department_id__in=dept_ids,
+        )
+        .values_list("inspection_id", "item__department_id")
+        .distinct()
+    )
+    todo = [(i, d) for i, d in pairs if (str(i), d) not in done]
+    inspections = Inspection.objects.select_related("target").in_bulk({i for i, _d in todo})
+    for inspection_id, dept_id in todo:
+        inspection = inspections[inspection_id]
+        assert inspection.reviewed_at is not None
+        title = _("%(target)s 抽查检查结果（尚未起草公示）") % {"target": inspection.target.name}
+        decided = timezone.localdate(inspection.reviewed_at)
+        out.append(
+            _undrafted_row(
+                K.INSPECTION_RESULT, inspection_id, departments[dept_id], title, decided, day
+            )
+        )
+    done = _existing(K.PENALTY_DECISION, FollowUp, dept_ids)
+    penalties = FollowUp.objects.filter(
+        kind=FollowUpKind.PENALTY,
+        state=FollowUpState.EFFECTIVE,
+        decided_on__isnull=False,
+        department_id__in=dept_ids,
+    ).select_related("department")
+    for penalty in penalties:
+        if (str(penalty.pk), penalty.department_id) in done:
+            continue
+        assert penalty.decided_on is not None
+        title = _("行政处罚决定 %(no)s（尚未起草公示）") % {"no": penalty.decision_no}
+        out.append(
+            _undrafted_row(
+                K.PENALTY_DECISION,
+                penalty.pk,
+                penalty.department,
+                title,
+                penalty.decided_on,
+                day,
+            )
+        )
+    return out
+
+
 def due_context(user: User) -> dict[str, Any]:
     """Upcoming and overdue publications for the sections and leaders who owe them, as the
-    publication list and the dashboard show them."""
-    due = upcoming_and_overdue(user=user)
+    publication list and the dashboard show them: drafts in progress and decisions nobody has
+    drafted yet, soonest deadline first."""
+    due: list[Any] = [*upcoming_and_overdue(user=user), *undrafted_decisions(user=user)]
+    due.sort(key=lambda row: row.due_on)
     return {
         "show_due": user.role in {Role.SECTION, Role.LEADER},
         "due": due,

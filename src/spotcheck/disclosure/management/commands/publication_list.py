@@ -10,7 +10,7 @@ from django.core.management.base import CommandError, CommandParser
 from spotcheck.accounts.models import Department
 from spotcheck.core import access
 from spotcheck.core.commands import ActingCommand, lookup
-from spotcheck.disclosure import selectors, selectors_staff
+from spotcheck.disclosure import selectors_staff
 from spotcheck.disclosure.models import PublicationKind, PublicationState
 
 
@@ -56,15 +56,19 @@ class Command(ActingCommand):
         self.stdout.write(f"共 {count} 条")
 
     def _due(self, user: Any) -> None:
-        rows = selectors.upcoming_and_overdue(user=user)
+        rows = selectors_staff.due_context(user)["due"]
         for row in rows:
             p = row.publication
             when = f"已逾期 {-row.days_left} 天" if row.overdue else f"还有 {row.days_left} 天"
             flag = "（放假安排未知，按周一至周五推算）" if row.uncertain else ""
-            line = (
-                f"{p.pk}\t{p.get_state_display()}\t{p.department.name}\t"
-                f"期限 {row.due_on:%Y-%m-%d}{flag}\t{when}\t{p.title}"
-            )
+            if p is None:
+                # Not drafted yet: the id to pass to publication_draft --source.
+                head = f"-\t未起草\t{row.department.name}\t{row.kind}:{row.source_pk}"
+                title = row.title
+            else:
+                head = f"{p.pk}\t{p.get_state_display()}\t{p.department.name}"
+                title = p.title
+            line = f"{head}\t期限 {row.due_on:%Y-%m-%d}{flag}\t{when}\t{title}"
             self.stdout.write(self.style.ERROR(line) if row.overdue else line)
         overdue = sum(1 for r in rows if r.overdue)
         self.stdout.write(f"共 {len(rows)} 条，其中逾期 {overdue} 条")
