@@ -149,6 +149,7 @@ def test_a_job_that_moved_on_meanwhile_is_not_failed(personas, settings):
     assert services.fail_if_stale(job).state == JobState.RUNNING
 
 
+@pytest.mark.django_db(transaction=True)  # on PostgreSQL progress goes through a second connection
 def test_progress_writes_refresh_the_heartbeat(personas):
     job = _job(personas.section, state=JobState.RUNNING)
     Progress(job.pk)(1, 1)
