@@ -25,3 +25,21 @@ def test_the_500_page_renders_without_a_request_context() -> None:
 def test_open_data_answers_head(client: Client) -> None:
     # Link checkers and caches probe with HEAD.
     assert client.head("/public/data/publications.csv").status_code == 200
+
+
+@pytest.mark.django_db
+def test_readiness_reports_an_unreachable_database(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError, connection
+
+    assert client.get("/readyz").status_code == 200
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get("/readyz")
+    assert response.status_code == 503 and b"database unavailable" in response.content
+    # Liveness does not depend on the database.
+    assert client.get("/healthz").status_code == 200

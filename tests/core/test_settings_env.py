@@ -61,3 +61,32 @@ def test_settings_require_secret_key_without_debug() -> None:
     )
     assert proc.returncode != 0
     assert "SECRET_KEY" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("count", "ssl_header", "num_proxies"),
+    [("0", "None", "0"), ("1", "('HTTP_X_FORWARDED_PROTO', 'https')", "1")],
+)
+def test_forwarded_headers_are_believed_only_behind_a_declared_proxy(
+    count: str, ssl_header: str, num_proxies: str
+) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import spotcheck.config.settings as s;"
+        "print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None));"
+        "print(s.REST_FRAMEWORK['NUM_PROXIES'])"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            "DEBUG": "1",
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": "src",
+            "TRUSTED_PROXY_COUNT": count,
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert proc.stdout.split("\n")[:2] == [ssl_header, num_proxies], proc.stderr

@@ -192,6 +192,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# Reverse proxies in front (nginx sets X-Forwarded-For/-Proto itself, overwriting whatever the
+# client sent). Without one, neither header is believed.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Publication deadlines in working days after the decision date (Art. 16). The 7 days for
 # penalty decisions are fixed by the rule, not a setting; other results are the bureau's choice.
@@ -212,7 +217,7 @@ REST_FRAMEWORK = {
     # How many reverse proxies append to X-Forwarded-For. 0 (no proxy) makes the throttles
     # count the connection's address; DRF's default would believe a client-sent header, so
     # a scraper could escape every limit by forging a new address per request.
-    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0, minimum=0),
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_ANON_RATE", "60/minute"),

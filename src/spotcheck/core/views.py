@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from spotcheck.core import access
 from spotcheck.directory.models import CheckItem, Inspector, Target
+
+log = logging.getLogger(__name__)
 
 
 @login_required
@@ -20,4 +25,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Deliberately no database, so a supervisor does not restart
+    healthy web workers while the database is briefly away."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database answers too (for a load balancer deciding where to send users)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        log.exception("readiness check: database unavailable")
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
     return HttpResponse("ok", content_type="text/plain")
