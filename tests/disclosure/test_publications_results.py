@@ -14,7 +14,7 @@ import pytest
 from spotcheck.core.errors import ServiceError
 from spotcheck.directory.models import Target
 from spotcheck.disclosure import selectors
-from spotcheck.disclosure.models import Publication, PublicationState
+from spotcheck.disclosure.models import PublicationState
 from spotcheck.disclosure.publications import (
     publication_correct,
     publication_draft,
@@ -34,6 +34,7 @@ from spotcheck.inspections.services_inspection import (
 from spotcheck.planning import services as planning
 from tests.factories import InspectorFactory
 from tests.inspections.conftest import TODAY, Scene, run_draw
+from tests.portal.helpers import approve, publish
 
 pytestmark = pytest.mark.django_db
 S = PublicationState
@@ -62,12 +63,6 @@ def _accepted(scene: Scene) -> Inspection:
     )
     inspection = inspection_submit(actor=scene.p.inspector, inspection=inspection)
     return inspection_review(actor=scene.p.section, inspection=inspection, accept=True)
-
-
-def _publish(scene: Scene, kind: str, source: Any) -> Publication:
-    pub = publication_draft(actor=scene.p.section, kind=kind, source=source)
-    pub = publication_submit(actor=scene.p.section, publication=pub)
-    return publication_review(actor=scene.section2, publication=pub, approve=True)
 
 
 def test_result_payload_is_redacted_and_has_its_deadline(scene: Scene) -> None:
@@ -163,13 +158,8 @@ def test_upcoming_and_overdue_for_sections_and_leaders_only(scene: Scene) -> Non
     assert row.overdue and row.days_left == -1
     for outsider in (scene.p.other_section, scene.p.inspector, scene.p.auditor):
         assert selectors.upcoming_and_overdue(user=outsider, today=later) == []
-    _publish_existing(scene, pub)
+    approve(scene, pub)
     assert selectors.upcoming_and_overdue(user=scene.p.section, today=later) == []
-
-
-def _publish_existing(scene: Scene, pub: Publication) -> Publication:
-    pub = publication_submit(actor=scene.p.section, publication=pub)
-    return publication_review(actor=scene.section2, publication=pub, approve=True)
 
 
 def test_draw_proof_only_after_window_opens_commitment_any_time(scene: Scene) -> None:
@@ -183,14 +173,14 @@ def test_draw_proof_only_after_window_opens_commitment_any_time(scene: Scene) ->
         sample={"mode": "count", "values": {"*": 2}},
     )
     draw = run_draw(scene.p.section, future)
-    commitment = _publish(scene, "draw_commitment", draw)
+    commitment = publish(scene, "draw_commitment", draw)
     assert commitment.state == S.PUBLISHED
     assert commitment.payload["commitment_digest"] == draw.commitment_digest
     pub = publication_draft(actor=scene.p.section, kind="draw_proof", source=draw)
     pub = publication_submit(actor=scene.p.section, publication=pub)
     with pytest.raises(ServiceError, match="第十八条"):
         publication_review(actor=scene.section2, publication=pub, approve=True)
-    proof = _publish(scene, "draw_proof", scene.draw)
+    proof = publish(scene, "draw_proof", scene.draw)
     assert proof.payload["document"] == scene.draw.proof
 
 
@@ -214,7 +204,7 @@ def test_no_unmasked_personal_data_in_published_output(scene: Scene) -> None:
         ("task_announcement", scene.task),
         ("draw_proof", scene.draw),
     ]:
-        _publish(scene, kind, source)
+        publish(scene, kind, source)
     rows = list(selectors.published())
     assert len(rows) == 6
     dumped = json.dumps(
@@ -263,7 +253,7 @@ def test_the_service_refuses_unfinished_sources_and_second_drafts(scene: Scene) 
 def test_discarding_a_correction_draft_frees_the_version_for_a_new_correction(
     scene: Scene,
 ) -> None:
-    first = _publish(scene, "item_list", scene.p.dept)
+    first = publish(scene, "item_list", scene.p.dept)
     wrong = publication_correct(actor=scene.p.section, publication=first, note="更正事项名称")
     publication_withdraw(actor=scene.p.section, publication=wrong, reason="更正稿有误")
     wrong.refresh_from_db()
@@ -300,7 +290,7 @@ def test_a_decision_nobody_drafted_is_due_all_the_same(scene: Scene, client: Any
     publication_withdraw(actor=scene.p.section, publication=pub, reason="起草有误")
     assert [r.source_pk for r in undrafted_decisions(user=scene.p.section)] == [inspection.pk]
     # Published: nothing is due any more.
-    _publish(scene, "inspection_result", inspection)
+    publish(scene, "inspection_result", inspection)
     assert due_context(scene.p.section)["due"] == []
 
 
@@ -308,7 +298,7 @@ def test_a_penalty_in_effect_without_a_draft_is_due_in_seven_working_days(scene:
     from spotcheck.disclosure.selectors_staff import undrafted_decisions
 
     inspection = _accepted(scene)
-    _publish(scene, "inspection_result", inspection)
+    publish(scene, "inspection_result", inspection)
     penalty = penalty_decide(
         actor=scene.p.section,
         inspection=inspection,
