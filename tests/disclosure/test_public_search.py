@@ -300,3 +300,25 @@ def test_backfill_fills_rows_drafted_before_the_columns(scene: Scene) -> None:
     assert pub.search_credit_code == scene.target.credit_code
     assert pub.search_text == search_fields(pub.kind, pub.payload, title=pub.title).text
     assert list(PublicationItemCode.objects.values_list("code", flat=True)) == [scene.item.code]
+
+
+@pytest.mark.django_db
+def test_a_delayed_record_is_news_on_the_day_it_goes_public(scene: Scene) -> None:
+    from spotcheck.disclosure.selectors_feed import feed_entries
+
+    later = TODAY + dt.timedelta(days=30)
+    delayed = publish(
+        scene,
+        "inspection_result",
+        accepted_individual(scene),
+        restriction_reason="涉及正在调查的案件",
+        delayed_until=later,
+    )
+    assert [e.publication for e in feed_entries(PublicFilters(), today=TODAY)] == []
+    # Records approved after it but public before it come later in the feed: it is news on
+    # its delay date, not on its approval date.
+    items = publish(scene, "item_list", scene.p.dept)
+    entries = feed_entries(PublicFilters(), limit=1, today=later)
+    assert [(e.publication, e.event) for e in entries] == [(delayed, "published")]
+    assert timezone.localdate(entries[0].at) == later
+    assert [e.publication for e in feed_entries(PublicFilters(), today=later)] == [delayed, items]

@@ -39,11 +39,20 @@ def feed_entries(
     department and the date it happened; its content is gone, so text and item filters
     (which describe content) leave withdrawals out."""
     limit = max(1, min(limit, FEED_MAX))
-    out = [
-        FeedEntry(p, "correction" if p.supersedes_id else "published", p.published_at)
-        for p in search_published(filters, today=today)[:limit]
-        if p.published_at is not None
-    ]
+    current = search_published(filters, today=today)
+    # A record held back under Art. 17 goes public on its delay date, perhaps weeks after it was
+    # approved: it is news on that date, so it is fetched and dated by it too.
+    delayed = current.filter(delayed_until__isnull=False).order_by("-delayed_until", "-pk")
+    seen: set[int] = set()
+    out: list[FeedEntry] = []
+    for p in [*current[:limit], *delayed[:limit]]:
+        if p.published_at is None or p.pk in seen:
+            continue
+        seen.add(p.pk)
+        at = p.published_at
+        if p.delayed_until is not None:
+            at = max(at, _local_midnight(p.delayed_until))
+        out.append(FeedEntry(p, "correction" if p.supersedes_id else "published", at))
     if not (filters.q or filters.item_code):
         rows = Publication.objects.filter(
             state=PublicationState.WITHDRAWN,
