@@ -322,3 +322,18 @@ def test_a_delayed_record_is_news_on_the_day_it_goes_public(scene: Scene) -> Non
     assert [(e.publication, e.event) for e in entries] == [(delayed, "published")]
     assert timezone.localdate(entries[0].at) == later
     assert [e.publication for e in feed_entries(PublicFilters(), today=later)] == [delayed, items]
+
+
+@pytest.mark.django_db
+def test_postgresql_has_the_search_indexes() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("covering and grams indexes are PostgreSQL-only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'disclosure_publication'"
+        )
+        indexes = dict(cursor.fetchall())
+    assert "INCLUDE (state, delayed_until)" in indexes["publication_visibility"]
+    assert "spotcheck_search_grams" in indexes["publication_search_grams"]

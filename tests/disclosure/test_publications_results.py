@@ -289,8 +289,10 @@ def test_a_decision_nobody_drafted_is_due_all_the_same(scene: Scene, client: Any
     # A discarded draft puts the decision back on the list.
     publication_withdraw(actor=scene.p.section, publication=pub, reason="起草有误")
     assert [r.source_pk for r in undrafted_decisions(user=scene.p.section)] == [inspection.pk]
-    # Published: nothing is due any more.
-    publish(scene, "inspection_result", inspection)
+    # Published: nothing is due any more, nor after a later withdrawal (the deadline was met).
+    public = publish(scene, "inspection_result", inspection)
+    assert due_context(scene.p.section)["due"] == []
+    publication_withdraw(actor=scene.p.section, publication=public, reason="处罚决定已撤销")
     assert due_context(scene.p.section)["due"] == []
 
 

@@ -164,11 +164,7 @@ class Publication(models.Model):
             models.Index(
                 fields=["department", "published_at", "id"], name="publication_dept_order"
             ),
-            # Lets PostgreSQL test "public today?" from the index alone when it joins against
-            # another index (the item filter's count), instead of reading every wide row.
-            models.Index(
-                fields=["id"], include=["state", "delayed_until"], name="publication_visibility"
-            ),
+            # (PostgreSQL also has a covering index for visibility, migration 0006.)
             models.Index(
                 fields=["search_credit_code"],
                 name="publication_credit_code",

@@ -156,13 +156,14 @@ class Undrafted:
 
 
 def _existing(kind: str, model: type[Any], dept_ids: set[int]) -> set[tuple[str, int]]:
-    """(source id, department) pairs that already have a publication in any state but
-    withdrawn: once drafted, the row itself carries the deadline."""
+    """(source id, department) pairs that have a publication, other than a discarded draft:
+    once drafted the row itself carries the deadline, and a record that was public and later
+    withdrawn met its deadline (withdrawing it was a decision of its own)."""
     rows = Publication.objects.filter(
         kind=kind,
         source_type=ContentType.objects.get_for_model(model),
         department_id__in=dept_ids,
-    ).exclude(state=PublicationState.WITHDRAWN)
+    ).exclude(state=PublicationState.WITHDRAWN, published_at__isnull=True)
     return set(rows.values_list("source_id", "department_id"))
 
 
