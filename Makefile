@@ -37,6 +37,7 @@ run: demo
 	trap 'kill -TERM $$worker 2>/dev/null; for i in 1 2 3 4 5; do kill -0 $$worker 2>/dev/null || break; sleep 1; done; pkill -KILL -P $$worker 2>/dev/null; kill -KILL $$worker 2>/dev/null; true' EXIT INT TERM; \
 	echo ""; \
 	echo "  spotcheck is running at http://$(HOST):$(PORT)/   (job worker log: var/worker.log)"; \
+	echo "  public portal (no login): http://$(HOST):$(PORT)/public/   open data: /public/data/   API docs: /api/docs/"; \
 	echo ""; \
 	$(BIN)/python manage.py demo_logins; \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
