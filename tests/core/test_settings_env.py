@@ -90,3 +90,27 @@ def test_forwarded_headers_are_believed_only_behind_a_declared_proxy(
         text=True,
     )
     assert proc.stdout.split("\n")[:2] == [ssl_header, num_proxies], proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "backend"),
+    [
+        ("", "django.core.cache.backends.locmem.LocMemCache"),
+        ("file:///var/cache/spotcheck", "django.core.cache.backends.filebased.FileBasedCache"),
+        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache"),
+    ],
+)
+def test_cache_url(monkeypatch: pytest.MonkeyPatch, raw: str, backend: str) -> None:
+    from spotcheck.config.env import cache_from_url
+
+    monkeypatch.setenv("CACHE_URL", raw)
+    assert cache_from_url("CACHE_URL")["BACKEND"] == backend
+
+
+@pytest.mark.parametrize("raw", ["memcached://x", "file://relative/dir", "redis://"])
+def test_bad_cache_url_fails_loudly(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    from spotcheck.config.env import ConfigError, cache_from_url
+
+    monkeypatch.setenv("CACHE_URL", raw)
+    with pytest.raises(ConfigError, match="CACHE_URL"):
+        cache_from_url("CACHE_URL")

@@ -58,3 +58,24 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
     if value not in choices:
         raise ConfigError(f"{name}={value!r} must be one of {sorted(choices)}")
     return value
+
+
+def cache_from_url(name: str) -> dict[str, object]:
+    """The default cache from ``name``: empty for per-process memory, ``file:///abs/dir`` for
+    a folder every worker on this machine shares, ``redis://host:port/db`` for Redis.
+
+    Rate-limit counters and the portal's cached filter options live in this cache; with the
+    per-process default each gunicorn worker keeps its own, so a client gets the configured
+    rate once per worker.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    scheme, sep, rest = raw.partition("://")
+    if scheme == "file" and sep and rest.startswith("/"):
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": rest}
+    if scheme in {"redis", "rediss"} and sep and rest:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    raise ConfigError(
+        f"{name}={raw!r} is not a supported cache (empty, file:///absolute/dir, redis://host:port/db)"
+    )

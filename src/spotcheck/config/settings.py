@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spotcheck.config.env import (
     ConfigError,
+    cache_from_url,
     env_bool,
     env_choice,
     env_int,
@@ -125,6 +126,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         {"NAME": str(VAR_DIR / "test.sqlite3")} if env_bool("SQLITE_TEST_FILE", False) else {}
     )
 DATABASES = {"default": _db}
+# Shared by all workers when set (rate limits count per client, not per worker); see env.py.
+CACHES = {"default": cache_from_url("CACHE_URL")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
