@@ -316,6 +316,7 @@ def test_joint_task_partner_clerk_gets_only_own_items(client: Client, scene: Sce
 def test_before_the_window_no_form_and_the_view_is_logged(client: Client, scene: Scene) -> None:
     import datetime as dt
 
+    from spotcheck.directory.models import Inspector
     from spotcheck.draws.models import PoolEntry, TeamMember
     from spotcheck.planning import services as planning
     from tests.inspections.conftest import run_draw
@@ -339,9 +340,11 @@ def test_before_the_window_no_form_and_the_view_is_logged(client: Client, scene:
     assert 'id="record-form"' not in page and "开始前不能录入检查结果" in page
     assert AuditEvent.objects.filter(event_type="draws.confidential_access").count() == before + 1
     # The form is not shown before the window, so its refusals come back as messages.
-    response = client.post(url, _post_data(scene))
-    assert response.status_code == 200 and "到场检查人员：" in response.content.decode()
     team = TeamMember.objects.filter(draw=draw, target=target, active=True)
+    # Inspectors surely not on this draw's team (the scene's own team may be, by chance).
+    outsiders = Inspector.objects.exclude(pk__in=[m.inspector_id for m in team])[:2]
+    response = client.post(url, _post_data(scene, inspectors=[i.pk for i in outsiders]))
+    assert response.status_code == 200 and "到场检查人员：" in response.content.decode()
     response = client.post(url, _post_data(scene, inspectors=[m.inspector_id for m in team]))
     assert response.status_code == 200 and "尚不能录入检查结果" in response.content.decode()
     assert not Inspection.objects.filter(draw=draw).exists()
