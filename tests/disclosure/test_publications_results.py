@@ -213,7 +213,7 @@ def test_no_unmasked_personal_data_in_published_output(scene: Scene) -> None:
     for secret in SECRETS:
         assert secret not in dumped, secret
     assert "李建国" in dumped  # inspectors are published by name on purpose
-    hits = selectors.published(q=scene.target.credit_code)
+    hits = selectors.search_published(selectors.PublicFilters(q=scene.target.credit_code))
     assert {r.kind for r in hits} == {"inspection_result", "penalty_decision"}
 
 

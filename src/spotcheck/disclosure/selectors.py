@@ -33,11 +33,11 @@ S = PublicationState
 def published(
     *,
     kind: str | None = None,
-    q: str | None = None,
     department_id: int | None = None,
     today: dt.date | None = None,
 ) -> QuerySet[Publication]:
-    """Records the public may see today: published, or scheduled and past their delay."""
+    """Records the public may see today: published, or scheduled and past their delay.
+    Searching them is ``search_published``, on the indexed search columns."""
     day = today or timezone.localdate()
     rows = Publication.objects.filter(
         Q(state=S.PUBLISHED, delayed_until__isnull=True)
@@ -47,14 +47,6 @@ def published(
         rows = rows.filter(kind=kind)
     if department_id is not None:
         rows = rows.filter(department_id=department_id)
-    if q and q.strip():
-        term = q.strip()[:100]
-        # Titles and the target's name/credit code inside the redacted payload only.
-        rows = rows.filter(
-            Q(title__icontains=term)
-            | Q(payload__target__credit_code=term.upper())
-            | Q(payload__target__name__icontains=term)
-        )
     return rows.select_related("department").order_by("-published_at", "-pk")
 
 
@@ -210,7 +202,7 @@ def parse_public_filters(params: Mapping[str, Any]) -> tuple[PublicFilters, dict
     return filters, errors
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
+def local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
@@ -251,36 +243,36 @@ def search_published(
             )
         )
     if filters.date_from:
-        rows = rows.filter(published_at__gte=_local_midnight(filters.date_from))
+        rows = rows.filter(published_at__gte=local_midnight(filters.date_from))
     if filters.date_to:
-        rows = rows.filter(published_at__lt=_local_midnight(filters.date_to + dt.timedelta(days=1)))
+        rows = rows.filter(published_at__lt=local_midnight(filters.date_to + dt.timedelta(days=1)))
     return rows
 
 
-def _public_since(publication: Publication) -> dt.date | None:
-    """The local date a record became visible to the public, or None if it never was."""
-    return publication.public_on
+_LOOK_UP = object()
 
 
-def _public_until(publication: Publication) -> dt.date | None:
-    """The local date a record stopped being current (withdrawn or replaced), if it did."""
+def _public_until(publication: Publication, successor: Any = _LOOK_UP) -> dt.date | None:
+    """The local date a record stopped being current (withdrawn or replaced), if it did.
+    ``successor`` is the correcting version when the caller already has the chain."""
     if publication.state == S.WITHDRAWN and publication.withdrawn_at is not None:
         return timezone.localdate(publication.withdrawn_at)
     if publication.state == S.CORRECTED:
-        successor = Publication.objects.filter(supersedes=publication).first()
+        if successor is _LOOK_UP:
+            successor = Publication.objects.filter(supersedes=publication).first()
         if successor is not None and successor.published_at is not None:
             return timezone.localdate(successor.published_at)
     return None
 
 
-def _was_public(publication: Publication, today: dt.date) -> bool:
-    since = _public_since(publication)
+def _was_public(publication: Publication, today: dt.date, successor: Any = _LOOK_UP) -> bool:
+    since = publication.public_on
     if since is None:
         return False
     if publication.state in {S.PUBLISHED, S.SCHEDULED}:
         return since <= today
     if publication.state in {S.CORRECTED, S.WITHDRAWN}:
-        until = _public_until(publication)
+        until = _public_until(publication, successor)
         # Replaced or withdrawn before its delay ran out: the public never saw it.
         return until is not None and since <= until
     return False
@@ -343,12 +335,13 @@ def public_versions(
     Versions never shown to the public (drafts, reviews, unexpired delays) are left out."""
     day = today or timezone.localdate()
     out: list[PublicVersion] = []
-    for version in history(publication):
-        if not _was_public(version, day):
+    chain = history(publication)
+    for version, successor in zip(chain, [*chain[1:], None], strict=True):
+        if not _was_public(version, day, successor):
             continue
-        since = _public_since(version)
+        since = version.public_on
         assert since is not None
-        until = _public_until(version)
+        until = _public_until(version, successor)
         out.append(
             PublicVersion(
                 pk=version.pk,

@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from spotcheck.disclosure.models import Publication, PublicationState
-from spotcheck.disclosure.selectors import PublicFilters, public_record, search_published
+from spotcheck.disclosure.selectors import (
+    PublicFilters,
+    local_midnight,
+    public_record,
+    search_published,
+)
 
 FEED_MAX = 200
 
@@ -26,10 +29,6 @@ class FeedEntry:
     event: str
     # When it happened: the publication or the withdrawal time.
     at: dt.datetime
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def feed_entries(
@@ -51,7 +50,7 @@ def feed_entries(
         seen.add(p.pk)
         at = p.published_at
         if p.delayed_until is not None:
-            at = max(at, _local_midnight(p.delayed_until))
+            at = max(at, local_midnight(p.delayed_until))
         out.append(FeedEntry(p, "correction" if p.supersedes_id else "published", at))
     if not (filters.q or filters.item_code):
         rows = Publication.objects.filter(
@@ -64,9 +63,9 @@ def feed_entries(
         if filters.department_id is not None:
             rows = rows.filter(department_id=filters.department_id)
         if filters.date_from:
-            rows = rows.filter(withdrawn_at__gte=_local_midnight(filters.date_from))
+            rows = rows.filter(withdrawn_at__gte=local_midnight(filters.date_from))
         if filters.date_to:
-            end = _local_midnight(filters.date_to + dt.timedelta(days=1))
+            end = local_midnight(filters.date_to + dt.timedelta(days=1))
             rows = rows.filter(withdrawn_at__lt=end)
         for pk in rows.order_by("-withdrawn_at", "-pk").values_list("pk", flat=True)[:limit]:
             # The public gate: only a record that had been public, and without its content.
