@@ -5,10 +5,12 @@ Like healthchecks' test base: every view test can ask "does the outsider see not
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from spotcheck.accounts.models import Department, Role, User
 from tests.factories import DepartmentFactory, UserFactory
@@ -61,6 +63,18 @@ def personas(db: None) -> Personas:
         leader=leader,
         auditor=UserFactory(username="auditor", role=Role.AUDITOR, department=None),
     )
+
+
+@pytest.fixture
+def today() -> dt.date:
+    """The one notion of "today" in tests: the bureau's local date when the test starts.
+
+    Build windows, certificates, plan years, decision dates and deadlines from it, so that no
+    outcome depends on the day the suite runs (tests/test_fixed_dates.py enforces this). A test
+    that needs a particular calendar day freezes the clock with ``time_machine.travel`` and
+    says why.
+    """
+    return timezone.localdate()
 
 
 @pytest.fixture(autouse=True)
