@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from spotcheck.directory import services
 from spotcheck.jobs.models import Job
@@ -464,7 +465,7 @@ def _build_inspections(s: Samples, *, window_open: bool) -> Results:
         return results
     ok = ResultCategory.objects.get(code="no_problem")
     problem = ResultCategory.objects.get(code="pending_follow_up")
-    today = dt.date.today()
+    today = timezone.localdate()
 
     def record(target: Any, category: Any) -> Any:
         team = [

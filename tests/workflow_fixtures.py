@@ -16,7 +16,15 @@ from spotcheck.planning import services as planning
 from spotcheck.planning.models import SpotCheckTask
 from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory
 
-WINDOW = (dt.date(2026, 12, 1), dt.date(2026, 12, 20))
+# The default inspection window opens a week after today and lasts three weeks: "before the
+# window" (Art. 18) holds for every test that does not move it, on whatever day the suite runs.
+WINDOW_OPENS_IN_DAYS = 7
+WINDOW_LENGTH_DAYS = 19
+
+
+def window_after(today: dt.date) -> tuple[dt.date, dt.date]:
+    start = today + dt.timedelta(days=WINDOW_OPENS_IN_DAYS)
+    return start, start + dt.timedelta(days=WINDOW_LENGTH_DAYS)
 
 
 @dataclass
@@ -25,15 +33,22 @@ class World:
     item: CheckItem
     targets: list[Target]
     inspectors: list[Inspector]
+    today: dt.date
+
+    @property
+    def window(self) -> tuple[dt.date, dt.date]:
+        """The default task's inspection window: it has not opened yet."""
+        return window_after(self.today)
 
     def task(self, **overrides: Any) -> SpotCheckTask:
+        start, end = self.window
         kwargs: dict[str, Any] = {
             "actor": self.p.section,
-            "name": "2026年单用途预付卡专项抽查",
+            "name": f"{start.year}年单用途预付卡专项抽查",
             "mode": "undirected",
             "items": [self.item],
-            "window_start": WINDOW[0],
-            "window_end": WINDOW[1],
+            "window_start": start,
+            "window_end": end,
             "sample": {"mode": "count", "values": {"*": 5}},
         }
         kwargs.update(overrides)
@@ -45,10 +60,10 @@ class World:
 
 
 @pytest.fixture
-def world(personas: Any) -> World:
+def world(personas: Any, today: dt.date) -> World:
     item = CheckItemFactory(department=personas.dept, target_kinds=["enterprise"])
     targets = [
         TargetFactory(departments=[personas.dept], credit_class="ABCD"[i % 4]) for i in range(30)
     ]
     inspectors = [InspectorFactory(department=personas.dept) for _ in range(6)]
-    return World(personas, item, targets, inspectors)
+    return World(personas, item, targets, inspectors, today)

@@ -25,6 +25,11 @@ def _run(*args: str) -> str:
     return out.getvalue()
 
 
+def _window(world: World) -> str:
+    start, end = world.window
+    return f"--window={start.isoformat()}:{end.isoformat()}"
+
+
 def test_ceremony_from_the_command_line(world: World, tmp_path: Path) -> None:
     out = _run(
         "task_create",
@@ -32,7 +37,7 @@ def test_ceremony_from_the_command_line(world: World, tmp_path: Path) -> None:
         "--name=命令行抽查任务",
         "--mode=directed",
         f"--items={world.item.code}",
-        "--window=2026-12-01:2026-12-20",
+        _window(world),
         "--sample=count:*=2",
         "--filter=credit_class=D",
     )
@@ -91,7 +96,7 @@ def test_command_errors_are_chinese_and_change_nothing(world: World) -> None:
             "--name=x",
             "--mode=directed",
             f"--items={world.item.code}",
-            "--window=2026-12-01:2026-12-20",
+            _window(world),
             "--sample=count:*=2",
         )
     with pytest.raises(CommandError, match="不是有效日期"):
@@ -101,7 +106,7 @@ def test_command_errors_are_chinese_and_change_nothing(world: World) -> None:
             "--name=x",
             "--mode=undirected",
             f"--items={world.item.code}",
-            "--window=2026-02-30:2026-12-20",
+            "--window=2026-02-30:2026-12-20",  # fixed-date: not a date at all
             "--sample=count:*=2",
         )
     with pytest.raises(CommandError, match="无权操作"):
@@ -132,11 +137,11 @@ def test_plan_override_notice_and_advance_commands(world: World) -> None:
     out = _run(
         "plan_create",
         "--user=section",
-        "--year=2027",
+        f"--year={world.today.year + 1}",
         f"--items={world.item.code}",
         "--sector=单用途预付卡:F52:0.05:1",
     )
-    plan = AnnualPlan.objects.get(year=2027)
+    plan = AnnualPlan.objects.get(year=world.today.year + 1)
     assert "已编制" in out and plan.sectors[0]["ratio"] == "0.05"
     _run("plan_approve", "--user=leader", f"--plan={plan.pk}")
     plan.refresh_from_db()
@@ -145,7 +150,7 @@ def test_plan_override_notice_and_advance_commands(world: World) -> None:
         _run(
             "plan_create",
             "--user=section",
-            "--year=2028",
+            f"--year={world.today.year + 2}",
             f"--items={world.item.code}",
             "--sector=x",
         )
@@ -173,7 +178,7 @@ def test_plan_override_notice_and_advance_commands(world: World) -> None:
         f"--draw={draw.pk}",
         f"--target={target.credit_code}",
         "--reason=双预约",
-        "--date=2026-11-26",
+        f"--date={world.today.isoformat()}",
     )
     assert AdvanceNotice.objects.count() == 1
     out = _run("task_advance", "--user=section", f"--task={draw.task_id}", "--to=inspecting")

@@ -69,8 +69,7 @@ def test_other_department_gets_nothing_of_teams(world: World) -> None:
         list(selectors.teams(user=world.p.other_section, draw=draw))
 
 
-def test_window_open_widens_proof_download(world: World) -> None:
-    today = dt.date.today()
+def test_window_open_widens_proof_download(world: World, today: dt.date) -> None:
     draw = _drawn(world, window_start=today, window_end=today + dt.timedelta(days=10))
     assert access.can_download_proof(world.p.other_section, draw.task)
     future = _drawn(
@@ -94,14 +93,14 @@ def test_advance_notice_needs_reason_and_is_logged(world: World) -> None:
     target = draw.pool.filter(selected=True).first().target
     with pytest.raises(ServiceError, match="理由"):
         draws.advance_notice_record(
-            actor=world.p.section, draw=draw, target=target, reason="", notified_on=dt.date.today()
+            actor=world.p.section, draw=draw, target=target, reason="", notified_on=world.today
         )
     draws.advance_notice_record(
         actor=world.p.section,
         draw=draw,
         target=target,
         reason="双预约：需企业安排财务人员在场",
-        notified_on=dt.date.today(),
+        notified_on=world.today,
     )
     assert AdvanceNotice.objects.count() == 1
     assert AuditEvent.objects.filter(event_type="draws.advance_notice").exists()
@@ -111,5 +110,5 @@ def test_advance_notice_needs_reason_and_is_logged(world: World) -> None:
             draw=draw,
             target=target,
             reason="x",
-            notified_on=dt.date.today(),
+            notified_on=world.today,
         )

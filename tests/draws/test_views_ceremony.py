@@ -151,7 +151,7 @@ def test_unapproved_task_cannot_be_committed(client: Client, world: World) -> No
 
 def test_too_few_inspectors_is_a_clear_message(client: Client, world: World) -> None:
     for inspector in world.inspectors[1:]:
-        inspector.cert_valid_to = dt.date(2026, 1, 1)
+        inspector.cert_valid_to = world.today - dt.timedelta(days=1)
         inspector.save()
     client.force_login(world.p.section)
     response = commit(client, world.approved_task())

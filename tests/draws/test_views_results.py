@@ -108,10 +108,17 @@ def test_advance_notice_through_the_page(client: Client, world: World) -> None:
     draw = drawn(client, world)
     target = draw.pool.filter(selected=True).first().target  # type: ignore[union-attr]
     url = reverse("draws:advance_notice", args=[draw.pk])
-    response = client.post(url, {"target": target.pk, "notified_on": "2026-11-30", "reason": ""})
+    response = client.post(
+        url, {"target": target.pk, "notified_on": world.today.isoformat(), "reason": ""}
+    )
     assert response.status_code == 200 and not AdvanceNotice.objects.exists()
     client.post(
-        url, {"target": target.pk, "notified_on": "2026-11-30", "reason": "双预约：需财务人员在场"}
+        url,
+        {
+            "target": target.pk,
+            "notified_on": world.today.isoformat(),
+            "reason": "双预约：需财务人员在场",
+        },
     )
     assert AdvanceNotice.objects.get().target == target
     page = client.get(reverse("draws:results", args=[draw.pk])).content.decode()

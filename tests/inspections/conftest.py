@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
-from django.utils import timezone
 
 from spotcheck.accounts.models import Role, User
 from spotcheck.directory.models import CheckItem, Inspector, Target
@@ -24,8 +23,12 @@ from spotcheck.planning.models import SpotCheckTask
 from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory, UserFactory
 
 DICE = {"见证人：王五": "352614", "见证人：赵六": "611243"}
-TODAY = timezone.localdate()
-WINDOW = (TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=10))
+
+
+def window_around(today: dt.date) -> tuple[dt.date, dt.date]:
+    """An inspection window that opened ten days ago and closes in ten: results may be
+    recorded today, and dates just outside it are refused."""
+    return today - dt.timedelta(days=10), today + dt.timedelta(days=10)
 
 
 def run_draw(section: User, task: SpotCheckTask) -> Draw:
@@ -49,7 +52,12 @@ class Scene:
     draw: Draw
     target: Target
     team: list[Inspector]
+    today: dt.date
     cats: dict[str, ResultCategory] = field(default_factory=dict)
+
+    @property
+    def window(self) -> tuple[dt.date, dt.date]:
+        return self.task.window_start, self.task.window_end
 
     def drawn_targets(self) -> list[Target]:
         return [
@@ -88,7 +96,7 @@ class Scene:
             "actor": actor or self.p.section,
             "draw": self.draw,
             "target": target,
-            "inspected_on": TODAY,
+            "inspected_on": self.today,
             "inspectors": self.team_of(target),
             "overall_category": self.cats["no_problem"],
             "item_results": [ItemResultInput(self.item, self.cats["no_problem"])],
@@ -104,7 +112,7 @@ def ensure_result_categories() -> None:
 
 
 @pytest.fixture
-def scene(personas: Any) -> Scene:
+def scene(personas: Any, today: dt.date) -> Scene:
     ensure_result_categories()
     item = CheckItemFactory(
         department=personas.dept,
@@ -115,13 +123,14 @@ def scene(personas: Any) -> Scene:
         TargetFactory(departments=[personas.dept])
     for _ in range(5):
         InspectorFactory(department=personas.dept)
+    start, end = window_around(today)
     task = planning.task_create(
         actor=personas.section,
         name="预付卡专项抽查",
         mode="undirected",
         items=[item],
-        window_start=WINDOW[0],
-        window_end=WINDOW[1],
+        window_start=start,
+        window_end=end,
         sample={"mode": "count", "values": {"*": 3}},
     )
     draw = run_draw(personas.section, task)
@@ -143,6 +152,7 @@ def scene(personas: Any) -> Scene:
         draw=draw,
         target=first.target,
         team=[],
+        today=today,
         cats={c.code: c for c in ResultCategory.objects.all()},
     )
     scene.team = scene.team_of(first.target)

@@ -19,7 +19,7 @@ from spotcheck.inspections.models import (
     Inspection,
     InspectionState,
 )
-from tests.inspections.conftest import TODAY, Scene
+from tests.inspections.conftest import Scene
 from tests.inspections.test_evidence import JPEG
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def _record(scene: Scene, tmp_path: Path, user: str = "inspector") -> str:
         user,
         *_target_args(scene),
         "--date",
-        TODAY.isoformat(),
+        scene.today.isoformat(),
         "--inspectors",
         ",".join(i.cert_no for i in scene.team),
         "--overall",
@@ -94,7 +94,7 @@ def test_the_whole_flow_by_commands(scene: Scene, media: Path, tmp_path: Path) -
         "--order-text",
         "限期存管",
         "--due",
-        TODAY.isoformat(),
+        scene.today.isoformat(),
     )
     order = FollowUp.objects.get(kind="rectification")
     run(
@@ -124,7 +124,7 @@ def test_the_whole_flow_by_commands(scene: Scene, media: Path, tmp_path: Path) -
         "--amount",
         "300000",
         "--decided",
-        TODAY.isoformat(),
+        scene.today.isoformat(),
         "--major",
     )
     assert "待法制审核" in out
@@ -153,7 +153,7 @@ def test_the_whole_flow_by_commands(scene: Scene, media: Path, tmp_path: Path) -
         "--amount",
         "30000",
         "--decided",
-        TODAY.isoformat(),
+        scene.today.isoformat(),
     )
     out = run(
         "legal_review", "--user", "legal", "--decision-no", "金商合罚〔2026〕7号", "--approve"
@@ -173,7 +173,7 @@ def test_the_whole_flow_by_commands(scene: Scene, media: Path, tmp_path: Path) -
         "--receiving-body",
         "金凤区市场监督管理局",
         "--transferred",
-        TODAY.isoformat(),
+        scene.today.isoformat(),
         "--description",
         "涉嫌无照经营",
     )
@@ -220,7 +220,7 @@ def test_followup_command_needs_kind_arguments(scene: Scene, tmp_path: Path, med
             "--receiving-body",
             "x",
             "--transferred",
-            TODAY.isoformat(),
+            scene.today.isoformat(),
         )
     with pytest.raises(CommandError, match="--decision-no"):
         run("followup_add", "--user", "section", *_target_args(scene), "--kind", "penalty")

@@ -13,7 +13,7 @@ from spotcheck.core.errors import ServiceError
 from spotcheck.inspections.models import FollowUp, Inspection
 from spotcheck.inspections.services_followup import penalty_decide
 from spotcheck.inspections.services_inspection import inspection_review, inspection_submit
-from tests.inspections.conftest import TODAY, Scene
+from tests.inspections.conftest import Scene
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,7 +68,7 @@ def test_racing_penalties_with_one_number_leave_one(scene: Scene) -> None:
             inspection=inspection,
             decision_no="金商合罚〔2026〕3号",
             penalty_kind="warning",
-            decided_on=TODAY,
+            decided_on=scene.today,
         )
 
     outcomes = _race(decide(accepted[0]), decide(accepted[1]))

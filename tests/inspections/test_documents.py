@@ -12,7 +12,7 @@ from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.draws.models import PoolEntry
 from spotcheck.inspections.documents import BUREAU, documents_to_prepare, target_document
 from tests.factories import CheckItemFactory
-from tests.inspections.conftest import WINDOW, Scene
+from tests.inspections.conftest import Scene
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,8 @@ def test_notice_names_target_task_items_window_and_team(scene: Scene) -> None:
         scene.task.name,
         scene.item.name,
         scene.item.legal_basis,
-        _day(WINDOW[0]),
-        _day(WINDOW[1]),
+        _day(scene.window[0]),
+        _day(scene.window[1]),
         "回避",
     ):
         assert expected in text, expected

@@ -18,7 +18,7 @@ from spotcheck.inspections.services_inspection import (
     inspection_review,
     inspection_submit,
 )
-from tests.inspections.conftest import TODAY, Scene
+from tests.inspections.conftest import Scene
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_photo_and_pdf_are_stored_with_their_hash(
     assert evidence.original_name == "照片 1" + ext
     assert evidence.uploaded_by == scene.p.inspector
     stored = media / evidence.file.name
-    assert evidence.file.name.startswith(f"evidence/{TODAY.year}/")
+    assert evidence.file.name.startswith(f"evidence/{scene.today.year}/")
     assert evidence.file.name.endswith(ext)
     assert stored.read_bytes() == data
     event = AuditEvent.objects.get(event_type="inspections.evidence_added")

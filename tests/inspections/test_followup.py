@@ -26,7 +26,7 @@ from spotcheck.inspections.services_inspection import (
     inspection_review,
     inspection_submit,
 )
-from tests.inspections.conftest import TODAY, Scene
+from tests.inspections.conftest import Scene
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def _penalty(scene: Scene, inspection: Inspection, **kw: Any) -> FollowUp:
         "decision_no": "金商合罚〔2026〕1号",
         "penalty_kind": "fine",
         "amount": Decimal("5000.00"),
-        "decided_on": TODAY,
+        "decided_on": scene.today,
     }
     args.update(kw)
     return penalty_decide(**args)
@@ -58,7 +58,7 @@ def test_follow_ups_need_an_accepted_inspection(scene: Scene) -> None:
     inspection = inspection_submit(actor=scene.p.section, inspection=scene.save())
     with pytest.raises(ServiceError, match="审核通过后才能登记后续处置"):
         rectification_order(
-            actor=scene.p.section, inspection=inspection, order_text="限期整改", due_on=TODAY
+            actor=scene.p.section, inspection=inspection, order_text="限期整改", due_on=scene.today
         )
     with pytest.raises(ServiceError, match="审核通过后"):
         _penalty(scene, inspection)
@@ -77,7 +77,7 @@ def test_wrong_roles_cannot_add_follow_ups(scene: Scene, who: str) -> None:
             inspection=inspection,
             transfer_to="agency",
             receiving_body="金凤区市场监督管理局",
-            transferred_on=TODAY,
+            transferred_on=scene.today,
             description="涉嫌无照经营",
         )
 
@@ -89,17 +89,17 @@ def test_rectification_order_and_verification(scene: Scene) -> None:
             actor=scene.p.section,
             inspection=inspection,
             order_text="限期存管",
-            due_on=TODAY - dt.timedelta(days=30),
+            due_on=scene.today - dt.timedelta(days=30),
         )
     with pytest.raises(ServiceError, match="请填写责令改正的内容"):
         rectification_order(
-            actor=scene.p.section, inspection=inspection, order_text=" ", due_on=TODAY
+            actor=scene.p.section, inspection=inspection, order_text=" ", due_on=scene.today
         )
     order = rectification_order(
         actor=scene.p.section,
         inspection=inspection,
         order_text="30日内将预收资金存入存管账户",
-        due_on=TODAY + dt.timedelta(days=30),
+        due_on=scene.today + dt.timedelta(days=30),
     )
     assert order.state == FollowUpState.OPEN and order.department == scene.p.dept
     with pytest.raises(NotAllowed):
@@ -136,11 +136,14 @@ def test_non_major_penalty_is_effective_and_enters_credit(scene: Scene) -> None:
         ({"amount": Decimal("1.005")}, "两位小数"),
         ({"penalty_kind": "jail"}, "处罚种类无效"),
         ({"decision_no": "  "}, "请填写处罚决定书文号"),
-        ({"decided_on": TODAY - dt.timedelta(days=40)}, "不能早于检查日期"),
-        ({"decided_on": TODAY + dt.timedelta(days=1)}, "不能晚于今天"),
+        # Days from today: before the inspection (which is today), and tomorrow.
+        ({"decided_on": -40}, "不能早于检查日期"),
+        ({"decided_on": 1}, "不能晚于今天"),
     ],
 )
 def test_bad_penalty_input(scene: Scene, kw: dict[str, Any], message: str) -> None:
+    if "decided_on" in kw:
+        kw = {"decided_on": scene.today + dt.timedelta(days=kw["decided_on"])}
     inspection = _accepted(scene)
     with pytest.raises(ServiceError, match=message):
         _penalty(scene, inspection, **kw)
@@ -169,7 +172,7 @@ def test_major_penalty_waits_for_legal_review(scene: Scene) -> None:
             decision_no="金商合罚〔2026〕1号",
             penalty_kind="fine",
             amount=Decimal("1"),
-            decided_on=TODAY,
+            decided_on=scene.today,
         )
     legal = scene.p.legal_reviewer
     with pytest.raises(ServiceError, match="请填写审核意见"):
@@ -192,7 +195,7 @@ def test_major_penalty_waits_for_legal_review(scene: Scene) -> None:
             decision_no="金商合罚〔2026〕1号",
             penalty_kind="fine",
             amount=Decimal("50000"),
-            decided_on=TODAY,
+            decided_on=scene.today,
         )
     penalty = penalty_resubmit(
         actor=scene.section2,
@@ -200,7 +203,7 @@ def test_major_penalty_waits_for_legal_review(scene: Scene) -> None:
         decision_no="金商合罚〔2026〕1号",
         penalty_kind="fine",
         amount=Decimal("50000"),
-        decided_on=TODAY,
+        decided_on=scene.today,
     )
     assert penalty.state == FollowUpState.PENDING_LEGAL_REVIEW and penalty.major
     review = legal_review_decide(actor=legal, follow_up=penalty, approve=True, comment="同意")
@@ -236,7 +239,7 @@ def test_transfers(scene: Scene) -> None:
             inspection=inspection,
             transfer_to="judicial",
             receiving_body="",
-            transferred_on=TODAY,
+            transferred_on=scene.today,
             description="涉嫌非法吸收公众存款",
         )
     with pytest.raises(ServiceError, match="移送去向无效"):
@@ -245,7 +248,7 @@ def test_transfers(scene: Scene) -> None:
             inspection=inspection,
             transfer_to="court",
             receiving_body="x",
-            transferred_on=TODAY,
+            transferred_on=scene.today,
             description="x",
         )
     transfer = transfer_record(
@@ -253,7 +256,7 @@ def test_transfers(scene: Scene) -> None:
         inspection=inspection,
         transfer_to="judicial",
         receiving_body="银川市公安局金凤区分局",
-        transferred_on=TODAY,
+        transferred_on=scene.today,
         description="涉嫌非法吸收公众存款",
     )
     assert transfer.state == FollowUpState.EFFECTIVE

@@ -22,7 +22,7 @@ from spotcheck.inspections.services_inspection import (
 from spotcheck.planning import services as planning
 from spotcheck.planning.models import TaskState
 from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory
-from tests.inspections.conftest import TODAY, WINDOW, Scene, run_draw
+from tests.inspections.conftest import Scene, run_draw
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_record_submit_accept(scene: Scene) -> None:
     assert inspection.state == InspectionState.ACCEPTED and inspection.reviewed_by == scene.section2
     credit = CreditRecord.objects.get(target=scene.target)
     assert credit.source == "inspection" and credit.problem_found is False
-    assert credit.occurred_on == TODAY
+    assert credit.occurred_on == scene.today
     types = list(AuditEvent.objects.values_list("event_type", flat=True))
     for t in (
         "inspections.saved",
@@ -86,14 +86,19 @@ def test_recused_inspector_can_no_longer_record(scene: Scene) -> None:
 
 
 @pytest.mark.parametrize(
-    ("day", "message"),
+    ("which", "message"),
     [
-        (WINDOW[0] - dt.timedelta(days=1), "检查期"),
-        (WINDOW[1] + dt.timedelta(days=1), "检查期"),
-        (TODAY + dt.timedelta(days=1), "不能晚于今天"),
+        ("day before the window", "检查期"),
+        ("day after the window", "检查期"),
+        ("tomorrow", "不能晚于今天"),
     ],
 )
-def test_date_outside_window_or_future(scene: Scene, day: dt.date, message: str) -> None:
+def test_date_outside_window_or_future(scene: Scene, which: str, message: str) -> None:
+    day = {
+        "day before the window": scene.window[0] - dt.timedelta(days=1),
+        "day after the window": scene.window[1] + dt.timedelta(days=1),
+        "tomorrow": scene.today + dt.timedelta(days=1),
+    }[which]
     with pytest.raises(ServiceError, match=message):
         scene.save(inspected_on=day)
     assert not scene.draw.inspections.exists()
@@ -174,8 +179,8 @@ def test_cannot_record_before_the_window_opens(personas: object, scene: Scene) -
         name="下月抽查",
         mode="undirected",
         items=[scene.item],
-        window_start=TODAY + dt.timedelta(days=5),
-        window_end=TODAY + dt.timedelta(days=20),
+        window_start=scene.today + dt.timedelta(days=5),
+        window_end=scene.today + dt.timedelta(days=20),
         sample={"mode": "count", "values": {"*": 1}},
     )
     draw = run_draw(scene.p.section, task)
@@ -249,8 +254,8 @@ def test_joint_task_needs_each_departments_items(personas: object, scene: Scene)
         mode="joint",
         items=[scene.item, other_item],
         partner_departments=[p.other_dept],
-        window_start=WINDOW[0],
-        window_end=WINDOW[1],
+        window_start=scene.window[0],
+        window_end=scene.window[1],
         sample={"mode": "count", "values": {"*": 1}},
         filters={"q": target.credit_code},
     )

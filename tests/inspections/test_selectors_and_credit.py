@@ -16,7 +16,7 @@ from spotcheck.inspections.services_inspection import (
     inspection_submit,
 )
 from spotcheck.planning import services as planning
-from tests.inspections.conftest import TODAY, WINDOW, Scene
+from tests.inspections.conftest import Scene
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_legal_reviewer_queue(scene: Scene) -> None:
         inspection=inspection,
         decision_no="金商合罚〔2026〕9号",
         penalty_kind="licence",
-        decided_on=TODAY,
+        decided_on=scene.today,
         major=True,
     )
     assert list(selectors.pending_legal_reviews(user=scene.p.legal_reviewer)) == [penalty]
@@ -102,13 +102,13 @@ def test_accepted_problem_result_raises_the_next_draws_weight(scene: Scene) -> N
         name="下一轮预付卡抽查",
         mode="undirected",
         items=[scene.item],
-        window_start=WINDOW[1] + dt.timedelta(days=1),
-        window_end=WINDOW[1] + dt.timedelta(days=30),
+        window_start=scene.window[1] + dt.timedelta(days=1),
+        window_end=scene.window[1] + dt.timedelta(days=30),
         sample={"mode": "count", "values": {"*": 2}},
     )
 
     def weights() -> dict[int, int]:
-        pool = build_pool(next_task, on=TODAY + dt.timedelta(days=1))
+        pool = build_pool(next_task, on=scene.today + dt.timedelta(days=1))
         return {line.target.pk: line.weight for line in pool.lines}
 
     before = weights()
@@ -127,7 +127,7 @@ def test_accepted_problem_result_raises_the_next_draws_weight(scene: Scene) -> N
     assert all(after[pk] == before[pk] for pk in others)
     line = next(
         ln
-        for ln in build_pool(next_task, on=TODAY + dt.timedelta(days=1)).lines
+        for ln in build_pool(next_task, on=scene.today + dt.timedelta(days=1)).lines
         if ln.target.pk == scene.target.pk
     )
     assert any(f["code"] == "recent_problems" for f in line.factors)
@@ -139,12 +139,12 @@ def test_no_problem_result_leaves_the_weight_alone(scene: Scene) -> None:
         name="下一轮",
         mode="undirected",
         items=[scene.item],
-        window_start=WINDOW[1] + dt.timedelta(days=1),
-        window_end=WINDOW[1] + dt.timedelta(days=30),
+        window_start=scene.window[1] + dt.timedelta(days=1),
+        window_end=scene.window[1] + dt.timedelta(days=30),
         sample={"mode": "count", "values": {"*": 2}},
     )
-    before = {ln.target.pk: ln.weight for ln in build_pool(next_task, on=TODAY).lines}
+    before = {ln.target.pk: ln.weight for ln in build_pool(next_task, on=scene.today).lines}
     inspection = inspection_submit(actor=scene.p.section, inspection=scene.save())
     inspection_review(actor=scene.section2, inspection=inspection, accept=True)
-    after = {ln.target.pk: ln.weight for ln in build_pool(next_task, on=TODAY).lines}
+    after = {ln.target.pk: ln.weight for ln in build_pool(next_task, on=scene.today).lines}
     assert after == before

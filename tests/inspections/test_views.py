@@ -15,7 +15,7 @@ from docx import Document
 
 from spotcheck.audit.models import AuditEvent
 from spotcheck.inspections.models import Evidence, Inspection, InspectionState
-from tests.inspections.conftest import TODAY, Scene
+from tests.inspections.conftest import Scene
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def _url(scene: Scene, target: Any = None) -> str:
 def _post_data(scene: Scene, **overrides: Any) -> dict[str, Any]:
     cat = scene.cats["no_problem"]
     data: dict[str, Any] = {
-        "inspected_on": TODAY.isoformat(),
+        "inspected_on": scene.today.isoformat(),
         "inspectors": [i.pk for i in scene.team],
         "overall_category": cat.pk,
         "summary": "现场核查预收资金存管",
@@ -69,7 +69,7 @@ def test_inspector_records_draft_and_submits(client: Client, scene: Scene) -> No
     response = client.post(_url(scene), _post_data(scene))
     assert response.status_code == 302
     inspection = Inspection.objects.get(draw=scene.draw, target=scene.target)
-    assert inspection.state == InspectionState.DRAFT and inspection.inspected_on == TODAY
+    assert inspection.state == InspectionState.DRAFT and inspection.inspected_on == scene.today
     assert set(inspection.inspectors.all()) == set(scene.team)
     response = client.post(reverse("inspections:submit", args=[inspection.pk]))
     assert response.status_code == 302
@@ -99,7 +99,8 @@ def test_service_refusals_are_chinese_messages(client: Client, scene: Scene) -> 
     inspection.refresh_from_db()
     assert inspection.state == InspectionState.DRAFT
     # A date outside the task window.
-    response = client.post(_url(scene), _post_data(scene, inspected_on="2020-01-01"))
+    far_outside = "2020-01-01"  # fixed-date: years before any window the scene opens
+    response = client.post(_url(scene), _post_data(scene, inspected_on=far_outside))
     assert response.status_code == 200 and "检查日期应在检查期" in response.content.decode()
     # Garbage in a choice field is a form error, not a 500.
     response = client.post(_url(scene), _post_data(scene, overall_category="abc"))
@@ -270,7 +271,7 @@ def test_joint_task_partner_clerk_gets_only_own_items(client: Client, scene: Sce
     from spotcheck.draws.models import PoolEntry
     from spotcheck.planning import services as planning
     from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory
-    from tests.inspections.conftest import WINDOW, run_draw
+    from tests.inspections.conftest import run_draw
 
     p = scene.p
     other_item: Any = CheckItemFactory(department=p.other_dept, target_kinds=["enterprise"])
@@ -283,8 +284,8 @@ def test_joint_task_partner_clerk_gets_only_own_items(client: Client, scene: Sce
         mode="joint",
         items=[scene.item, other_item],
         partner_departments=[p.other_dept],
-        window_start=WINDOW[0],
-        window_end=WINDOW[1],
+        window_start=scene.window[0],
+        window_end=scene.window[1],
         sample={"mode": "count", "values": {"*": 1}},
         filters={"q": target.credit_code},
     )
@@ -300,7 +301,7 @@ def test_joint_task_partner_clerk_gets_only_own_items(client: Client, scene: Sce
     response = client.post(
         url,
         {
-            "inspected_on": TODAY.isoformat(),
+            "inspected_on": scene.today.isoformat(),
             f"category_{other_item.pk}": ok.pk,
             f"category_{scene.item.pk}": ok.pk,
         },
@@ -321,7 +322,7 @@ def test_before_the_window_no_form_and_the_view_is_logged(client: Client, scene:
     from spotcheck.planning import services as planning
     from tests.inspections.conftest import run_draw
 
-    start = TODAY + dt.timedelta(days=5)
+    start = scene.today + dt.timedelta(days=5)
     task = planning.task_create(
         actor=scene.p.section,
         name="下月抽查",

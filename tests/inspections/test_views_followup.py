@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from spotcheck.credit.models import CreditRecord
 from spotcheck.inspections.models import (
@@ -17,7 +18,7 @@ from spotcheck.inspections.models import (
     InspectionState,
 )
 from spotcheck.inspections.services_inspection import inspection_review, inspection_submit
-from tests.inspections.conftest import TODAY, Scene
+from tests.inspections.conftest import Scene
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def _penalty_data(**overrides: Any) -> dict[str, Any]:
         "decision_no": "金商合罚〔2026〕7号",
         "penalty_kind": "fine",
         "amount": "200000",
-        "decided_on": TODAY.isoformat(),
+        "decided_on": timezone.localdate().isoformat(),
         "major": "on",
         "description": "未按规定存管预收资金",
     }
@@ -117,7 +118,7 @@ def test_follow_ups_through_the_record_page(client: Client, scene: Scene) -> Non
     assert 'id="penalty-form"' in client.get(record).content.decode()
     response = client.post(
         reverse("inspections:rectification_add", args=[inspection.pk]),
-        {"order_text": "限期存管预收资金", "due_on": TODAY.isoformat()},
+        {"order_text": "限期存管预收资金", "due_on": scene.today.isoformat()},
     )
     assert response.status_code == 302
     order = FollowUp.objects.get(kind="rectification")
@@ -133,7 +134,7 @@ def test_follow_ups_through_the_record_page(client: Client, scene: Scene) -> Non
         {
             "transfer_to": "judicial",
             "receiving_body": "金凤区公安分局",
-            "transferred_on": TODAY.isoformat(),
+            "transferred_on": scene.today.isoformat(),
             "description": "涉嫌非法集资",
         },
     )
@@ -154,7 +155,8 @@ def test_follow_up_refusals_are_messages(client: Client, scene: Scene) -> None:
     url = reverse("inspections:penalty_add", args=[inspection.pk])
     response = client.post(url, _penalty_data(amount=""))
     assert response.status_code == 200 and "罚款须填写金额" in response.content.decode()
-    response = client.post(url, _penalty_data(decided_on="2000-01-01"))
+    before_any_inspection = "2000-01-01"  # fixed-date: decades before the scene's inspection
+    response = client.post(url, _penalty_data(decided_on=before_any_inspection))
     assert response.status_code == 200 and "不能早于检查日期" in response.content.decode()
     response = client.post(url, _penalty_data(amount="-5"))
     assert response.status_code == 200

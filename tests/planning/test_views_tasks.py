@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def task_data(world: World, **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "name": "2026年预付卡定向抽查",
+        "name": f"{world.window[0].year}年预付卡定向抽查",
         "mode": "directed",
         "items": [str(world.item.pk)],
         "credit_class": "D",
@@ -29,8 +30,8 @@ def task_data(world: World, **extra: Any) -> dict[str, Any]:
         "sample_strata": "",
         "sample_minimum": "0",
         "team_size": "2",
-        "window_start": "2026-12-01",
-        "window_end": "2026-12-20",
+        "window_start": world.window[0].isoformat(),
+        "window_end": world.window[1].isoformat(),
     }
     data.update(extra)
     return data
@@ -57,7 +58,7 @@ def test_section_creates_a_directed_task(client: Client, world: World) -> None:
         ({"mode": "undirected"}, "不定向抽查不能设置限定条件"),
         ({"mode": "joint"}, "跨部门联合抽查至少需要两个部门参加"),
         ({"team_size": "1"}, "team_size"),
-        ({"window_end": "2026-11-01"}, "检查结束日期不能早于开始日期"),
+        ({"window_end": "before-start"}, "检查结束日期不能早于开始日期"),
         ({"sample_mode": "count", "sample_all": "0.5"}, "按数量抽取时应填写非负整数"),
         ({"sample_mode": "ratio", "sample_all": "2"}, "比例应在 0 与 1 之间"),
         ({"sample_strata": "D 0.5"}, "格式应为"),
@@ -68,6 +69,8 @@ def test_bad_task_input_changes_nothing(
     client: Client, world: World, extra: dict[str, Any], message: str
 ) -> None:
     client.force_login(world.p.section)
+    if extra.get("window_end") == "before-start":
+        extra = {"window_end": (world.window[0] - dt.timedelta(days=1)).isoformat()}
     response = client.post(reverse("planning:task_create"), task_data(world, **extra))
     assert response.status_code == 200
     assert message in response.content.decode()

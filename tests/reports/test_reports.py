@@ -31,7 +31,7 @@ def _accept_all(world: World, draw: Any, problem_every: int) -> None:
         Inspection.objects.create(
             draw=draw,
             target=entry.target,
-            inspected_on=dt.date(2026, 12, 2),
+            inspected_on=world.window[0] + dt.timedelta(days=1),
             overall_category=bad if i % problem_every == 0 else ok,
             state=InspectionState.ACCEPTED,
             created_by=world.p.section,
@@ -46,18 +46,24 @@ def test_svg_escapes_labels() -> None:
 def test_dashboard_figures(world: World) -> None:
     draw = _drawn(world, n=10)
     _accept_all(world, draw, problem_every=2)
-    data = selectors.dashboard(user=world.p.section, today=dt.date(2026, 12, 25))
+    # Five days after the window closed: the task is overdue.
+    day = world.window[1] + dt.timedelta(days=5)
+    data = selectors.dashboard(user=world.p.section, today=day)
     # Labels follow the active language; look the row up by the label of the state.
     assert dict(data.tasks_by_state)[str(TaskState.DRAWN.label)] == 1
     assert [t.pk for t in data.overdue_tasks] == [draw.task_id]
-    _label, share, covered, total = data.coverage[0]
-    assert (covered, total) == (10, 30) and share == pytest.approx(1 / 3)
+    # Coverage counts calendar years: a window that opened last December is not "this year".
+    this_year = 10 if world.window[0].year == day.year else 0
+    assert [row[2:] for row in data.coverage] == [(this_year, 30), (10, 30), (10, 30)]
+    assert data.coverage[1][1] == pytest.approx(1 / 3)
     assert sum(n for _, n in data.results) == 10
 
 
 def test_other_department_dashboard_sees_none_of_it(world: World) -> None:
     _drawn(world)
-    data = selectors.dashboard(user=world.p.other_section, today=dt.date(2026, 12, 25))
+    data = selectors.dashboard(
+        user=world.p.other_section, today=world.window[1] + dt.timedelta(days=5)
+    )
     assert sum(n for _, n in data.tasks_by_state) == 0
     assert data.coverage[0][3] == 0
 
