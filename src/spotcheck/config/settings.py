@@ -255,7 +255,14 @@ Q_CLUSTER = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"brief_client_errors": {"()": "spotcheck.core.logging.BriefClientErrors"}},
+    # A 403 or 400 is one line, not a traceback (5xx keep theirs): on the logger, so that
+    # Django's own DEBUG console sees the brief record too, and on our handler for the
+    # django.security.* family.
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["brief_client_errors"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django_q": {"level": "WARNING"}},
+    "loggers": {
+        "django_q": {"level": "WARNING"},
+        "django.request": {"filters": ["brief_client_errors"]},
+    },
 }

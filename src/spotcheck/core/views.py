@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import logging
+from functools import cache
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from spotcheck.core import access
 from spotcheck.directory.models import CheckItem, Inspector, Target
@@ -22,6 +26,19 @@ def home(request: HttpRequest) -> HttpResponse:
         counts["items"] = CheckItem.objects.filter(active=True).count()
         counts["inspectors"] = Inspector.objects.count()
     return render(request, "core/home.html", {"counts": counts})
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    return (Path(__file__).resolve().parent.parent / "static" / "img" / "favicon.ico").read_bytes()
+
+
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every page that names none (Django admin, files opened
+    directly); answering it keeps 404s out of the log."""
+    return HttpResponse(_favicon_bytes(), content_type="image/x-icon")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
