@@ -10,8 +10,11 @@ PORT ?= 8000
 export DEBUG ?= 1
 export SECRET_KEY ?= dev-only-insecure-key-change-me
 PYTEST_ARGS ?=
+# Other days the whole suite must pass on (make test-dates): a Saturday in July of another year,
+# and the last day of February in a common year. CI runs both besides today.
+SHIFTED_DAYS ?= 2027-07-17 2031-02-28
 
-.PHONY: venv run test lint fmt migrate demo messages browsers clean bench bench-load
+.PHONY: venv run test test-dates lint fmt migrate demo messages browsers clean bench bench-load
 
 venv: $(STAMP)
 
@@ -51,6 +54,15 @@ test: venv browsers
 	@# The engine must give the same results without its optional C accelerator.
 	DEBUG=0 SECRET_KEY=test-only SPOTCHECK_ENGINE_ACCEL=0 \
 	  $(BIN)/python -m pytest -q -n 2 tests/engine $(PYTEST_ARGS)
+
+# The suite with the whole process clock (Python, SQLite, child processes, Chromium) moved to
+# each of SHIFTED_DAYS by libfaketime; see scripts/shifted-clock.sh.
+test-dates: venv browsers
+	@for day in $(SHIFTED_DAYS); do \
+	  echo "== the test suite on $$day =="; \
+	  DEBUG=0 SECRET_KEY=test-only JOBS_SYNC=1 AXES_ENABLED=1 bash scripts/shifted-clock.sh $$day \
+	    $(BIN)/python -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS) || exit 1; \
+	done
 
 lint: venv
 	mkdir -p var
