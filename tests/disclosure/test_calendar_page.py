@@ -1,8 +1,16 @@
+"""The working-day calendar page: who sees what, the deadline calculator, the admin's forms.
+
+The calculator and the forms never read today, so their dates are data (fixed-date markers).
+Only the list of overrides is cut relative to the current year: the test that reads it
+freezes the clock.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -13,7 +21,8 @@ from tests.conftest import Personas
 pytestmark = pytest.mark.django_db
 URL = reverse("disclosure:calendar")
 WARNING = (
-    "该期限涉及尚未录入放假安排的年份（2027），结果按周一至周五推算，请在国务院公布放假安排后录入"
+    "该期限涉及尚未录入放假安排的年份（2027），结果按法定节假日推算，调休安排未知，"
+    "请在国务院公布放假安排后录入"
 )
 
 
@@ -24,6 +33,9 @@ def test_admin_sees_forms_and_the_nav_link(client: Client, personas: Personas) -
     assert f'href="{URL}"' in body
 
 
+# The page lists overrides from last year on: frozen in December 2026, one of October 2026
+# is listed (run in 2028 unfrozen, it would not be).
+@time_machine.travel("2026-12-06 10:00 +0800", tick=False)
 def test_auditor_reads_without_forms_or_nav_link(client: Client, personas: Personas) -> None:
     calendar_override_set(actor=personas.admin, date=dt.date(2026, 10, 11), kind="workday")
     client.force_login(personas.auditor)
@@ -53,10 +65,14 @@ def test_calculator_shows_deadline_and_the_unknown_year_warning(
     client: Client, personas: Personas
 ) -> None:
     client.force_login(personas.auditor)
-    body = client.get(URL, {"decided_on": "2026-09-30", "kind": "penalty"}).content.decode()
-    assert "2026-10-15" in body and WARNING not in body
-    body = client.get(URL, {"decided_on": "2026-12-28", "kind": "penalty"}).content.decode()
-    assert "2027-01-06" in body and WARNING in body
+    # Wed 30 Sep 2026: 2026 is in chinese-calendar, so certain.
+    query = {"decided_on": "2026-09-30", "kind": "penalty"}  # fixed-date: arithmetic
+    body = client.get(URL, query).content.decode()
+    assert "2026-10-15" in body and WARNING not in body  # fixed-date: arithmetic
+    # Mon 28 Dec 2026: 29–31 Dec, then 2027 on the statutory holidays (1 Jan off): 4–7 Jan.
+    query = {"decided_on": "2026-12-28", "kind": "penalty"}  # fixed-date: arithmetic
+    body = client.get(URL, query).content.decode()
+    assert "2027-01-07" in body and WARNING in body  # fixed-date: arithmetic
     # Garbage in the query string is a form error, not a 500.
     assert client.get(URL, {"decided_on": "nope", "kind": "x"}).status_code == 200
 
@@ -70,15 +86,15 @@ def test_year_import_reports_bad_lines_and_saves_nothing(
         {
             "action": "year_import",
             "year": "2027",
-            "holidays": "2027-01-01\n2027-13-01\n",
-            "workdays": "\n\n2027/02/14",
+            "holidays": "2027-01-01\n2027-13-01\n",  # fixed-date: parser input
+            "workdays": "\n\n2027/02/14",  # fixed-date: parser input
             "note": "国务院办公厅通知",
         },
     )
     body = response.content.decode()
     assert response.status_code == 200
     assert "休息日第2行“2027-13-01”不是有效日期" in body
-    assert "调休上班日第3行“2027/02/14”不是有效日期" in body
+    assert "调休上班日第3行“2027/02/14”不是有效日期" in body  # fixed-date: parser input
     assert not CalendarOverride.objects.exists() and not CalendarYear.objects.exists()
 
 
@@ -88,9 +104,14 @@ def test_year_import_with_a_date_of_another_year_is_refused(
     client.force_login(personas.admin)
     body = client.post(
         URL,
-        {"action": "year_import", "year": "2027", "holidays": "2028-01-01", "note": "x"},
+        {
+            "action": "year_import",
+            "year": "2027",
+            "holidays": "2028-01-01",  # fixed-date: a date outside the entered year, data
+            "note": "x",
+        },
     ).content.decode()
-    assert "2028-01-01 不在 2027 年内" in body
+    assert "2028-01-01 不在 2027 年内" in body  # fixed-date: the message about that data
     assert not CalendarOverride.objects.exists()
 
 
@@ -101,21 +122,30 @@ def test_year_import_then_the_warning_is_gone(client: Client, personas: Personas
         {
             "action": "year_import",
             "year": "2027",
-            "holidays": "2027-01-01\n2027-01-02\n2027-01-03",
+            "holidays": "2027-01-01\n2027-01-02\n2027-01-03",  # fixed-date: entered data
             "workdays": "",
             "note": "测试",
         },
     )
     assert response.status_code == 302
-    assert CalendarYear.objects.filter(year=2027, entered_by=personas.admin).exists()
-    body = client.get(URL, {"decided_on": "2026-12-28", "kind": "penalty"}).content.decode()
-    assert "2027-01-07" in body and WARNING not in body
+    entered = CalendarYear.objects.filter(year=2027)  # fixed-date: the year just entered
+    assert entered.filter(entered_by=personas.admin).exists()
+    query = {"decided_on": "2026-12-28", "kind": "penalty"}  # fixed-date: arithmetic
+    body = client.get(URL, query).content.decode()
+    # The entry agrees with the statute on 1 Jan; what changes is that it is certain now.
+    assert "2027-01-07" in body and WARNING not in body  # fixed-date: arithmetic
 
 
 def test_admin_adds_and_removes_an_override(client: Client, personas: Personas) -> None:
     client.force_login(personas.admin)
     response = client.post(
-        URL, {"action": "override_set", "date": "2026-10-11", "kind": "workday", "note": "补班"}
+        URL,
+        {
+            "action": "override_set",
+            "date": "2026-10-11",  # fixed-date: any day, data; the view does not read today
+            "kind": "workday",
+            "note": "补班",
+        },
     )
     assert response.status_code == 302
     override = CalendarOverride.objects.get()

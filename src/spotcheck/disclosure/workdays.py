@@ -8,8 +8,13 @@ Saturday 10 October is a make-up workday.
 A day is a working day by, in order:
 1. an administrator's ``CalendarOverride`` for that date;
 2. chinese-calendar's official data (holidays and make-up workdays);
-3. for years chinese-calendar does not know and no administrator has entered: Monday–Friday.
-   Such a result is a guess, so a ``Deadline`` that walked over such a day says so.
+3. for a year an administrator has entered (``CalendarYear``) but chinese-calendar does not
+   know: Monday–Friday, the entered holidays and make-up workdays being overrides (step 1);
+4. for years neither knows: the statutory holidays of 《全国年节及纪念日放假办法》 with the
+   weekday made up for a holiday on a weekend (``statutory_holidays``), otherwise
+   Monday–Friday. The State Council's real schedule moves days around and adds make-up
+   workdays (调休上班), which cannot be derived, so such a result is a guess, and a
+   ``Deadline`` that walked over such a day says so.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 import chinese_calendar
 from django.conf import settings
 
+from spotcheck.disclosure import statutory_holidays
 from spotcheck.disclosure.models import CalendarOverride, CalendarYear, OverrideKind
 
 # Far beyond any real deadline; stops the walk if overrides mark every day a holiday.
@@ -78,7 +84,9 @@ class _Calendar:
             return kind == OverrideKind.WORKDAY
         if library_knows(day.year):
             return bool(chinese_calendar.is_workday(day))
-        return day.weekday() < 5
+        if day.year in self.entered_years:
+            return day.weekday() < 5
+        return statutory_holidays.is_workday(day)
 
 
 def is_workday(day: dt.date) -> bool:

@@ -60,7 +60,7 @@ def describe(publication: Publication) -> str:
     if publication.due_on:
         due = f"，公示期限 {publication.due_on:%Y-%m-%d}"
         if publication.due_uncertain:
-            due += "（所在年份放假安排未录入，按周一至周五推算）"
+            due += "（所在年份放假安排未录入，按法定节假日推算，调休安排未知）"
     return (
         f"公示（编号 {publication.pk}）「{publication.title}」v{publication.version}："
         f"{publication.get_state_display()}{due}"

@@ -60,7 +60,7 @@ class Command(ActingCommand):
         for row in rows:
             p = row.publication
             when = f"已逾期 {-row.days_left} 天" if row.overdue else f"还有 {row.days_left} 天"
-            flag = "（放假安排未知，按周一至周五推算）" if row.uncertain else ""
+            flag = "（放假安排未知，按法定节假日推算）" if row.uncertain else ""
             if p is None:
                 # Not drafted yet: the id to pass to publication_draft --source.
                 head = f"-\t未起草\t{row.department.name}\t{row.kind}:{row.source_pk}"
