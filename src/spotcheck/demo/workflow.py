@@ -28,7 +28,7 @@ from django.utils import timezone
 from spotcheck.accounts.models import Department, User
 from spotcheck.core.errors import ServiceError
 from spotcheck.credit.models import CreditRecord
-from spotcheck.directory.demo import data
+from spotcheck.demo import data
 from spotcheck.directory.models import CheckItem, Target, TargetKind
 from spotcheck.directory.services import item_update
 from spotcheck.disclosure.models import Publication, PublicationKind

@@ -27,9 +27,9 @@ from spotcheck.audit.services import record
 from spotcheck.core.errors import ServiceError
 from spotcheck.credit.models import RiskModel
 from spotcheck.credit.services import risk_model_create
-from spotcheck.directory.demo import data
-from spotcheck.directory.demo.generate import generate
-from spotcheck.directory.demo.workflow import (
+from spotcheck.demo import data
+from spotcheck.demo.generate import generate
+from spotcheck.demo.workflow import (
     WorkflowResult,
     load_workflow,
     wipe_workflow,

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from spotcheck.accounts.models import User
 from spotcheck.audit.verify import verify_chain
-from spotcheck.directory.demo import workflow
-from spotcheck.directory.demo.loader import load_demo, wipe_demo
+from spotcheck.demo import workflow
+from spotcheck.demo.loader import load_demo, wipe_demo
 from spotcheck.directory.models import Target
 from spotcheck.disclosure import selectors
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState

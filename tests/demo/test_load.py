@@ -14,8 +14,8 @@ from django.core.management import call_command
 from spotcheck.accounts.models import Department, Role, User
 from spotcheck.audit.models import AuditEvent
 from spotcheck.audit.verify import verify_chain
+from spotcheck.demo import data
 from spotcheck.directory.creditcode import check_code, make_code
-from spotcheck.directory.demo import data
 from spotcheck.directory.models import CheckItem, ConflictDeclaration, Inspector, Target
 
 pytestmark = pytest.mark.django_db

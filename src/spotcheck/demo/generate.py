@@ -13,8 +13,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from spotcheck.demo import data
 from spotcheck.directory.creditcode import ALPHABET, check_char, make_code
-from spotcheck.directory.demo import data
 
 N_TARGETS = 2160
 N_PROJECTS = 60
