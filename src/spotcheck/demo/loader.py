@@ -107,7 +107,7 @@ def load_demo(*, reset: bool = False, workflow: bool = True) -> LoadResult:
     depts = _upsert_departments()
     users = _upsert_users(depts)
     admin = users["demo_admin"]
-    generated = generate()
+    generated = generate(today=timezone.localdate())
     items = _create_items(depts, admin)
     targets = _create_targets(generated.targets, depts, admin)
     inspectors = _create_inspectors(generated.inspectors, depts, items, users, admin)
