@@ -48,11 +48,7 @@ class Finding:
 
 
 def _is_year(node: ast.AST) -> bool:
-    return (
-        isinstance(node, ast.Constant)
-        and type(node.value) is int
-        and 1970 <= node.value <= 2199
-    )
+    return isinstance(node, ast.Constant) and type(node.value) is int and 1970 <= node.value <= 2199
 
 
 def _is_small_int(node: ast.AST, top: int) -> bool:
@@ -72,9 +68,12 @@ def _date_literal(node: ast.AST) -> str | None:
         for kw in node.keywords:
             if kw.arg == "year" and _is_year(kw.value):
                 return "a fixed year argument"
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        if DATE_STRING.search(node.value):
-            return f"a date in a string ({node.value[:40]!r})"
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and DATE_STRING.search(node.value)
+    ):
+        return f"a date in a string ({node.value[:40]!r})"
     return None
 
 
@@ -97,9 +96,13 @@ def _naive_clock(node: ast.Call) -> str | None:
     owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
     if owner_name == "date" and func.attr == "today":
         return "date.today() reads the machine's zone; use the today fixture"
-    if owner_name == "datetime" and func.attr in {"now", "today"} and not node.args:
-        if not node.keywords:
-            return "naive datetime.now(); use timezone.now()"
+    if (
+        owner_name == "datetime"
+        and func.attr in {"now", "today"}
+        and not node.args
+        and not node.keywords
+    ):
+        return "naive datetime.now(); use timezone.now()"
     return None
 
 
@@ -142,10 +145,7 @@ def scan(path: Path, source: str | None = None) -> list[Finding]:
 def test_no_test_depends_on_the_day_it_runs() -> None:
     me = Path(__file__).resolve()
     findings = [
-        finding
-        for path in sorted(TESTS.rglob("*.py"))
-        if path != me
-        for finding in scan(path)
+        finding for path in sorted(TESTS.rglob("*.py")) if path != me for finding in scan(path)
     ]
     assert not findings, "Fixed dates or clock reads that rot:\n" + "\n".join(map(str, findings))
 
