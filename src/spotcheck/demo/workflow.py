@@ -9,9 +9,10 @@ Dates are relative to the load date: Art. 18 lets results out only once the insp
 has opened, and the services refuse inspection dates in the future, so a fixed calendar date
 would stop working. The window never straddles New Year (``task_window``); the finished task
 belongs to the plan of its window's year, and a current-year plan is approved too, so the
-README walk-through has one to work under on any day, 1 January included. The scenario itself (task, draw sizes, results, publications and their states)
-is fixed; which targets the draw picks is decided by the draw's own public randomness, as in a
-real draw — stratifying by target kind guarantees individual businesses among them.
+README walk-through has one to work under on any day, 1 January included. The scenario itself
+(task, draw sizes, results, publications and their states) is fixed; which targets the draw
+picks is decided by the draw's own public randomness, as in a real draw — stratifying by target
+kind guarantees individual businesses among them.
 """
 
 from __future__ import annotations
