@@ -2,9 +2,9 @@
 
 Everything is drawn from one ``random.Random(SEED)`` in a fixed order, so two runs (or two
 machines) produce identical credit codes, names and attributes; the only dates (inspector
-certificates) are offsets from the load date, so the data never goes stale. The loader turns the result
-into model rows; keeping the generator free of the ORM makes it cheap to test and to reason
-about.
+certificates) are offsets from the load date, so the data never goes stale. The loader turns
+the result into model rows; keeping the generator free of the ORM makes it cheap to test and
+to reason about.
 """
 
 from __future__ import annotations
