@@ -231,7 +231,7 @@ def _assert_clean(result: Sweep) -> None:
 
 
 def test_demo_data_leaks_nothing(client: Client) -> None:
-    from spotcheck.directory.demo.loader import load_demo
+    from spotcheck.demo.loader import load_demo
 
     load_demo()
     assert Publication.objects.filter(state="published").exists()

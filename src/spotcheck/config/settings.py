@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "spotcheck.api",
     "spotcheck.portal",
     "spotcheck.opendata",
+    "spotcheck.demo",
 ]
 
 MIDDLEWARE = [

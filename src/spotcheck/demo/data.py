@@ -8,7 +8,6 @@ Industry codes are real GB/T 4754-2017 classes; the legal bases cite the real re
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import NamedTuple
 
 SEED = 20231
@@ -16,9 +15,6 @@ REGION_CODE = "640106"  # 银川市金凤区 administrative division code
 NAME_PREFIX = "（演示）"
 CODE_PREFIX = "DEMO-"
 PASSWORD = "Demo-2026!"
-# Certificate validity is laid out around this day (not "today"), so the data is identical on
-# every run and in every test: some certificates have expired by then, a few expire soon after.
-REFERENCE_DATE = dt.date(2026, 11, 26)
 
 BANNER = (
     "演示数据（全部为虚构）：银川市金凤区（区划代码 640106）的检查对象、执法人员和抽查事项"

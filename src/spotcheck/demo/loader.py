@@ -27,9 +27,9 @@ from spotcheck.audit.services import record
 from spotcheck.core.errors import ServiceError
 from spotcheck.credit.models import RiskModel
 from spotcheck.credit.services import risk_model_create
-from spotcheck.directory.demo import data
-from spotcheck.directory.demo.generate import generate
-from spotcheck.directory.demo.workflow import (
+from spotcheck.demo import data
+from spotcheck.demo.generate import generate
+from spotcheck.demo.workflow import (
     WorkflowResult,
     load_workflow,
     wipe_workflow,
@@ -107,7 +107,7 @@ def load_demo(*, reset: bool = False, workflow: bool = True) -> LoadResult:
     depts = _upsert_departments()
     users = _upsert_users(depts)
     admin = users["demo_admin"]
-    generated = generate()
+    generated = generate(today=timezone.localdate())
     items = _create_items(depts, admin)
     targets = _create_targets(generated.targets, depts, admin)
     inspectors = _create_inspectors(generated.inspectors, depts, items, users, admin)

@@ -1,9 +1,10 @@
 """Deterministic generator of the synthetic demo directory (plain data, no database).
 
 Everything is drawn from one ``random.Random(SEED)`` in a fixed order, so two runs (or two
-machines) produce identical credit codes, names and attributes. The loader turns the result
-into model rows; keeping the generator free of the ORM makes it cheap to test and to reason
-about.
+machines) produce identical credit codes, names and attributes; the only dates (inspector
+certificates) are offsets from the load date, so the data never goes stale. The loader turns
+the result into model rows; keeping the generator free of the ORM makes it cheap to test and
+to reason about.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from spotcheck.demo import data
 from spotcheck.directory.creditcode import ALPHABET, check_char, make_code
-from spotcheck.directory.demo import data
 
 N_TARGETS = 2160
 N_PROJECTS = 60
@@ -281,15 +282,21 @@ def _targets(rng: random.Random) -> list[TargetSpec]:
 # --- inspectors and conflicts ----------------------------------------------------------------
 
 
-def _years_later(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+# Certificate layout, in days relative to the load date (see ``generate``). A certificate runs
+# five years (1,826 days); counting in days rather than calendar years keeps the layout for two
+# load dates identical up to the shift between them (no 29 February special cases).
+CERT_DAYS = 5 * 365 + 1
+ISSUED_DAYS_AGO = (60, 1200)  # most certificates: issued 2 months to ~3.3 years before loading
+EXPIRED_DAYS_AGO = (5, 500)  # six expired before loading (the first the day before)
+EXPIRING_IN_DAYS = (10, 60)  # three expire within two months of loading
+DEMO_ISSUED_DAYS_AGO = 1000  # demo_inspector's certificate: issued ~2.7 years before loading
 
 
-def _inspectors(rng: random.Random) -> list[InspectorSpec]:
-    ref = data.REFERENCE_DATE
+def _certificate_ending(end: dt.date) -> tuple[dt.date, dt.date]:
+    return end - dt.timedelta(days=CERT_DAYS - 1), end
+
+
+def _inspectors(rng: random.Random, today: dt.date) -> list[InspectorSpec]:
     used: set[str] = set()
     specs: list[InspectorSpec] = []
     n = 0
@@ -304,8 +311,7 @@ def _inspectors(rng: random.Random) -> list[InspectorSpec]:
                 if len(name) == 2 and rng.random() < 0.5:
                     name += rng.choice(data.GIVEN)[0]
             used.add(name)
-            start = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 4 * 365))
-            end = _years_later(start, 5) - dt.timedelta(days=1)
+            start = today - dt.timedelta(days=rng.randint(*ISSUED_DAYS_AGO))
             specs.append(
                 InspectorSpec(
                     fields={
@@ -313,7 +319,7 @@ def _inspectors(rng: random.Random) -> list[InspectorSpec]:
                         "name": name,
                         "employee_no": f"JF{plan.department[:2].upper()}{j + 1:03d}",
                         "cert_valid_from": start,
-                        "cert_valid_to": end,
+                        "cert_valid_to": start + dt.timedelta(days=CERT_DAYS - 1),
                         "expertise_industries": plan.expertise,
                         "status": "active",
                         "phone": f"0951-00{n:05d}",  # no real number starts with 0 here
@@ -325,21 +331,21 @@ def _inspectors(rng: random.Random) -> list[InspectorSpec]:
             )
     others = [i for i, s in enumerate(specs) if not s.is_demo_user]
     picked = rng.sample(others, 12)
-    # Six certificates expired before the reference day, three expire within two months.
+    # Six certificates expired before the load date, three expire within two months of it.
     for k, idx in enumerate(picked[:6]):
-        end = ref - dt.timedelta(days=rng.randint(5, 500) if k else 1)
-        specs[idx].fields["cert_valid_to"] = end
-        specs[idx].fields["cert_valid_from"] = _years_later(end, -5) + dt.timedelta(days=1)
+        end = today - dt.timedelta(days=rng.randint(*EXPIRED_DAYS_AGO) if k else 1)
+        fields = specs[idx].fields
+        fields["cert_valid_from"], fields["cert_valid_to"] = _certificate_ending(end)
     for idx in picked[6:9]:
-        end = ref + dt.timedelta(days=rng.randint(10, 60))
-        specs[idx].fields["cert_valid_to"] = end
-        specs[idx].fields["cert_valid_from"] = _years_later(end, -5) + dt.timedelta(days=1)
+        end = today + dt.timedelta(days=rng.randint(*EXPIRING_IN_DAYS))
+        fields = specs[idx].fields
+        fields["cert_valid_from"], fields["cert_valid_to"] = _certificate_ending(end)
     specs[picked[9]].fields["status"] = "leave"
     specs[picked[10]].fields["status"] = "leave"
     specs[picked[11]].fields["status"] = "left"
     demo = next(s for s in specs if s.is_demo_user)
-    demo.fields["cert_valid_from"] = dt.date(2023, 3, 1)
-    demo.fields["cert_valid_to"] = dt.date(2028, 2, 29)
+    demo.fields["cert_valid_from"] = today - dt.timedelta(days=DEMO_ISSUED_DAYS_AGO)
+    demo.fields["cert_valid_to"] = demo.fields["cert_valid_from"] + dt.timedelta(days=CERT_DAYS - 1)
     return specs
 
 
@@ -365,8 +371,14 @@ def _conflicts(
     return out
 
 
-def generate() -> DemoData:
-    rng = random.Random(data.SEED)
+def generate(*, today: dt.date, seed: int = data.SEED) -> DemoData:
+    """The demo directory as loaded on ``today``.
+
+    Every date is laid out relative to ``today`` from day counts the generator draws, so the
+    same seed and load date give identical data, and two load dates give the same data shifted
+    by the days between them: a demo loaded in any year has valid certificates.
+    """
+    rng = random.Random(seed)
     targets = _targets(rng)
-    inspectors = _inspectors(rng)
+    inspectors = _inspectors(rng, today)
     return DemoData(targets, inspectors, _conflicts(rng, targets, inspectors))

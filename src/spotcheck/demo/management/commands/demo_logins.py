@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from spotcheck.directory.demo.loader import login_rows
+from spotcheck.demo.loader import login_rows
 
 
 def _width(text: str) -> int:

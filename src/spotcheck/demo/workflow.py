@@ -5,11 +5,14 @@ Everything here goes through the same service functions the web pages call (plan
 ceremony, inspections, follow-ups with legal review, publications reviewed by a second user),
 so the audit log, history rows, deadlines and redaction are exactly what real use produces.
 
-Dates are relative to today: Art. 18 lets results out only once the inspection window has
-opened, and the services refuse inspection dates in the future, so a fixed calendar date would
-stop working. The scenario itself (task, draw sizes, results, publications and their states)
-is fixed; which targets the draw picks is decided by the draw's own public randomness, as in a
-real draw — stratifying by target kind guarantees individual businesses among them.
+Dates are relative to the load date: Art. 18 lets results out only once the inspection window
+has opened, and the services refuse inspection dates in the future, so a fixed calendar date
+would stop working. The window never straddles New Year (``task_window``); the finished task
+belongs to the plan of its window's year, and a current-year plan is approved too, so the
+README walk-through has one to work under on any day, 1 January included. The scenario itself
+(task, draw sizes, results, publications and their states) is fixed; which targets the draw
+picks is decided by the draw's own public randomness, as in a real draw — stratifying by target
+kind guarantees individual businesses among them.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from django.utils import timezone
 from spotcheck.accounts.models import Department, User
 from spotcheck.core.errors import ServiceError
 from spotcheck.credit.models import CreditRecord
-from spotcheck.directory.demo import data
+from spotcheck.demo import data
 from spotcheck.directory.models import CheckItem, Target, TargetKind
 from spotcheck.directory.services import item_update
 from spotcheck.disclosure.models import Publication, PublicationKind
@@ -81,6 +84,10 @@ SAMPLE = {"mode": "count", "values": {"enterprise": 3, "individual": 2}}
 WITNESSES = {"见证人：周立新": "352614", "见证人：马秀兰": "611243"}
 # Window: three weeks, ending ten days ago, so results and proofs may be published (Art. 18).
 WINDOW_DAYS = (31, 10)
+# The five results are inspected on these days of the window; the penalty is decided two days
+# before loading (after every inspection, never in the future).
+INSPECTION_DAYS = (2, 3, 4, 5, 6)
+PENALTY_DAYS_AGO = 2
 # Fabricated identifiers that look real enough for the redaction rules to catch (ID numbers
 # carry a valid check character; the mobile number is in a real-looking range).
 DEMO_ID_BODY = "64010619780312271"
@@ -127,21 +134,13 @@ def load_workflow(users: dict[str, User]) -> WorkflowResult:
     item = CheckItem.objects.get(code=ITEM_CODE)
     cats = {c.code: c for c in ResultCategory.objects.all()}
 
-    plan = planning.plan_create(
-        actor=section,
-        year=_free_plan_year(market, today.year),
-        items=list(CheckItem.objects.filter(department=market, active=True).order_by("code")),
-        sectors=[
-            {"name": "再生资源回收", "ratio": "0.05", "rounds_per_year": 1},
-            {"name": "报废机动车回收拆解", "ratio": "0.10", "rounds_per_year": 2},
-            {"name": "二手车交易", "ratio": "0.05", "rounds_per_year": 1},
-        ],
-        notes=PLAN_NOTES,
-    )
-    plan = planning.plan_approve(actor=leader, plan=plan)
+    start, end = task_window(today)
+    # The finished task belongs to the plan of its window's year; a current-year plan is needed
+    # as well for the walk-through (they differ in January, when the window was last December).
+    plan = _demo_plan(section, leader, start.year)
+    if not AnnualPlan.objects.filter(department=market, year=today.year).exists():
+        _demo_plan(section, leader, today.year)
 
-    start = today - dt.timedelta(days=WINDOW_DAYS[0])
-    end = today - dt.timedelta(days=WINDOW_DAYS[1])
     task = planning.task_create(
         actor=section,
         name=TASK_NAME,
@@ -174,7 +173,7 @@ def load_workflow(users: dict[str, User]) -> WorkflowResult:
         "penalised": individuals[0],
         "draft": individuals[1],
     }
-    day = {k: start + dt.timedelta(days=2 + i) for i, k in enumerate(inspected)}
+    day = {k: start + dt.timedelta(days=d) for k, d in zip(inspected, INSPECTION_DAYS, strict=True)}
     operator = inspected["penalised"].legal_representative or "经营者"
     id_no = _id_number(DEMO_ID_BODY)
     findings = {
@@ -210,13 +209,14 @@ def load_workflow(users: dict[str, User]) -> WorkflowResult:
         order_text="按日登记回收台账，七日内报送整改情况。",
         due_on=day["rectified"] + dt.timedelta(days=7),
     )
+    decided_on = today - dt.timedelta(days=PENALTY_DAYS_AGO)
     penalty = penalty_decide(
         actor=section,
         inspection=accepted["penalised"],
-        decision_no=f"金商罚〔{today.year}〕演示1号",
+        decision_no=f"金商罚〔{decided_on.year}〕演示1号",
         penalty_kind="fine",
         amount=Decimal("5000.00"),
-        decided_on=today - dt.timedelta(days=2),
+        decided_on=decided_on,
         major=True,
         description=(
             f"当事人{operator}（身份证号{id_no}，联系电话{DEMO_MOBILE}）未备案从事再生资源回收"
@@ -274,20 +274,39 @@ def load_workflow(users: dict[str, User]) -> WorkflowResult:
     return _result(True)
 
 
-def _free_plan_year(department: Department, year: int) -> int:
-    """This year's plan, or next year's if someone already drew up this year's in the demo."""
-    taken = set(
-        AnnualPlan.objects.filter(department=department, year__in=[year, year + 1]).values_list(
-            "year", flat=True
+def task_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The finished task's inspection window for a load on ``today``: three weeks ending ten
+    days ago, moved back to end on 31 December when it would straddle New Year — plans, the
+    two-checks-a-year cap and the yearly counts all go by the window's (start) year."""
+    start = today - dt.timedelta(days=WINDOW_DAYS[0])
+    end = today - dt.timedelta(days=WINDOW_DAYS[1])
+    if start.year != end.year:
+        end = dt.date(start.year, 12, 31)
+        start = end - dt.timedelta(days=WINDOW_DAYS[0] - WINDOW_DAYS[1])
+    return start, end
+
+
+def _demo_plan(section: User, leader: User, year: int) -> AnnualPlan:
+    """The demo's approved plan of 市场建设科 for ``year`` (recognised by its notes)."""
+    department = section.department
+    assert department is not None
+    if AnnualPlan.objects.filter(department=department, year=year).exists():
+        raise ServiceError(
+            f"{department.name} {year} 年度已有抽查计划，演示抽查任务（检查时间在 {year} 年）"
+            "需要编制该年度的演示计划，无法加载；可用 load_demo --no-workflow 只加载名录库"
         )
+    plan = planning.plan_create(
+        actor=section,
+        year=year,
+        items=list(CheckItem.objects.filter(department=department, active=True).order_by("code")),
+        sectors=[
+            {"name": "再生资源回收", "ratio": "0.05", "rounds_per_year": 1},
+            {"name": "报废机动车回收拆解", "ratio": "0.10", "rounds_per_year": 2},
+            {"name": "二手车交易", "ratio": "0.05", "rounds_per_year": 1},
+        ],
+        notes=PLAN_NOTES,
     )
-    for candidate in (year, year + 1):
-        if candidate not in taken:
-            return candidate
-    raise ServiceError(
-        f"{department.name} {year}、{year + 1} 年度的抽查计划均已存在，无法加载演示抽查任务；"
-        "可用 load_demo --no-workflow 只加载名录库"
-    )
+    return planning.plan_approve(actor=leader, plan=plan)
 
 
 def _drawn(draw: Draw) -> list[Target]:

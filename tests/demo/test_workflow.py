@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from spotcheck.accounts.models import User
 from spotcheck.audit.verify import verify_chain
-from spotcheck.directory.demo import workflow
-from spotcheck.directory.demo.loader import load_demo, wipe_demo
+from spotcheck.demo import workflow
+from spotcheck.demo.loader import load_demo, wipe_demo
 from spotcheck.directory.models import Target
 from spotcheck.disclosure import selectors
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
@@ -46,7 +46,13 @@ def _check_scenario() -> None:
     task = SpotCheckTask.objects.get(name=workflow.TASK_NAME)
     assert task.state == TaskState.CLOSED
     assert task.plan is not None and task.plan.state == PlanState.APPROVED
-    assert task.window_end < timezone.localdate()
+    today = timezone.localdate()
+    assert task.window_end < today
+    assert task.plan.year == task.window_start.year == task.window_end.year
+    # A current-year plan, approved, for the walk-through (the same one but in January).
+    assert AnnualPlan.objects.get(department__code="market", year=today.year).state == (
+        PlanState.APPROVED
+    )
     draw = Draw.objects.get(task=task)
     assert draw.proof and draw.commitment
     errors, _summary = verify_proof(draw.proof)
@@ -130,7 +136,10 @@ def test_reset_wipes_and_reloads_the_workflow() -> None:
     _load("--reset")
     task = SpotCheckTask.objects.get(name=workflow.TASK_NAME)
     assert task.pk != first_task
-    assert SpotCheckTask.objects.count() == 1 and AnnualPlan.objects.count() == 1
+    assert SpotCheckTask.objects.count() == 1
+    # The window's year's plan, and this year's too when the window lay in last December.
+    years = {task.window_start.year, timezone.localdate().year}
+    assert set(AnnualPlan.objects.values_list("year", flat=True)) == years
     assert Publication.objects.count() == 15
     _check_scenario()
     assert list(verify_chain()) == []
@@ -157,17 +166,18 @@ def test_no_workflow_flag_loads_only_the_directory_and_a_later_run_adds_it() -> 
     assert selectors.published().count() == 12
 
 
-def test_a_users_plan_for_this_year_is_kept_and_the_demo_plans_next_year() -> None:
+def test_a_users_plan_for_the_windows_year_makes_the_workflow_refuse_clearly() -> None:
+    # The finished task belongs to the plan of its window's year; the demo never files it under
+    # a plan someone else drew up (it would publish that plan), nor under another year's plan.
     _load("--no-workflow")
     section = User.objects.get(username="demo_section")
-    year = timezone.localdate().year
+    year = workflow.task_window(timezone.localdate())[0].year
     mine = plan_create(actor=section, year=year, items=[], sectors=[], notes="科室自己的计划")
-    _load()
-    demo_plan = SpotCheckTask.objects.get(name=workflow.TASK_NAME).plan
-    assert demo_plan is not None and demo_plan.year == year + 1
-    _load("--reset")
-    assert AnnualPlan.objects.filter(pk=mine.pk).exists()
-    assert AnnualPlan.objects.count() == 2
+    with pytest.raises(CommandError, match="年度已有抽查计划"):
+        _load()
+    assert not SpotCheckTask.objects.exists()
+    assert list(AnnualPlan.objects.all()) == [mine]
+    assert Target.objects.exists()  # the directory loaded earlier is untouched
 
 
 def test_reset_refuses_clearly_when_a_user_task_hangs_off_the_demo_plan() -> None:

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from spotcheck.core.errors import ServiceError
-from spotcheck.directory.demo import data
-from spotcheck.directory.demo.loader import load_demo
+from spotcheck.demo import data
+from spotcheck.demo.loader import load_demo
 
 
 class Command(BaseCommand):
