@@ -75,7 +75,7 @@ def test_the_script_moves_a_whole_process_tree(tmp_path: Path) -> None:
     assert out.stdout.split() == [day, day, day]
 
 
-@pytest.mark.parametrize("bad", ["2031-02-30x", "tomorrow", ""])
+@pytest.mark.parametrize("bad", ["2031-02-30x", "tomorrow", ""])  # fixed-date: not dates
 def test_the_script_refuses_a_bad_day(bad: str) -> None:
     out = subprocess.run(
         ["bash", str(SCRIPT), bad, "true"], capture_output=True, text=True, timeout=60
