@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from spotcheck.accounts.models import Department, Role, User
@@ -75,5 +76,6 @@ class InspectorFactory(DjangoModelFactory[Inspector]):
     cert_no = factory.Sequence(lambda n: f"64010620{n:06d}")
     name = factory.Sequence(lambda n: f"执法员{n}")
     department = factory.SubFactory(DepartmentFactory)
-    cert_valid_from = dt.date(2024, 1, 1)
-    cert_valid_to = dt.date(2029, 12, 31)
+    # Valid from two years ago to three years ahead of the day the inspector is built.
+    cert_valid_from = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=730))
+    cert_valid_to = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=1095))

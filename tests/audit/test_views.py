@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 from django.test import Client
@@ -71,24 +73,32 @@ def test_filters(client: Client, personas: Personas) -> None:
     # Dates are the bureau's local dates, not UTC.
     first = AuditEvent.objects.first()
     assert first is not None
-    today = timezone.localtime(first.at).date().isoformat()
-    dated = client.get(reverse(URL), {"date_from": today, "date_to": today}).content.decode()
+    day = timezone.localtime(first.at).date()
+    dated = client.get(
+        reverse(URL), {"date_from": day.isoformat(), "date_to": day.isoformat()}
+    ).content.decode()
     assert "甲事件" in dated and "乙事件" in dated
-    past = client.get(reverse(URL), {"date_to": "2000-01-01"}).content.decode()
+    day_before = (day - dt.timedelta(days=1)).isoformat()
+    past = client.get(reverse(URL), {"date_to": day_before}).content.decode()
     assert "甲事件" not in past
+    day_after = (day + dt.timedelta(days=1)).isoformat()
+    future = client.get(reverse(URL), {"date_from": day_after}).content.decode()
+    assert "甲事件" not in future
 
 
 def test_bad_dates_and_pages_give_messages_not_500(client: Client, personas: Personas) -> None:
     add_event(personas.section)
     client.force_login(personas.auditor)
     response = client.get(
-        reverse(URL), {"date_from": "2025-02-30", "date_to": "昨天", "page": "zz"}
+        reverse(URL),
+        {"date_from": "2025-02-30", "date_to": "昨天", "page": "zz"},  # fixed-date: impossible date
     )
     assert response.status_code == 200
     content = response.content.decode()
-    assert "开始日期“2025-02-30”不是有效日期" in content
+    assert "开始日期“2025-02-30”不是有效日期" in content  # fixed-date: the impossible date above
     assert "结束日期“昨天”不是有效日期" in content
-    reversed_range = client.get(reverse(URL), {"date_from": "2025-02-01", "date_to": "2025-01-01"})
+    reversed_dates = {"date_from": "2025-02-01", "date_to": "2025-01-01"}  # fixed-date: reversed
+    reversed_range = client.get(reverse(URL), reversed_dates)
     assert "结束日期不能早于开始日期" in reversed_range.content.decode()
 
 

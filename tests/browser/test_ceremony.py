@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from spotcheck.draws.models import Draw, PoolEntry, TeamMember
@@ -24,8 +25,11 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-START = dt.date.today() + dt.timedelta(days=7)
-END = START + dt.timedelta(days=14)
+
+def _window() -> tuple[str, str]:
+    """An inspection window opening a week from today, two weeks long."""
+    start = timezone.localdate() + dt.timedelta(days=7)
+    return start.isoformat(), (start + dt.timedelta(days=14)).isoformat()
 
 
 def _world(personas: Personas) -> dict[str, object]:
@@ -45,8 +49,9 @@ def _create_task(page: Page, base: str, name: str, fill: Callable[[Page], None])
     fill(page)
     page.fill("input[name=sample_all]", "3")
     page.select_option("select[name=sample_mode]", "count")
-    page.fill("input[name=window_start]", START.isoformat())
-    page.fill("input[name=window_end]", END.isoformat())
+    start, end = _window()
+    page.fill("input[name=window_start]", start)
+    page.fill("input[name=window_end]", end)
     page.click("#task-submit")
     expect(page.locator("#task-state")).to_have_text("草稿")
     return SpotCheckTask.objects.get(name=name).pk
@@ -95,8 +100,9 @@ def test_directed_task_ceremony_recusal_and_proof(
     section.goto(f"{base}/planning/tasks/new/")
     section.fill("input[name=name]", "无条件的定向任务")
     section.select_option("select[name=items]", [str(world["item"].pk)])  # type: ignore[attr-defined]
-    section.fill("input[name=window_start]", START.isoformat())
-    section.fill("input[name=window_end]", END.isoformat())
+    start, end = _window()
+    section.fill("input[name=window_start]", start)
+    section.fill("input[name=window_end]", end)
     section.click("#task-submit")
     expect(section.locator("#task-form-errors")).to_contain_text("定向抽查需要至少一个限定条件")
 

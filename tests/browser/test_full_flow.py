@@ -37,10 +37,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-TODAY = dt.date.today()
-# The window opened a few days ago: results may be recorded today, dated today.
-START = TODAY - dt.timedelta(days=3)
-END = TODAY + dt.timedelta(days=14)
 DECISION_NO = "金商合罚〔2026〕12号"
 
 
@@ -74,9 +70,9 @@ def _world(personas: Personas) -> dict[str, object]:
     return {"item": item}
 
 
-def _plan_and_task(section: Page, leader: Page, base: str, item_pk: int) -> int:
+def _plan_and_task(section: Page, leader: Page, base: str, item_pk: int, today: dt.date) -> int:
     section.goto(f"{base}/planning/plans/new/")
-    section.fill("input[name=year]", str(TODAY.year))
+    section.fill("input[name=year]", str(today.year))
     section.check(f"input[name=items][value='{item_pk}']")
     section.click("#plan-form button[type=submit]")
     expect(section.locator("#plan-state")).to_have_text("草稿")
@@ -93,8 +89,9 @@ def _plan_and_task(section: Page, leader: Page, base: str, item_pk: int) -> int:
     section.select_option("select[name=credit_class]", "D")
     section.fill("input[name=sample_all]", "2")
     section.select_option("select[name=sample_mode]", "count")
-    section.fill("input[name=window_start]", START.isoformat())
-    section.fill("input[name=window_end]", END.isoformat())
+    # The window opened a few days ago: results may be recorded today, dated today.
+    section.fill("input[name=window_start]", (today - dt.timedelta(days=3)).isoformat())
+    section.fill("input[name=window_end]", (today + dt.timedelta(days=14)).isoformat())
     section.click("#task-submit")
     expect(section.locator("#task-state")).to_have_text("草稿")
     task = SpotCheckTask.objects.get()
@@ -125,6 +122,7 @@ def test_full_flow_to_the_credit_record(
     personas: Personas,
     settings: Any,
     tmp_path: Path,
+    today: dt.date,
 ) -> None:
     settings.MEDIA_ROOT = tmp_path  # the live server runs in this process: the photo lands here
     base = str(live_server.url)  # type: ignore[attr-defined]
@@ -134,7 +132,7 @@ def test_full_flow_to_the_credit_record(
     login(section, base, "section")
     login(leader, base, "leader")
 
-    task_pk = _plan_and_task(section, leader, base, item_pk)
+    task_pk = _plan_and_task(section, leader, base, item_pk, today)
     draw_pk = _commit_and_draw(section, base, task_pk)
     expect(section.locator("#results-table tbody tr")).to_have_count(2)
 
@@ -167,7 +165,7 @@ def test_full_flow_to_the_credit_record(
     expect(present).not_to_contain_text(recused.inspector.cert_no)
     for member in team:
         expect(present).to_contain_text(member.inspector.cert_no)
-    inspector.fill("input[name=inspected_on]", TODAY.isoformat())
+    inspector.fill("input[name=inspected_on]", today.isoformat())
     inspector.select_option(f"select[name=category_{item_pk}]", label="发现问题待后续处理")
     inspector.fill(f"textarea[name=findings_{item_pk}]", "预收资金未按规定存管")
     inspector.select_option("select[name=overall_category]", label="发现问题待后续处理")
@@ -201,7 +199,7 @@ def test_full_flow_to_the_credit_record(
     section.fill("#penalty-form input[name=decision_no]", DECISION_NO)
     section.select_option("#penalty-form select[name=penalty_kind]", "fine")
     section.fill("#penalty-form input[name=amount]", "50000")
-    section.fill("#penalty-form input[name=decided_on]", TODAY.isoformat())
+    section.fill("#penalty-form input[name=decided_on]", today.isoformat())
     section.check("#penalty-form input[name=major]")
     section.click("#penalty-submit")
     expect(section.locator("#follow-up-table")).to_contain_text("待法制审核")

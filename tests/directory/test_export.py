@@ -56,7 +56,7 @@ def _directory(personas):
     zhang = InspectorFactory(
         cert_no="64010620000001", department=mine, employee_no="00123", phone="0951-1234567",
         expertise_industries="F52,O80", status="leave",
-        cert_valid_from=dt.date(2023, 2, 28), cert_valid_to=dt.date(2029, 12, 31),
+        cert_valid_from=dt.date(2023, 2, 28), cert_valid_to=dt.date(2029, 12, 31),  # fixed-date: round-trip data, never compared with today
     )  # fmt: skip
     zhang.expertise_items.set([item_a, CheckItem.objects.get(code="SW-002")])
     InspectorFactory(cert_no="64010620000002", department=other)
@@ -116,7 +116,7 @@ def test_export_uses_the_list_filters_and_is_audited(client, personas):
     assert event.payload["rows"] == 1 and event.payload["filters"] == {"region": "良田镇"}
     rows = _sheet(client.get(reverse("directory:export", args=["inspectors"]) + "?status=leave"))
     assert [r[0] for r in rows[1:]] == ["64010620000001"]
-    assert rows[1][4] == dt.datetime(2023, 2, 28)
+    assert rows[1][4] == dt.datetime(2023, 2, 28)  # fixed-date: the value stored above
     rows = _sheet(client.get(reverse("directory:export", args=["items"]) + "?q=SW-002"))
     assert [r[0] for r in rows[1:]] == ["SW-002"]
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from spotcheck.directory.creditcode import make_code
 from spotcheck.directory.forms import InspectorForm, TargetForm
@@ -115,38 +117,48 @@ def test_industry_code_is_normalised(personas: Personas) -> None:
 
 
 def inspector_data(**overrides: Any) -> dict[str, Any]:
+    today = timezone.localdate()
     data: dict[str, Any] = {
         "cert_no": "64010620001234",
         "name": "赵执法",
-        "cert_valid_from": "2025-01-01",
-        "cert_valid_to": "2029-12-31",
+        "cert_valid_from": (today - dt.timedelta(days=365)).isoformat(),
+        "cert_valid_to": (today + dt.timedelta(days=3 * 365)).isoformat(),
         "status": "active",
     }
     data.update(overrides)
     return data
 
 
-def test_cert_dates_reversed(personas: Personas) -> None:
+def _reversed(today: dt.date) -> dict[str, str]:
+    return {
+        "cert_valid_from": (today + dt.timedelta(days=3 * 365)).isoformat(),
+        "cert_valid_to": (today - dt.timedelta(days=365)).isoformat(),
+    }
+
+
+def test_cert_dates_reversed(personas: Personas, today: dt.date) -> None:
     form = InspectorForm(
-        data=inspector_data(cert_valid_from="2029-01-01", cert_valid_to="2025-01-01"),
+        data=inspector_data(**_reversed(today)),
         actor=personas.section,
     )
     assert not form.is_valid()
     assert form.errors["cert_valid_to"] == ["执法证有效期止不能早于有效期起"]
 
 
-@pytest.mark.parametrize("bad", ["2025-02-30", "明天", "2025/13/01"])
+@pytest.mark.parametrize("bad", ["2025-02-30", "明天", "2025/13/01"])  # fixed-date: impossible
 def test_impossible_dates_have_chinese_errors(personas: Personas, bad: str) -> None:
     form = InspectorForm(data=inspector_data(cert_valid_from=bad), actor=personas.section)
     assert not form.is_valid()
     assert "有效的日期" in " ".join(form.errors["cert_valid_from"])
 
 
-def test_reversed_dates_rejected_through_the_page(client: Client, personas: Personas) -> None:
+def test_reversed_dates_rejected_through_the_page(
+    client: Client, personas: Personas, today: dt.date
+) -> None:
     client.force_login(personas.section)
     response = client.post(
         reverse("directory:inspector_create"),
-        inspector_data(cert_valid_from="2029-01-01", cert_valid_to="2025-01-01"),
+        inspector_data(**_reversed(today)),
     )
     assert response.status_code == 200
     assert "执法证有效期止不能早于有效期起" in response.content.decode()

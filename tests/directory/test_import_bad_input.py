@@ -28,6 +28,13 @@ from tests.factories import TargetFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
+# Certificate dates in imported rows are plain data: the importer checks their format and order,
+# never compares them with today.
+FROM = "2024-01-01"  # fixed-date: import data, never compared with today
+TO = "2028-12-31"  # fixed-date: import data, never compared with today
+BEFORE_FROM = "2023-12-31"  # fixed-date: import data, never compared with today
+IMPOSSIBLE = "2023-02-30"  # fixed-date: an impossible date the parser must reject
+
 
 def code(n: int) -> str:
     return make_code("91", "640106", f"{n:09d}")
@@ -122,12 +129,12 @@ def test_checksum_warning_needs_confirmation(personas, tmp_path):
 def test_impossible_date(personas, tmp_path):
     rows = [
         INSPECTOR_HEADERS,
-        ["64010620000001", "张三", "", "", "2023-02-30", "2028-12-31", "", "", "在岗", ""],
-        ["64010620000002", "李四", "", "", "2024-01-01", "2023-12-31", "", "", "在岗", ""],
+        ["64010620000001", "张三", "", "", IMPOSSIBLE, TO, "", "", "在岗", ""],
+        ["64010620000002", "李四", "", "", FROM, BEFORE_FROM, "", "", "在岗", ""],
     ]
     plan = validate(personas.section, "inspectors", write(tmp_path, csv_bytes(rows), "i.csv"))
     assert messages_of(plan) == [
-        "2|执法证有效期起|日期不存在：“2023-02-30”",
+        f"2|执法证有效期起|日期不存在：“{IMPOSSIBLE}”",
         "3|执法证有效期止|有效期止不能早于有效期起",
     ]
 
@@ -196,14 +203,14 @@ def test_numbers_stored_as_floats_by_excel(personas, tmp_path):
             "张三",
             "",
             123.0,
-            "2024-01-01",
-            "2028-12-31",
+            FROM,
+            TO,
             "",
             "",
             "在岗",
             13900000000.0,
         ],
-        ["6.40106E+13", "李四", "", "", "2024-01-01", "2028-12-31", "", "", "在岗", ""],
+        ["6.40106E+13", "李四", "", "", FROM, TO, "", "", "在岗", ""],
     ]
     plan = validate(personas.section, "inspectors", write(tmp_path, xlsx_bytes(rows), "f.xlsx"))
     assert [c.values["cert_no"] for c in plan.creates] == ["64010620000001"]
@@ -222,11 +229,11 @@ def test_other_departments_target_is_an_error(personas, tmp_path):
 def test_other_departments_inspector_is_an_error(personas, tmp_path):
     Inspector.objects.create(
         cert_no="64010620000001", name="张三", department=personas.other_dept,
-        cert_valid_from="2024-01-01", cert_valid_to="2028-12-31",
+        cert_valid_from=FROM, cert_valid_to=TO,
     )  # fmt: skip
     rows = [
         INSPECTOR_HEADERS,
-        ["64010620000001", "张三改", "", "", "2024-01-01", "2028-12-31", "", "", "在岗", ""],
+        ["64010620000001", "张三改", "", "", FROM, TO, "", "", "在岗", ""],
     ]
     plan = validate(personas.section, "inspectors", write(tmp_path, csv_bytes(rows), "o.csv"))
     assert messages_of(plan) == ["2|执法证号|该执法检查人员属于其他部门（商贸流通科），无权修改"]

@@ -207,8 +207,8 @@ def test_items_and_inspectors_import(personas, tmp_path):
 
     inspectors = [
         INSPECTOR_HEADERS,
-        ["64010620000001", "张三", "", "A01", "2024-01-01", "2028-12-31", "F52", "SW-001、SW-002", "在岗", "13900000000"],
-        ["64010620000002", "李四", "市场建设科", "", "2024/1/1", "2028/12/31", "", "", "休假/借调", ""],
+        ["64010620000001", "张三", "", "A01", "2024-01-01", "2028-12-31", "F52", "SW-001、SW-002", "在岗", "13900000000"],  # fixed-date: import data, never compared with today
+        ["64010620000002", "李四", "市场建设科", "", "2024/1/1", "2028/12/31", "", "", "休假/借调", ""],  # fixed-date: import data, never compared with today
     ]  # fmt: skip
     path = write(tmp_path, xlsx_bytes(inspectors), "p.xlsx")
     assert commit(personas.section, "inspectors", path)["created"] == 2
@@ -242,7 +242,7 @@ def test_m2m_only_change_updates_and_snapshots_history(personas, tmp_path):
     b = CheckItemFactory(code="B-1", department=personas.dept)
     inspector = Inspector.objects.create(
         cert_no="64010620000009", name="王五", department=personas.dept,
-        cert_valid_from="2024-01-01", cert_valid_to="2028-12-31",
+        cert_valid_from="2024-01-01", cert_valid_to="2028-12-31",  # fixed-date: import data, never compared with today
     )  # fmt: skip
     inspector.expertise_items.set([a])
     row = [
@@ -250,8 +250,8 @@ def test_m2m_only_change_updates_and_snapshots_history(personas, tmp_path):
         "王五",
         "市场建设科",
         "",
-        "2024-01-01",
-        "2028-12-31",
+        "2024-01-01",  # fixed-date: import data, never compared with today
+        "2028-12-31",  # fixed-date: import data, never compared with today
         "",
         "A-1、B-1",
         "在岗",

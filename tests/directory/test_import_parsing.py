@@ -135,13 +135,13 @@ def test_xlsx_merged_and_formula_are_found(tmp_path):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("2024-01-31", dt.date(2024, 1, 31)),
-        ("2024/1/5", dt.date(2024, 1, 5)),
-        ("2024年1月5日", dt.date(2024, 1, 5)),
-        ("20240105", dt.date(2024, 1, 5)),
-        ("２０２４－０１－０５", dt.date(2024, 1, 5)),
-        (dt.datetime(2024, 1, 5, 0, 0), dt.date(2024, 1, 5)),
-        (45296.0, dt.date(2024, 1, 5)),
+        ("2024-01-31", dt.date(2024, 1, 31)),  # fixed-date: parser input
+        ("2024/1/5", dt.date(2024, 1, 5)),  # fixed-date: parser input
+        ("2024年1月5日", dt.date(2024, 1, 5)),  # fixed-date: parser input
+        ("20240105", dt.date(2024, 1, 5)),  # fixed-date: parser input
+        ("２０２４－０１－０５", dt.date(2024, 1, 5)),  # fixed-date: parser input
+        (dt.datetime(2024, 1, 5, 0, 0), dt.date(2024, 1, 5)),  # fixed-date: parser input
+        (45296.0, dt.date(2024, 1, 5)),  # fixed-date: parser input
     ],
 )
 def test_date_formats(raw, expected):
@@ -151,7 +151,7 @@ def test_date_formats(raw, expected):
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("2023-02-30", "日期不存在"),
+        ("2023-02-30", "日期不存在"),  # fixed-date: parser input
         ("2023-13-01", "日期不存在"),
         ("明年", "无法识别"),
         ("", "不能为空"),

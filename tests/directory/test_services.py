@@ -93,20 +93,22 @@ def test_inspector_cert_dates_checked(personas: Any) -> None:
             data={
                 "cert_no": "X1",
                 "name": "张三",
-                "cert_valid_from": dt.date(2026, 1, 1),
-                "cert_valid_to": dt.date(2025, 1, 1),
+                "cert_valid_from": dt.date(2026, 1, 1),  # fixed-date: only the order is checked
+                "cert_valid_to": dt.date(2025, 1, 1),  # fixed-date: only the order is checked
             },
         )
 
 
 def test_inspector_qualified_on() -> None:
     inspector = InspectorFactory.build(
-        cert_valid_from=dt.date(2024, 1, 1), cert_valid_to=dt.date(2026, 6, 30), status="active"
+        cert_valid_from=dt.date(2024, 1, 1),  # fixed-date: qualified_on takes the day as input
+        cert_valid_to=dt.date(2026, 6, 30),  # fixed-date: qualified_on takes the day as input
+        status="active",
     )
-    assert inspector.qualified_on(dt.date(2026, 6, 30))
-    assert not inspector.qualified_on(dt.date(2026, 7, 1))
+    assert inspector.qualified_on(dt.date(2026, 6, 30))  # fixed-date: last valid day
+    assert not inspector.qualified_on(dt.date(2026, 7, 1))  # fixed-date: first day after
     inspector.status = "leave"
-    assert not inspector.qualified_on(dt.date(2025, 1, 1))
+    assert not inspector.qualified_on(dt.date(2025, 1, 1))  # fixed-date: inside the validity
 
 
 def test_item_update_scoped_to_department(personas: Any) -> None:

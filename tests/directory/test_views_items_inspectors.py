@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from spotcheck.directory.models import CheckItem, Inspector
 from tests.conftest import Personas
@@ -47,12 +48,13 @@ def item_data(**overrides: Any) -> dict[str, Any]:
 
 
 def inspector_data(**overrides: Any) -> dict[str, Any]:
+    today = timezone.localdate()
     data: dict[str, Any] = {
         "cert_no": "64010620009999",
         "name": "王检查",
         "employee_no": "A-01",
-        "cert_valid_from": "2025-01-01",
-        "cert_valid_to": "2030-12-31",
+        "cert_valid_from": (today - dt.timedelta(days=365)).isoformat(),
+        "cert_valid_to": (today + dt.timedelta(days=4 * 365)).isoformat(),
         "status": "active",
         "expertise_industries": "F52",
         "phone": "0951-0000000",
@@ -140,12 +142,14 @@ def test_duplicate_item_code_is_form_error(
 # --- inspectors --------------------------------------------------------------------------
 
 
-def test_inspector_list_shows_qualification(client: Client, personas: Personas) -> None:
+def test_inspector_list_shows_qualification(
+    client: Client, personas: Personas, today: dt.date
+) -> None:
     expired = InspectorFactory(
         name="过期证件",
         department=personas.dept,
-        cert_valid_to=dt.date(2020, 1, 1),
-        cert_valid_from=dt.date(2015, 1, 1),
+        cert_valid_to=today - dt.timedelta(days=1),
+        cert_valid_from=today - dt.timedelta(days=5 * 365),
     )
     client.force_login(personas.inspector)
     response = client.get(reverse("directory:inspector_list"))

@@ -24,7 +24,7 @@ from spotcheck.disclosure.publications import (
 )
 from spotcheck.disclosure.search import query_grams, search_fields
 from spotcheck.disclosure.selectors import PublicFilters, parse_public_filters, search_published
-from tests.inspections.conftest import TODAY, Scene
+from tests.inspections.conftest import Scene
 from tests.portal.helpers import (
     MASKED_SHOP,
     OPERATOR,
@@ -71,10 +71,10 @@ def test_parsing_survives_non_string_values(params: dict[str, Any]) -> None:
         ({"department": "٣"}, "department"),  # a non-ASCII digit is not an id
         ({"department": str(2**64)}, "department"),
         ({"item": "X" * 41}, "item"),
-        ({"date_from": "2026-13-01"}, "date_from"),
+        ({"date_from": "2026-13-01"}, "date_from"),  # fixed-date: an impossible date
         ({"date_to": "yesterday"}, "date_to"),
         ({"date_from": "0001-01-01"}, "date_from"),
-        ({"date_from": "2026-02-01", "date_to": "2026-01-01"}, "date_to"),
+        ({"date_from": "2026-02-01", "date_to": "2026-01-01"}, "date_to"),  # fixed-date: reversed
     ],
 )
 def test_malformed_values_are_reported_and_dropped(params: dict[str, str], field: str) -> None:
@@ -89,8 +89,8 @@ def test_good_values_are_parsed_and_round_trip() -> None:
         "kind": "inspection_result",
         "department": "7",
         "item": "SC-001",
-        "date_from": "2026-01-01",
-        "date_to": "2026-01-31",
+        "date_from": "2026-01-01",  # fixed-date: parser input
+        "date_to": "2026-01-31",  # fixed-date: parser input
     }
     filters, errors = parse_public_filters(params)
     assert errors == {}
@@ -99,8 +99,8 @@ def test_good_values_are_parsed_and_round_trip() -> None:
         kind="inspection_result",
         department_id=7,
         item_code="SC-001",
-        date_from=dt.date(2026, 1, 1),
-        date_to=dt.date(2026, 1, 31),
+        date_from=dt.date(2026, 1, 1),  # fixed-date: the parsed input above
+        date_to=dt.date(2026, 1, 31),  # fixed-date: the parsed input above
     )
     assert parse_public_filters(filters.as_params()) == (filters, {})
 
@@ -109,7 +109,7 @@ def test_good_values_are_parsed_and_round_trip() -> None:
 
 
 def _find(**kw: Any) -> list[Publication]:
-    return list(search_published(PublicFilters(**kw), today=TODAY))
+    return list(search_published(PublicFilters(**kw), today=timezone.localdate()))
 
 
 @pytest.mark.django_db
@@ -133,7 +133,7 @@ def test_search_by_credit_code_exactly_and_masked_name_only(scene: Scene) -> Non
 
 
 @pytest.mark.django_db
-def test_search_by_kind_department_item_and_dates(scene: Scene) -> None:
+def test_search_by_kind_department_item_and_dates(scene: Scene, today: dt.date) -> None:
     result = publish(scene, "inspection_result", accepted_individual(scene))
     announcement = publish(scene, "task_announcement", scene.task)
     items = publish(scene, "item_list", scene.p.dept)
@@ -145,12 +145,11 @@ def test_search_by_kind_department_item_and_dates(scene: Scene) -> None:
     assert set(
         PublicationItemCode.objects.filter(publication=result).values_list("code", flat=True)
     ) == {scene.item.code}
-    # Publication dates are Beijing local dates: 23:30 on the 1st is still the 1st.
-    tz = timezone.get_current_timezone()
-    late = dt.datetime(2026, 3, 1, 23, 30, tzinfo=tz)
+    # Publication dates are Beijing local dates: 23:30 (15:30 UTC) on a day is still that day.
+    day = today - dt.timedelta(days=10)
+    late = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 30)))
     Publication.objects.filter(pk=result.pk).update(published_at=late)
     Publication.objects.filter(pk=announcement.pk).update(published_at=late + dt.timedelta(hours=1))
-    day = dt.date(2026, 3, 1)
     assert _find(date_from=day, date_to=day) == [result]
     assert _find(date_from=day + dt.timedelta(days=1), date_to=day + dt.timedelta(days=1)) == [
         announcement
@@ -173,11 +172,11 @@ def _copy_in_state(pub: Publication, state: str) -> Publication:
 
 
 @pytest.mark.django_db
-def test_search_never_returns_what_is_not_public(scene: Scene) -> None:
+def test_search_never_returns_what_is_not_public(scene: Scene, today: dt.date) -> None:
     inspection = accepted_individual(scene)
     withdrawn = publish(scene, "inspection_result", inspection)
     publication_withdraw(actor=scene.p.section, publication=withdrawn, reason="误发")
-    later = TODAY + dt.timedelta(days=30)
+    later = today + dt.timedelta(days=30)
     scheduled = publish(
         scene,
         "inspection_result",
@@ -251,40 +250,40 @@ def test_search_fields_for_seeders() -> None:
 
 
 @pytest.mark.django_db
-def test_public_record_and_version_timeline(scene: Scene) -> None:
+def test_public_record_and_version_timeline(scene: Scene, today: dt.date) -> None:
     inspection = accepted_individual(scene)
     draft = publication_draft(actor=scene.p.section, kind="inspection_result", source=inspection)
-    assert selectors.public_record(draft.pk, today=TODAY) is None
+    assert selectors.public_record(draft.pk, today=today) is None
     submitted = publication_submit(actor=scene.p.section, publication=draft)
     first = publication_review(actor=scene.section2, publication=submitted, approve=True)
     second = correct(scene, first, "更正检查结论")
-    old = selectors.public_record(first.pk, today=TODAY)
+    old = selectors.public_record(first.pk, today=today)
     assert old is not None and old.state == S.CORRECTED and old.payload
     publication_withdraw(actor=scene.p.section, publication=second, reason="检查结论有误，重新核查")
-    gone = selectors.public_record(second.pk, today=TODAY)
+    gone = selectors.public_record(second.pk, today=today)
     assert gone is not None and gone.state == S.WITHDRAWN
     assert gone.payload == {} and gone.withdrawal_reason == "检查结论有误，重新核查"
-    timeline = selectors.public_versions(gone, today=TODAY)
+    timeline = selectors.public_versions(gone, today=today)
     assert [(v.version, v.state) for v in timeline] == [(1, S.CORRECTED), (2, S.WITHDRAWN)]
-    assert timeline[0].corrected_on == TODAY and timeline[0].correction_note == ""
+    assert timeline[0].corrected_on == today and timeline[0].correction_note == ""
     assert timeline[1].correction_note == "更正检查结论"
-    assert timeline[1].withdrawn_on == TODAY
+    assert timeline[1].withdrawn_on == today
     assert timeline[1].withdrawal_reason == "检查结论有误，重新核查"
-    assert selectors.public_record(10**30, today=TODAY) is None
+    assert selectors.public_record(10**30, today=today) is None
 
 
 @pytest.mark.django_db
-def test_record_withdrawn_before_its_delay_was_never_public(scene: Scene) -> None:
+def test_record_withdrawn_before_its_delay_was_never_public(scene: Scene, today: dt.date) -> None:
     pub = publish(
         scene,
         "inspection_result",
         accepted_individual(scene),
         restriction_reason="涉及正在调查的案件",
-        delayed_until=TODAY + dt.timedelta(days=30),
+        delayed_until=today + dt.timedelta(days=30),
     )
-    assert selectors.public_record(pub.pk, today=TODAY) is None
+    assert selectors.public_record(pub.pk, today=today) is None
     publication_withdraw(actor=scene.p.section, publication=pub, reason="不再公示")
-    assert selectors.public_record(pub.pk, today=TODAY + dt.timedelta(days=60)) is None
+    assert selectors.public_record(pub.pk, today=today + dt.timedelta(days=60)) is None
 
 
 @pytest.mark.django_db
@@ -303,10 +302,10 @@ def test_backfill_fills_rows_drafted_before_the_columns(scene: Scene) -> None:
 
 
 @pytest.mark.django_db
-def test_a_delayed_record_is_news_on_the_day_it_goes_public(scene: Scene) -> None:
+def test_a_delayed_record_is_news_on_the_day_it_goes_public(scene: Scene, today: dt.date) -> None:
     from spotcheck.disclosure.selectors_feed import feed_entries
 
-    later = TODAY + dt.timedelta(days=30)
+    later = today + dt.timedelta(days=30)
     delayed = publish(
         scene,
         "inspection_result",
@@ -314,7 +313,7 @@ def test_a_delayed_record_is_news_on_the_day_it_goes_public(scene: Scene) -> Non
         restriction_reason="涉及正在调查的案件",
         delayed_until=later,
     )
-    assert [e.publication for e in feed_entries(PublicFilters(), today=TODAY)] == []
+    assert [e.publication for e in feed_entries(PublicFilters(), today=today)] == []
     # Records approved after it but public before it come later in the feed: it is news on
     # its delay date, not on its approval date.
     items = publish(scene, "item_list", scene.p.dept)

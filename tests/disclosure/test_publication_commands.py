@@ -64,14 +64,14 @@ def test_department_lists_take_the_department_code(scene: Scene) -> None:
     assert pub.department == scene.p.dept and pub.payload["items"][0]["code"] == scene.item.code
 
 
-def test_restriction_options(scene: Scene) -> None:
+def test_restriction_options(scene: Scene, today: dt.date) -> None:
     inspection = _accepted(scene)
-    later = timezone.localdate() + dt.timedelta(days=3)
+    later = today + dt.timedelta(days=3)
     base = ["--user=section", "--kind=inspection_result", f"--source={inspection.pk}"]
     with pytest.raises(CommandError, match="须说明理由"):
         run("publication_draft", *base, "--withhold=inspected_on")
     with pytest.raises(CommandError, match="须晚于今天"):
-        run("publication_draft", *base, "--restriction-reason=隐私", "--delay-until=2020-01-01")
+        run("publication_draft", *base, "--restriction-reason=隐私", f"--delay-until={today}")
     with pytest.raises(CommandError, match="不是有效日期"):
         run("publication_draft", *base, "--restriction-reason=隐私", "--delay-until=下周")
     with pytest.raises(CommandError, match="公示内容中没有字段"):

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from spotcheck.accounts.models import Role, User
 from spotcheck.audit.models import AuditEvent
@@ -26,7 +25,6 @@ from tests.workflow_fixtures import World
 
 pytestmark = pytest.mark.django_db
 S = PublicationState
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -104,28 +102,30 @@ def test_each_step_is_audited(world: World, clerk2: User) -> None:
     ]
 
 
-def test_task_announcement_waits_for_the_inspection_window(world: World, clerk2: User) -> None:
+def test_task_announcement_waits_for_the_inspection_window(
+    world: World, clerk2: User, today: dt.date
+) -> None:
     future = world.approved_task(
-        window_start=TODAY + dt.timedelta(days=3), window_end=TODAY + dt.timedelta(days=20)
+        window_start=today + dt.timedelta(days=3), window_end=today + dt.timedelta(days=20)
     )
     pub = publication_draft(actor=world.p.section, kind="task_announcement", source=future)
     pub = publication_submit(actor=world.p.section, publication=pub)
     with pytest.raises(ServiceError, match="第十八条"):
         publication_review(actor=clerk2, publication=pub, approve=True)
     assert Publication.objects.get(pk=pub.pk).state == S.SUBMITTED
-    started = world.approved_task(window_start=TODAY, window_end=TODAY + dt.timedelta(days=9))
+    started = world.approved_task(window_start=today, window_end=today + dt.timedelta(days=9))
     pub = _published(world, clerk2, kind="task_announcement", source=started)
-    assert pub.payload["window_start"] == TODAY.isoformat()
+    assert pub.payload["window_start"] == today.isoformat()
     assert pub.payload["items"][0]["code"] == world.item.code
 
 
-def test_restriction_needs_reason_and_field_must_exist(world: World) -> None:
+def test_restriction_needs_reason_and_field_must_exist(world: World, today: dt.date) -> None:
     with pytest.raises(ServiceError, match="理由"):
         publication_draft(
             actor=world.p.section,
             kind="item_list",
             source=world.p.dept,
-            delayed_until=TODAY + dt.timedelta(days=5),
+            delayed_until=today + dt.timedelta(days=5),
         )
     with pytest.raises(ServiceError, match="没有字段"):
         publication_draft(
@@ -137,8 +137,10 @@ def test_restriction_needs_reason_and_field_must_exist(world: World) -> None:
         )
 
 
-def test_delayed_publication_is_scheduled_until_its_date(world: World, clerk2: User) -> None:
-    until = TODAY + dt.timedelta(days=5)
+def test_delayed_publication_is_scheduled_until_its_date(
+    world: World, clerk2: User, today: dt.date
+) -> None:
+    until = today + dt.timedelta(days=5)
     pub = _published(world, clerk2, delayed_until=until, restriction_reason="涉及商业秘密，暂缓")
     assert pub.state == S.SCHEDULED and pub.restricted
     assert not selectors.published().exists()

@@ -33,7 +33,7 @@ from spotcheck.inspections.services_inspection import (
 )
 from spotcheck.planning import services as planning
 from tests.factories import InspectorFactory
-from tests.inspections.conftest import TODAY, Scene, run_draw
+from tests.inspections.conftest import Scene, run_draw
 from tests.portal.helpers import approve, publish
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def _accepted(scene: Scene) -> Inspection:
     return inspection_review(actor=scene.p.section, inspection=inspection, accept=True)
 
 
-def test_result_payload_is_redacted_and_has_its_deadline(scene: Scene) -> None:
+def test_result_payload_is_redacted_and_has_its_deadline(scene: Scene, today: dt.date) -> None:
     inspection = _accepted(scene)
     pub = publication_draft(actor=scene.p.section, kind="inspection_result", source=inspection)
     target = pub.payload["target"]
@@ -83,9 +83,9 @@ def test_result_payload_is_redacted_and_has_its_deadline(scene: Scene) -> None:
         "id_number",
         "mobile_phone",
     }
-    expected = publication_deadline(decided_on=TODAY, kind="result")
+    expected = publication_deadline(decided_on=today, kind="result")
     assert (pub.decided_on, pub.due_on, pub.due_uncertain) == (
-        TODAY,
+        today,
         expected.date,
         expected.uncertain,
     )
@@ -110,7 +110,7 @@ def test_a_department_publishes_only_its_own_items(scene: Scene) -> None:
         publication_draft(actor=scene.p.other_section, kind="inspection_result", source=inspection)
 
 
-def test_penalty_deadline_is_seven_working_days(scene: Scene) -> None:
+def test_penalty_deadline_is_seven_working_days(scene: Scene, today: dt.date) -> None:
     inspection = _accepted(scene)
     penalty = penalty_decide(
         actor=scene.p.section,
@@ -118,25 +118,25 @@ def test_penalty_deadline_is_seven_working_days(scene: Scene) -> None:
         decision_no="金商罚〔2026〕7号",
         penalty_kind="fine",
         amount=Decimal("5000.00"),
-        decided_on=TODAY,
+        decided_on=today,
         description=f"张三（电话{MOBILE}）未备案经营",
     )
     pub = publication_draft(actor=scene.p.section, kind="penalty_decision", source=penalty)
-    assert pub.due_on == publication_deadline(decided_on=TODAY, kind="penalty").date
+    assert pub.due_on == publication_deadline(decided_on=today, kind="penalty").date
     assert pub.payload["facts"] == "张*（电话138****5678）未备案经营"
     assert pub.payload["amount"] == "5000.00"
 
 
 def test_deadline_in_unknown_year_is_flagged_until_admin_enters_it(
-    scene: Scene, settings: Any
+    scene: Scene, settings: Any, today: dt.date
 ) -> None:
     # Far enough to run into a year chinese-calendar does not ship.
     settings.RESULT_PUBLICATION_WORKDAYS = 1500
     inspection = _accepted(scene)
     pub = publication_draft(actor=scene.p.section, kind="inspection_result", source=inspection)
-    deadline = publication_deadline(decided_on=TODAY, kind="result")
+    deadline = publication_deadline(decided_on=today, kind="result")
     assert deadline.uncertain and pub.due_uncertain and pub.due_on == deadline.date
-    rows = selectors.upcoming_and_overdue(user=scene.p.leader, today=TODAY)
+    rows = selectors.upcoming_and_overdue(user=scene.p.leader, today=today)
     assert [(r.publication, r.uncertain, r.overdue) for r in rows] == [(pub, True, False)]
     # Entering every unknown year's schedule makes later deadlines certain.
     for year in deadline.unknown_years:
@@ -162,14 +162,16 @@ def test_upcoming_and_overdue_for_sections_and_leaders_only(scene: Scene) -> Non
     assert selectors.upcoming_and_overdue(user=scene.p.section, today=later) == []
 
 
-def test_draw_proof_only_after_window_opens_commitment_any_time(scene: Scene) -> None:
+def test_draw_proof_only_after_window_opens_commitment_any_time(
+    scene: Scene, today: dt.date
+) -> None:
     future = planning.task_create(
         actor=scene.p.section,
         name="下月预付卡抽查",
         mode="undirected",
         items=[scene.item],
-        window_start=TODAY + dt.timedelta(days=5),
-        window_end=TODAY + dt.timedelta(days=15),
+        window_start=today + dt.timedelta(days=5),
+        window_end=today + dt.timedelta(days=15),
         sample={"mode": "count", "values": {"*": 2}},
     )
     draw = run_draw(scene.p.section, future)
@@ -184,7 +186,7 @@ def test_draw_proof_only_after_window_opens_commitment_any_time(scene: Scene) ->
     assert proof.payload["document"] == scene.draw.proof
 
 
-def test_no_unmasked_personal_data_in_published_output(scene: Scene) -> None:
+def test_no_unmasked_personal_data_in_published_output(scene: Scene, today: dt.date) -> None:
     """Demo-like data: an individual business with ID, phone and home address everywhere."""
     InspectorFactory(department=scene.p.dept, name="李建国", phone="13987654321")
     inspection = _accepted(scene)
@@ -193,7 +195,7 @@ def test_no_unmasked_personal_data_in_published_output(scene: Scene) -> None:
         inspection=inspection,
         decision_no="金商罚〔2026〕8号",
         penalty_kind="warning",
-        decided_on=TODAY,
+        decided_on=today,
         description=f"经营者张三，身份证 {ID_NO}，联系电话 {MOBILE}",
     )
     for kind, source in [
@@ -231,14 +233,16 @@ def test_a_withheld_target_is_not_left_in_the_title(scene: Scene) -> None:
     assert "便利店" not in pub.search_text
 
 
-def test_the_service_refuses_unfinished_sources_and_second_drafts(scene: Scene) -> None:
+def test_the_service_refuses_unfinished_sources_and_second_drafts(
+    scene: Scene, today: dt.date
+) -> None:
     # Checked in the service, not only on the pages: commands and any other caller too.
     problem = scene.cats["no_problem"]
     pending = scene.save(item_results=[ItemResultInput(scene.item, problem)])
     with pytest.raises(ServiceError, match="审核通过后才能公示"):
         publication_draft(actor=scene.p.section, kind="inspection_result", source=pending)
     plan = planning.plan_create(
-        actor=scene.p.section, year=TODAY.year, items=[scene.item], sectors=[], notes=""
+        actor=scene.p.section, year=today.year, items=[scene.item], sectors=[], notes=""
     )
     with pytest.raises(ServiceError, match="批准后才能公示"):
         publication_draft(actor=scene.p.section, kind="annual_plan", source=plan)
@@ -296,7 +300,9 @@ def test_a_decision_nobody_drafted_is_due_all_the_same(scene: Scene, client: Any
     assert due_context(scene.p.section)["due"] == []
 
 
-def test_a_penalty_in_effect_without_a_draft_is_due_in_seven_working_days(scene: Scene) -> None:
+def test_a_penalty_in_effect_without_a_draft_is_due_in_seven_working_days(
+    scene: Scene, today: dt.date
+) -> None:
     from spotcheck.disclosure.selectors_staff import undrafted_decisions
 
     inspection = _accepted(scene)
@@ -307,10 +313,10 @@ def test_a_penalty_in_effect_without_a_draft_is_due_in_seven_working_days(scene:
         decision_no="金商罚〔2026〕9号",
         penalty_kind="warning",
         amount=None,
-        decided_on=TODAY,
+        decided_on=today,
         description="未备案",
     )
-    deadline = publication_deadline(decided_on=TODAY, kind="penalty").date
+    deadline = publication_deadline(decided_on=today, kind="penalty").date
     after = deadline + dt.timedelta(days=1)
     (row,) = undrafted_decisions(user=scene.p.section, today=after)
     assert (row.kind, row.source_pk) == ("penalty_decision", penalty.pk)

@@ -123,14 +123,21 @@ def test_restricted_draft_keeps_reason_withheld_fields_and_delay(
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"restriction_reason": "x", "delayed_until": "2020-01-01"}, "暂缓公开的日期须晚于今天"),
+        # An int is a day relative to today: today itself and yesterday are not "later".
+        ({"restriction_reason": "x", "delayed_until": 0}, "暂缓公开的日期须晚于今天"),
+        ({"restriction_reason": "x", "delayed_until": -1}, "暂缓公开的日期须晚于今天"),
         ({"restriction_reason": "x", "delayed_until": "明天"}, "请输入有效日期"),
         ({"restriction_reason": "x", "withheld_fields": ["salary"]}, "公示内容中没有字段"),
     ],
 )
 def test_bad_restriction_input_is_explained(
-    client: Client, scene: Scene, data: dict[str, Any], message: str
+    client: Client, scene: Scene, data: dict[str, Any], message: str, today: dt.date
 ) -> None:
+    if isinstance(data.get("delayed_until"), int):
+        data = {
+            **data,
+            "delayed_until": (today + dt.timedelta(days=data["delayed_until"])).isoformat(),
+        }
     inspection = _accepted(scene)
     url = _new_url("inspection_result", inspection.pk)
     response = _login(client, scene.p.section).post(url, data)

@@ -1,4 +1,7 @@
-"""Small builders shared by the engine tests (plain data, no Django)."""
+"""Small builders shared by the engine tests (plain data, no Django).
+
+The engine reads no clock: every date and time here is data it checks against the others.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,22 @@ from typing import Any
 from spotcheck.engine.proof import build_commitment, run_draw
 
 NONCE = "5a" * 32
-COMMITTED_AT = "2026-11-26T09:00:00Z"
+COMMITTED_AT = "2026-11-26T09:00:00Z"  # fixed-date: engine data
+DRAW_1_AT = "2026-11-27T13:15:00Z"  # fixed-date: engine data
+DRAW_2_AT = "2026-11-28T13:15:00Z"  # fixed-date: engine data
+PUBLISHED_1_AT = "2026-11-27T13:21:00Z"  # fixed-date: engine data
+PUBLISHED_2_AT = "2026-11-28T13:21:00Z"  # fixed-date: engine data
 SOURCE = {
     "kind": "lottery",
     "description": "中国福利彩票3D开奖号码",
     "items": [
-        {"name": "福彩3D 2026320期", "not_before": "2026-11-27T13:15:00Z"},
-        {"name": "福彩3D 2026321期", "not_before": "2026-11-28T13:15:00Z"},
+        {"name": "福彩3D 2026320期", "not_before": DRAW_1_AT},
+        {"name": "福彩3D 2026321期", "not_before": DRAW_2_AT},
     ],
 }
 RANDOMNESS = [
-    {"name": "福彩3D 2026320期", "value": "7 3 1", "published_at": "2026-11-27T13:21:00Z"},
-    {"name": "福彩3D 2026321期", "value": "0 9 4", "published_at": "2026-11-28T13:21:00Z"},
+    {"name": "福彩3D 2026320期", "value": "7 3 1", "published_at": PUBLISHED_1_AT},
+    {"name": "福彩3D 2026321期", "value": "0 9 4", "published_at": PUBLISHED_2_AT},
 ]
 STRATA = ("再生资源回收", "拍卖", "单用途商业预付卡")
 
@@ -46,8 +53,8 @@ def make_inspectors(
             "cert_no": f"64010620{i:04d}",
             "department": departments[i % len(departments)],
             "status": "active",
-            "valid_from": "2025-01-01",
-            "valid_to": "2028-12-31",
+            "valid_from": "2025-01-01",  # fixed-date: engine data
+            "valid_to": "2028-12-31",  # fixed-date: engine data
         }
         for i in range(n)
     ]
@@ -57,8 +64,8 @@ def make_params(**team: Any) -> dict[str, Any]:
     t = {
         "size": 2,
         "departments": ["商务科", "市场科"],
-        "window_start": "2026-12-01",
-        "window_end": "2026-12-15",
+        "window_start": "2026-12-01",  # fixed-date: engine data
+        "window_end": "2026-12-15",  # fixed-date: engine data
         "max_assignments": None,
     }
     t.update(team)

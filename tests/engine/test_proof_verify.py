@@ -100,7 +100,7 @@ def test_rejects_changed_selected_id(tmp_path: Path, proof: dict[str, Any], caps
 
 def test_rejects_randomness_dated_before_commitment(proof: dict[str, Any]) -> None:
     doc = copy.deepcopy(proof)
-    doc["randomness"][0]["published_at"] = "2026-11-26T08:00:00Z"
+    doc["randomness"][0]["published_at"] = "2026-11-26T08:00:00Z"  # fixed-date: engine data
     problems, _ = verify_proof(doc)
     assert any("not after commitment time" in p for p in problems)
 
@@ -166,7 +166,7 @@ def test_run_draw_refuses_data_that_differs_from_commitment() -> None:
             pool=pool,
             nonce=NONCE,
             randomness_source=SOURCE,
-            committed_at="2026-11-29T00:00:00Z",
+            committed_at="2026-11-29T00:00:00Z",  # fixed-date: engine data
         )
 
 
@@ -216,7 +216,7 @@ def test_any_single_change_changes_seed_and_breaks_old_proof(
     elif what == "team_size":
         params["team"]["size"] = 3
     else:
-        insp[idx % len(insp)]["valid_to"] = "2029-01-01"
+        insp[idx % len(insp)]["valid_to"] = "2029-01-01"  # fixed-date: engine data
     changed = make_proof(
         pool=pool,
         inspectors=insp,

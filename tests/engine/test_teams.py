@@ -10,7 +10,8 @@ from spotcheck.engine.teams import Inspector, TeamFormationError, TeamParams, fo
 
 from .helpers import make_inspectors
 
-PARAMS = {"size": 2, "window_start": "2026-12-01", "window_end": "2026-12-15"}
+WINDOW = ("2026-12-01", "2026-12-15")  # fixed-date: engine data, the engine reads no clock
+PARAMS = {"size": 2, "window_start": WINDOW[0], "window_end": WINDOW[1]}
 SEED = bytes(range(32))
 
 
@@ -30,7 +31,7 @@ def test_teams_are_deterministic_and_at_least_two() -> None:
 def test_skips_unqualified_and_conflicted() -> None:
     recs = make_inspectors(4, ("商务科",))
     recs[0]["status"] = "suspended"
-    recs[1]["valid_to"] = "2026-12-10"  # expires inside the window
+    recs[1]["valid_to"] = "2026-12-10"  # fixed-date: expires inside the window
     insp = [Inspector.from_record(r) for r in recs]
     res = form_teams(
         SEED, "sha256", ["T1"], insp, [(recs[2]["cert_no"], "T2")], TeamParams.from_dict(PARAMS)

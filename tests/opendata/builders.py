@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from spotcheck.directory.models import Inspector, Target
 from spotcheck.disclosure.models import Publication
 from spotcheck.disclosure.publications import (
@@ -23,7 +25,7 @@ from spotcheck.inspections.services_inspection import (
     inspection_review,
     inspection_submit,
 )
-from tests.inspections.conftest import TODAY, Scene
+from tests.inspections.conftest import Scene
 
 OPERATOR = "张三丰"
 ID_NO = "640106199001011234"
@@ -95,7 +97,7 @@ def build_records(scene: Scene) -> Records:
         decision_no="金商罚〔2026〕7号",
         penalty_kind="warning",
         amount=None,
-        decided_on=TODAY,
+        decided_on=timezone.localdate(),
         description=f"{OPERATOR}（电话{MOBILE}）未备案经营",
     )
     penalty_v1 = publish(scene, "penalty_decision", penalty)

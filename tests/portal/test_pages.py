@@ -25,7 +25,7 @@ from spotcheck.disclosure.publications import (
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.inspections.services_followup import penalty_decide
 from spotcheck.planning import services as planning
-from tests.inspections.conftest import TODAY, Scene
+from tests.inspections.conftest import Scene
 from tests.portal.helpers import MASKED_SHOP, OPERATOR, accepted_individual, correct, publish
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ class Published:
 
 
 @pytest.fixture
-def site(scene: Scene) -> Published:
+def site(scene: Scene, today: dt.date) -> Published:
     inspection = accepted_individual(scene)
     penalty = penalty_decide(
         actor=scene.p.section,
@@ -55,12 +55,12 @@ def site(scene: Scene) -> Published:
         decision_no="金商罚〔2026〕7号",
         penalty_kind="fine",
         amount=Decimal("5000.00"),
-        decided_on=TODAY,
+        decided_on=today,
         description=f"{OPERATOR}未备案经营",
     )
     plan = planning.plan_create(
         actor=scene.p.section,
-        year=TODAY.year,
+        year=today.year,
         items=[scene.item],
         sectors=[{"name": "零售业", "industry": "F52", "ratio": "0.05", "rounds_per_year": 1}],
         notes="重点检查预付卡",
@@ -121,7 +121,7 @@ def _titles(response: Any) -> list[str]:
     return [p.title for p in response.context["page"].object_list]
 
 
-def test_search_filters(client: Client, scene: Scene, site: Published) -> None:
+def test_search_filters(client: Client, scene: Scene, site: Published, today: dt.date) -> None:
     code = scene.target.credit_code
     assert _titles(_get(client, "search", q=code.lower())) == [
         site.penalty.title,
@@ -135,9 +135,9 @@ def test_search_filters(client: Client, scene: Scene, site: Published) -> None:
     assert _titles(_get(client, "search", department=str(scene.p.other_dept.pk))) == []
     by_item = _titles(_get(client, "search", item=scene.item.code))
     assert site.result.title in by_item and site.items.title in by_item
-    day = TODAY.isoformat()
+    day = today.isoformat()
     assert len(_titles(_get(client, "search", date_from=day, date_to=day))) == 8
-    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
     assert _titles(_get(client, "search", date_from=tomorrow)) == []
 
 
@@ -155,7 +155,7 @@ def test_search_shows_the_filters_chosen(client: Client, scene: Scene, site: Pub
         {"department": "1e9"},
         {"department": "99999999999999999999999"},
         {"q": "x" * 500},
-        {"date_from": "2026-05-01", "date_to": "2026-04-01"},
+        {"date_from": "2026-05-01", "date_to": "2026-04-01"},  # fixed-date: reversed
         {"q": "a\x00b"},
     ],
 )
@@ -219,7 +219,9 @@ def test_every_kind_has_a_readable_detail(client: Client, site: Published, attr:
     assert pub.title in response.content.decode()
 
 
-def test_unknown_and_unpublished_records_are_404(client: Client, scene: Scene) -> None:
+def test_unknown_and_unpublished_records_are_404(
+    client: Client, scene: Scene, today: dt.date
+) -> None:
     inspection = accepted_individual(scene)
     draft = publication_draft(actor=scene.p.section, kind="inspection_result", source=inspection)
     discarded = publication_withdraw(actor=scene.p.section, publication=draft, reason="起草有误")
@@ -241,7 +243,7 @@ def test_unknown_and_unpublished_records_are_404(client: Client, scene: Scene) -
         "inspection_result",
         inspection,
         restriction_reason="涉及正在调查的案件",
-        delayed_until=TODAY + dt.timedelta(days=30),
+        delayed_until=today + dt.timedelta(days=30),
     )
     # A discarded draft was never public: it must not show up as "withdrawn" either.
     for pk in (discarded.pk, submitted.pk, delayed.pk, 999999):
@@ -269,7 +271,7 @@ def test_withdrawn_record_shows_the_notice_without_content(
 
 
 def test_corrected_record_banner_and_timeline(
-    client: Client, scene: Scene, site: Published
+    client: Client, scene: Scene, site: Published, today: dt.date
 ) -> None:
     second = correct(scene, site.result, "更正检查情况描述")
     old = _get(client, "detail", site.result.pk).content.decode()
@@ -278,7 +280,7 @@ def test_corrected_record_banner_and_timeline(
     new = _get(client, "detail", second.pk).content.decode()
     assert "已更正" not in new.split("公示记录")[0]
     assert "更正说明" in new and "更正检查情况描述" in new
-    assert f"{TODAY:%Y-%m-%d} 被更正" in new
+    assert f"{today:%Y-%m-%d} 被更正" in new
     assert reverse("portal:detail", args=[site.result.pk]) in new
 
 
