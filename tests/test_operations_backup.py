@@ -19,22 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# The demo directory lays certificates out around its fixed REFERENCE_DATE, but the demo workflow
-# dates its task relative to today: from about April 2030 no demo inspector holds a certificate
-# valid through the workflow's window and load_demo fails. The backup procedure does not care
-# about dates, so load_demo runs in a process whose clock starts on the demo's reference day.
-ON_DEMO_DAY = """
-import datetime as dt, runpy, sys, time_machine
-from zoneinfo import ZoneInfo
-from spotcheck.directory.demo.data import REFERENCE_DATE
-day = dt.datetime.combine(REFERENCE_DATE, dt.time(10), tzinfo=ZoneInfo("Asia/Shanghai"))
-with time_machine.travel(day, tick=True):
-    sys.argv = ["manage.py", *sys.argv[1:]]
-    runpy.run_path("manage.py", run_name="__main__")
-"""
-
-
-def _manage(db: Path, *args: str, on_demo_day: bool = False) -> subprocess.CompletedProcess[str]:
+def _manage(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db}",
@@ -43,7 +28,7 @@ def _manage(db: Path, *args: str, on_demo_day: bool = False) -> subprocess.Compl
         "JOBS_SYNC": "1",
     }
     return subprocess.run(
-        [sys.executable, *(["-c", ON_DEMO_DAY] if on_demo_day else ["manage.py"]), *args],
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -56,7 +41,7 @@ def _manage(db: Path, *args: str, on_demo_day: bool = False) -> subprocess.Compl
 def test_online_sqlite_backup_verifies_and_tampering_is_caught(tmp_path: Path) -> None:
     live = tmp_path / "spotcheck.sqlite3"
     assert _manage(live, "migrate", "-v0").returncode == 0
-    loaded = _manage(live, "load_demo", "--no-logins", on_demo_day=True)
+    loaded = _manage(live, "load_demo", "--no-logins")
     assert loaded.returncode == 0, loaded.stderr
 
     # The documented Python form of SQLite's online backup, taken while a connection is open

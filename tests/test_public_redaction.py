@@ -17,7 +17,6 @@ value into a stored payload and checks that the sweep reports it.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections import deque
@@ -26,16 +25,13 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import get_resolver, reverse
 
 from spotcheck.accounts.models import Department
-from spotcheck.directory.demo.data import REFERENCE_DATE
 from spotcheck.directory.models import CheckItem, ConflictDeclaration, Inspector, Target, TargetKind
 from spotcheck.disclosure.models import Publication
 from spotcheck.inspections.models import FollowUp, Inspection, ItemResult
@@ -234,13 +230,6 @@ def _assert_clean(result: Sweep) -> None:
 # --- the sweeps ------------------------------------------------------------------------------
 
 
-# The demo directory lays certificates out around its fixed REFERENCE_DATE, but the demo workflow
-# dates its task relative to today: from about April 2030 no demo inspector holds a certificate
-# valid through the workflow's window and load_demo fails. This sweep is about redaction, not
-# dates, so the demo is loaded (and swept) on its reference day.
-@time_machine.travel(
-    dt.datetime.combine(REFERENCE_DATE, dt.time(10), tzinfo=ZoneInfo("Asia/Shanghai")), tick=True
-)
 def test_demo_data_leaks_nothing(client: Client) -> None:
     from spotcheck.demo.loader import load_demo
 
