@@ -92,6 +92,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("core:home", "GET"):                  (302, 200, 200, 200, 200, 200, 200, 200),
     ("core:healthz", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
     ("core:readyz", "GET"):                (200, 200, 200, 200, 200, 200, 200, 200),
+    ("core:favicon", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
     # 随机抽查事项清单: public list, readable by every role incl. inspectors
     ("directory:item_list", "GET"):        (302, 200, 200, 200, 200, 200, 200, 200),
     ("directory:item_detail", "GET"):      (302, 200, 200, 200, 200, 200, 200, 200),
