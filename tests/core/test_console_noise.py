@@ -57,3 +57,12 @@ def test_favicon_is_served_to_anyone(client: Client) -> None:
 @pytest.mark.parametrize("url", ["/accounts/login/", "/public/"])
 def test_pages_name_their_icon(client: Client, url: str) -> None:
     assert 'rel="icon"' in client.get(url).content.decode()
+
+
+def test_each_django_warning_is_printed_once_and_request_lines_keep_their_format() -> None:
+    # Django's DEBUG console on "django" printed every warning a second time next to ours.
+    django_logger = logging.getLogger("django")
+    ours = [h for h in django_logger.handlers if not type(h).__module__.startswith("_pytest")]
+    assert django_logger.propagate is False and len(ours) == 1
+    server = [h.formatter for h in logging.getLogger("django.server").handlers if h.formatter]
+    assert any("{server_time}" in (f._fmt or "") for f in server)

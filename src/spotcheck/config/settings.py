@@ -257,13 +257,27 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"brief_client_errors": {"()": "spotcheck.core.logging.BriefClientErrors"}},
-    # A 403 or 400 is one line, not a traceback (5xx keep theirs): on the logger, so that
-    # Django's own DEBUG console sees the brief record too, and on our handler for the
-    # django.security.* family.
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["brief_client_errors"]}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    # A 403 or 400 is one line, not a traceback (5xx keep theirs): on django.request, and on
+    # our handler for the django.security.* family.
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["brief_client_errors"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django_q": {"level": "WARNING"},
+        # Replaces Django's DEBUG-only console on "django", which printed every warning twice.
+        # Configuring "django" resets its children, so runserver's request lines get Django's
+        # own format back explicitly.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.request": {"filters": ["brief_client_errors"]},
     },
 }
