@@ -1,4 +1,4 @@
-"""Regenerate docs/test-vectors/draw-v1.json from fixed inputs.
+"""Regenerate docs/test-vectors/draw-v2.json from fixed inputs.
 
     .venv/bin/python benchmarks/draw_vectors.py
 
@@ -28,7 +28,7 @@ from spotcheck.engine.probability import pool_inclusion  # noqa: E402
 from spotcheck.engine.proof import build_commitment, run_draw, sample_sizes  # noqa: E402
 from spotcheck.engine.tickets import ticket  # noqa: E402
 
-OUT = ROOT / "docs" / "test-vectors" / "draw-v1.json"
+OUT = ROOT / "docs" / "test-vectors" / "draw-v2.json"
 
 POOL = [
     {"id": f"91640106{i:09d}{'XY0123456789'[i % 12]}", "stratum": s, "weight": w}
@@ -57,7 +57,7 @@ POOL = [
         ]
     )
 ]
-POOL[5]["excluded"] = "本年度已抽查两次"
+POOL[5]["excluded"] = "yearly_cap"
 POOL[19]["stratum"] = "单用途商业预付卡"
 
 INSPECTORS = [
@@ -90,6 +90,7 @@ PARAMS = {
         "minimum": 1,
     },
     "floor_weight": 100,
+    "risk_model_version": 3,
     "team": {
         "size": 3,
         "departments": ["商务科", "市场科"],
@@ -215,7 +216,7 @@ def main() -> None:
             }
         )
     doc = {
-        "protocol": "spotcheck-draw/1",
+        "protocol": "spotcheck-draw/2",
         "about": "Fixed inputs and expected outputs; see docs/draw-protocol.md. Regenerate with "
         "benchmarks/draw_vectors.py only when the protocol version changes.",
         "primitives": {

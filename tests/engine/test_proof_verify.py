@@ -117,7 +117,7 @@ def test_rejects_changed_team(proof: dict[str, Any]) -> None:
 
 def test_garbage_exits_2(tmp_path: Path, capsys: Any) -> None:
     path = tmp_path / "bad.json"
-    path.write_text('{"protocol": "spotcheck-draw/1"}', encoding="utf-8")
+    path.write_text('{"protocol": "spotcheck-draw/2"}', encoding="utf-8")
     assert main([str(path)]) == 2
 
 

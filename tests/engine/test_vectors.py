@@ -1,4 +1,4 @@
-"""docs/test-vectors/draw-v1.json, recomputed by a second, deliberately naive implementation.
+"""docs/test-vectors/draw-v2.json, recomputed by a second, deliberately naive implementation.
 
 The reference below follows docs/draw-protocol.md with hashlib, json and Fraction only, so a
 mismatch means the engine, the spec or the vectors drifted apart.
@@ -17,7 +17,7 @@ from spotcheck.engine.proof import build_commitment, run_draw
 from spotcheck.engine.verify import verify_proof
 
 VECTORS = json.loads(
-    (Path(__file__).resolve().parents[2] / "docs/test-vectors/draw-v1.json").read_text("utf-8")
+    (Path(__file__).resolve().parents[2] / "docs/test-vectors/draw-v2.json").read_text("utf-8")
 )
 M = 2**32
 

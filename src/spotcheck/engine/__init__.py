@@ -24,4 +24,4 @@ worker processes for pools above 200,000 units. Both give identical bytes.
 everything in one thread of one process.
 """
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "2.0.0"

@@ -15,7 +15,9 @@ Rules (also in docs/draw-protocol.md):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .hashing import EngineError
@@ -60,3 +62,42 @@ def loads(data: str | bytes) -> Any:
         raise EngineError(f"non-finite numbers are not allowed: {text}")
 
     return json.loads(data, parse_float=no_float, parse_constant=no_constant)
+
+
+DECIMAL_RE = re.compile(r"0|1|0\.[0-9]*[1-9]")
+"""Canonical decimal in [0, 1]: ``0``, ``1`` or ``0.`` and digits without a trailing zero."""
+TIMESTAMP_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+REASON_CODE_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+"""Grammar of a pool line's ``excluded`` value (the registry is in docs/draw-protocol.md)."""
+
+
+def canonical_decimal(value: Decimal | str | int) -> str:
+    """The canonical string of a ratio in [0, 1]: ``"0"``, ``"1"`` or ``"0.05"``-style.
+
+    Accepts a Decimal, an int (0 or 1) or a decimal string in any plain notation (``"0.050"``,
+    ``".05"``, ``"5E-2"``); refuses floats, fractions such as ``"1/5"``, non-finite values and
+    anything outside [0, 1].
+    """
+    if isinstance(value, bool) or not isinstance(value, Decimal | str | int):
+        raise EngineError(f"a ratio must be a Decimal, int or decimal string, not {value!r}")
+    try:
+        d = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+    except (InvalidOperation, ValueError) as exc:
+        raise EngineError(f"{value!r} is not a decimal number") from exc
+    if not d.is_finite() or not 0 <= d <= 1:
+        raise EngineError(f"ratio {value!r} is outside [0, 1]")
+    if d == 0:
+        return "0"
+    if d == 1:
+        return "1"
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0")
+    if text.startswith("."):
+        text = "0" + text
+    if not DECIMAL_RE.fullmatch(text):
+        raise EngineError(f"internal error: {value!r} normalised to {text!r}")
+    return text

@@ -12,7 +12,8 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-PROTOCOL = "spotcheck-draw/1"
+PROTOCOL = "spotcheck-draw/2"
+NONCE_BYTES = 32
 
 TAG_SEED = b"spotcheck/v1/seed"
 TAG_NONCE = b"spotcheck/v1/nonce"

@@ -76,10 +76,11 @@ def allocate_sample_sizes(
     with a positive ratio gets at least ``min(minimum, N_h)`` (this may raise the total).
     """
     names = sorted(populations, key=lambda s: s.encode("utf-8"))
-    missing = [s for s in names if s not in ratios]
+    # A stratum whose lines are all excluded (population 0) needs no ratio: its size is 0.
+    missing = [s for s in names if s not in ratios and populations[s] > 0]
     if missing:
         raise EngineError(f"no ratio given for strata: {', '.join(missing)}")
-    quotas = {s: parse_ratio(ratios[s], f"stratum {s}") * populations[s] for s in names}
+    quotas = {s: parse_ratio(ratios.get(s, "0"), f"stratum {s}") * populations[s] for s in names}
     total = int(sum(quotas.values(), Fraction(0)) + Fraction(1, 2))
     sizes = {s: int(q) for s, q in quotas.items()}
     short = total - sum(sizes.values())

@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ from . import ENGINE_VERSION
 from .canonical import canonical_bytes
 from .draw import StratumDraw, select_targets
 from .hashing import (
+    NONCE_BYTES,
     PROTOCOL,
     SUPPORTED,
     TAG_COMMITMENT,
@@ -30,13 +30,38 @@ from .hashing import (
     nonce_hash,
     parse_hex,
 )
+from .inputs import (
+    RANDOMNESS_KINDS,
+    check_ceremony,
+    check_history,
+    check_previous,
+    check_randomness,
+    check_source,
+    excluded_counts,
+    normalise_params,
+    parse_time,
+)
 from .merkle import audit_path, json_root, pool_leaf_hashes, pool_root
 from .pool import Pool
 from .probability import StratumInfo, allocate_sample_sizes, pool_inclusion
 from .teams import Inspector, TeamParams, TeamsResult, form_teams
 from .tickets import derive_seed
 
-RANDOMNESS_KINDS = ("beacon", "lottery", "witnesses")
+__all__ = [
+    "RANDOMNESS_KINDS",
+    "CommitmentMismatch",
+    "Outcome",
+    "build_commitment",
+    "commitment_digest",
+    "compute_outcome",
+    "new_nonce",
+    "parse_time",
+    "pool_inclusion_proof",
+    "preview_probabilities",
+    "result_document",
+    "run_draw",
+    "sample_sizes",
+]
 
 
 class CommitmentMismatch(EngineError):
@@ -55,18 +80,6 @@ class Outcome:
 
 def new_nonce() -> str:
     return secrets.token_bytes(32).hex()
-
-
-def parse_time(value: Any, what: str) -> datetime:
-    if not isinstance(value, str):
-        raise EngineError(f"{what} must be an RFC 3339 timestamp string")
-    try:
-        t = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise EngineError(f"{what} {value!r} is not an RFC 3339 timestamp") from exc
-    if t.tzinfo is None:
-        raise EngineError(f"{what} {value!r} has no time zone")
-    return t
 
 
 def _inspector_lines(inspectors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -162,23 +175,34 @@ def build_commitment(
     committed_at: str,
     hash_name: str = "sha256",
     task: Mapping[str, Any] | None = None,
+    previous: Mapping[str, Any] | None = None,
     workers: int | None = None,
 ) -> dict[str, Any]:
     """The public commitment, published before the randomness exists.
 
     ``params``: ``{"sample": {"ratios": {stratum: "0.05"}, "minimum": 1} | {"sizes": {...}},
-    "floor_weight": 1, "team": {"size", "departments", "window_start", "window_end",
-    "max_assignments"} | None}``. ``randomness_source``: ``{"kind": "beacon"|"lottery"|
-    "witnesses", "description": str, "items": [{"name": str, "not_before": timestamp}]}``.
+    "floor_weight": 1, "risk_model_version": 0, "team": {"size", "departments",
+    "window_start", "window_end", "max_assignments"} | None}``; ratios must be canonical
+    decimal strings (``canonical.canonical_decimal``); ``risk_model_version`` defaults to 0.
+    ``randomness_source``: ``{"kind": "beacon"|"lottery"|"witnesses", "description": str,
+    "items": [{"name": str, "not_before": timestamp}]}``. ``previous``: the task's previous
+    commitment ``{"draw_id", "commitment_digest"}`` (a re-draw), or None. Pool lines may carry
+    ``excluded: <reason code>``; ``pool.excluded`` counts them per code.
     """
     if hash_name not in SUPPORTED:
         raise EngineError(f"hash must be one of {SUPPORTED}")
     hasher_factory(hash_name)
+    if not isinstance(draw_id, str) or not draw_id:
+        raise EngineError("draw_id must be a non-empty string")
     parse_time(committed_at, "committed_at")
-    _check_source(randomness_source, committed_at)
+    source = check_source(randomness_source, committed_at)
+    nonce_bytes = parse_hex(nonce, "nonce")
+    if len(nonce_bytes) != NONCE_BYTES:
+        raise EngineError(f"nonce must be exactly {NONCE_BYTES} bytes ({2 * NONCE_BYTES} hex)")
+    params = normalise_params(params)
+    prev = check_previous(previous)
     p = _as_pool(pool)
-    if params.get("team") is not None:
-        TeamParams.from_dict(params["team"])
+    excluded = excluded_counts(p)
     sizes = sample_sizes(p, params)
     populations = dict(zip(p.stratum_names, map(len, p.stratum_members()), strict=True))
     inspector_lines = _inspector_lines(inspectors)
@@ -188,9 +212,14 @@ def build_commitment(
         "draw_id": draw_id,
         "task": dict(task or {}),
         "hash": hash_name,
-        "params": dict(params),
+        "previous": prev,
+        "params": params,
         "strata": {s: {"population": populations[s], "sample_size": sizes[s]} for s in sizes},
-        "pool": {"count": len(p), "root": pool_root(p, hash_name, workers=workers).hex()},
+        "pool": {
+            "count": len(p),
+            "root": pool_root(p, hash_name, workers=workers).hex(),
+            "excluded": excluded,
+        },
         "inspectors": {
             "count": len(inspector_lines),
             "root": json_root(inspector_lines, hash_name).hex(),
@@ -199,27 +228,11 @@ def build_commitment(
             "count": len(conflict_lines),
             "root": json_root(conflict_lines, hash_name).hex(),
         },
-        "nonce_hash": nonce_hash(hash_name, parse_hex(nonce, "nonce")).hex(),
-        "randomness_source": dict(randomness_source),
+        "nonce_hash": nonce_hash(hash_name, nonce_bytes).hex(),
+        "randomness_source": source,
         "committed_at": committed_at,
         "code_version": f"spotcheck-engine/{ENGINE_VERSION}",
     }
-
-
-def _check_source(source: Mapping[str, Any], committed_at: str) -> None:
-    if source.get("kind") not in RANDOMNESS_KINDS:
-        raise EngineError(f"randomness_source.kind must be one of {RANDOMNESS_KINDS}")
-    items = source.get("items")
-    if not isinstance(items, list) or not items:
-        raise EngineError("randomness_source.items must name at least one value")
-    names = [i.get("name") for i in items]
-    if len(set(names)) != len(names) or not all(isinstance(n, str) and n for n in names):
-        raise EngineError("randomness_source item names must be distinct non-empty strings")
-    for item in items:
-        if "not_before" in item and parse_time(item["not_before"], "not_before") <= parse_time(
-            committed_at, "committed_at"
-        ):
-            raise EngineError(f"randomness {item['name']!r} is not in the future at commitment")
 
 
 def compute_outcome(
@@ -293,6 +306,8 @@ def run_draw(
     recusals: Sequence[Mapping[str, str]] = (),
     check_roots: bool = True,
     include_pool: bool = True,
+    ceremony: Mapping[str, Any] | None = None,
+    history: Sequence[Mapping[str, Any]] = (),
     workers: int | None = None,
 ) -> dict[str, Any]:
     """Run the committed draw and return its proof document (a plain, JSON-ready dict).
@@ -302,11 +317,15 @@ def run_draw(
     "reason"}]``, applied in order (call again with the longer list after each recusal; the
     first teams never change). The proof's ``result.selected`` lists ``{"id", "stratum", "pi"}``
     (pi over 2^32); ``teams`` lists ``{"target", "inspectors"}``; ``recusals`` gains
-    ``replacement``.
+    ``replacement``. ``ceremony``: ``{"entered_by": name, "witnesses": [names]}`` (who entered
+    the randomness; ``[]`` witnesses for a beacon or lottery; None records
+    ``entered_by: "unknown"``). ``history``: the task's earlier, aborted draws, oldest first
+    (``{"draw_id", "commitment", "commitment_digest", "state": "aborted", "aborted_at",
+    "abort_reason", "nonce"}``); both are copied into the proof.
     """
-    from .verify import check_randomness
-
     p = _as_pool(pool)
+    ceremony_doc = check_ceremony(ceremony)
+    history_doc = check_history(history)
     nonce_bytes = parse_hex(nonce, "nonce")
     hash_name = commitment["hash"]
     problems = check_randomness(commitment, list(randomness))
@@ -340,6 +359,8 @@ def run_draw(
         "commitment_digest": commitment_digest(commitment).hex(),
         "nonce": nonce,
         "randomness": [dict(r) for r in randomness],
+        "ceremony": ceremony_doc,
+        "history": history_doc,
         "seed": outcome.seed.hex(),
         "result": result_document(p, outcome),
         "teams": outcome.teams.teams if outcome.teams else [],

@@ -14,33 +14,9 @@ from typing import Any
 
 from .canonical import loads
 from .hashing import PROTOCOL, EngineError, nonce_hash, parse_hex
+from .inputs import check_randomness
 from .merkle import json_root, pool_root
 from .pool import Pool
-
-
-def check_randomness(commitment: Mapping[str, Any], randomness: Sequence[Any]) -> list[str]:
-    """The revealed values must be exactly the announced ones, each dated after commitment."""
-    from .proof import parse_time
-
-    problems = []
-    committed = parse_time(commitment["committed_at"], "committed_at")
-    items = commitment["randomness_source"]["items"]
-    announced = [i["name"] for i in items]
-    given = [r.get("name") for r in randomness]
-    if announced != given:
-        problems.append(f"randomness names differ from the commitment: {given} vs {announced}")
-    for item, r in zip(items, randomness, strict=False):
-        if not isinstance(r.get("value"), str) or not r["value"]:
-            problems.append(f"randomness {r.get('name')!r}: value must be a non-empty string")
-        published = parse_time(r.get("published_at"), f"randomness {r.get('name')!r}")
-        if published <= committed:
-            problems.append(
-                f"randomness {r.get('name')!r} published at {r['published_at']}, "
-                f"not after commitment time {commitment['committed_at']}"
-            )
-        if "not_before" in item and published < parse_time(item["not_before"], "not_before"):
-            problems.append(f"randomness {r.get('name')!r} published before its announced time")
-    return problems
 
 
 def _ids(items: list[str], limit: int = 10) -> str:
