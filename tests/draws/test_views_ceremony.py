@@ -103,7 +103,7 @@ def test_commitment_download_is_public_to_task_viewers(client: Client, world: Wo
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"names": "王五"}, "至少需要 2 名见证人"),
+        ({"names": "王五"}, "至少需要 2 名不同的见证人"),
         ({"names": "王五\n王五"}, "不能重复"),
         ({"randomness_kind": "beacon", "names": "drand 1"}, "必须晚于现在"),
         ({"randomness_kind": "dice"}, "randomness_kind"),

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from spotcheck.directory.models import Inspector, Target
+from spotcheck.disclosure.draw_records import draw_publication
 from spotcheck.disclosure.models import Publication
 from spotcheck.disclosure.publications import (
     publication_correct,
@@ -59,6 +60,11 @@ class Records:
 
 
 def publish(scene: Scene, kind: str, source: Any, actor: Any = None) -> Publication:
+    if kind == "draw_commitment":
+        # Committing a draw publishes its commitment at once (no draft, no review).
+        found = draw_publication(kind, source)
+        assert found is not None
+        return found
     pub = publication_draft(actor=actor or scene.p.section, kind=kind, source=source)
     pub = publication_submit(actor=actor or scene.p.section, publication=pub)
     return publication_review(actor=scene.section2, publication=pub, approve=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from spotcheck.directory.models import Target
+from spotcheck.disclosure.draw_records import draw_publication
 from spotcheck.disclosure.models import Publication
 from spotcheck.disclosure.publications import (
     publication_correct,
@@ -52,6 +53,11 @@ def approve(scene: Scene, pub: Publication) -> Publication:
 
 
 def publish(scene: Scene, kind: str, source: Any, **kw: Any) -> Publication:
+    if kind == "draw_commitment":
+        # Committing a draw publishes its commitment at once (no draft, no review).
+        found = draw_publication(kind, source)
+        assert found is not None
+        return found
     return approve(scene, publication_draft(actor=scene.p.section, kind=kind, source=source, **kw))
 
 

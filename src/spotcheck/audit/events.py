@@ -155,6 +155,22 @@ class DrawAborted(AuditEventData):
     task: int
     reason: str
     previous_state: str
+    requested_by: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DrawAbortRequested(AuditEventData):
+    event_type: ClassVar[str] = "draws.abort_requested"
+    task: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DrawAbortRejected(AuditEventData):
+    event_type: ClassVar[str] = "draws.abort_rejected"
+    task: int
+    reason: str
+    comment: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -331,6 +347,16 @@ class PublicationDrafted(AuditEventData):
     delayed_until: str = ""
     due_on: str = ""
     due_uncertain: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicationVoided(AuditEventData):
+    """A draw commitment marked 作废 because its draw was aborted; it stays public."""
+
+    event_type: ClassVar[str] = "disclosure.publication_voided"
+    object_type: ClassVar[str] = "disclosure.Publication"
+    draw: int
+    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)

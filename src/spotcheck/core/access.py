@@ -340,7 +340,9 @@ def can_view_publication(user: Any, publication: Any) -> bool:
 
 def can_withdraw_publication(user: Any, publication: Any) -> bool:
     """Mirrors disclosure.publications.publication_withdraw: the department's sections and the
-    leaders overseeing it."""
+    leaders overseeing it. A draw commitment is never withdrawn (its draw is aborted instead)."""
+    if getattr(publication, "kind", "") == "draw_commitment" and publication.state != "draft":
+        return False
     role = _role(user)
     if role == Role.SECTION:
         return bool(user.department_id == publication.department_id)

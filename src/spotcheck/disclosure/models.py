@@ -144,6 +144,10 @@ class Publication(models.Model):
     )
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("撤回理由"), blank=True)
+    # A draw commitment stays public when its draw is aborted, marked 作废 with why and when:
+    # withdrawing it would hide the re-draw, which is exactly what must stay visible.
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    void_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
     # Denormalised from the stored (redacted) payload when drafted, so that public search
     # never reads JSON and stays indexed (see ``disclosure.search``). Never hand-edited.
     search_text = models.CharField(_("检索文本"), max_length=600, blank=True, editable=False)

@@ -128,10 +128,16 @@ def build(kind: str, source: Any, department: Department) -> Built:
         body = source.commitment if kind == PublicationKind.DRAW_COMMITMENT else source.proof
         payload = {
             "task": source.task.name,
+            "task_id": source.task_id,
             "draw_id": source.pk,
             "commitment_digest": source.commitment_digest,
             "document": body,
         }
+        if kind == PublicationKind.DRAW_PROOF and source.aborted_at is not None:
+            payload["aborted"] = {
+                "at": source.aborted_at.isoformat(),
+                "reason": source.abort_reason,
+            }
         return Built(f"{source.task.name}抽取记录 #{source.pk}", payload, task=source.task)
     if kind == PublicationKind.INSPECTION_RESULT and isinstance(source, Inspection):
         return _result(source, department, m)

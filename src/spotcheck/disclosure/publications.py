@@ -298,7 +298,21 @@ def publication_review(
     previous = publication.supersedes
     if previous is not None and previous.state in {S.PUBLISHED, S.SCHEDULED}:
         _transition(_locked(previous), actor, S.CORRECTED, f"由 v{publication.version} 更正")
+    if publication.kind == PublicationKind.DRAW_PROOF:
+        from spotcheck.disclosure.draw_records import publish_predecessor_proofs
+
+        publish_predecessor_proofs(publication=publication, reviewer=actor)
     return publication
+
+
+def _refuse_commitment_change(publication: Publication) -> None:
+    """A published draw commitment is the evidence that the draw's inputs were fixed before
+    its randomness existed: taking it back would hide a re-draw."""
+    if publication.kind == PublicationKind.DRAW_COMMITMENT and publication.state != S.DRAFT:
+        raise ServiceError(
+            "抽取承诺公示后不能撤回或更正；如需重新抽取，请申请作废本次抽取（须分管领导批准），"
+            "承诺将标记作废并继续公示"
+        )
 
 
 @transaction.atomic
@@ -314,6 +328,7 @@ def publication_correct(
     """A new draft version rebuilt from the (corrected) source; the published version stays
     public until the correction itself is reviewed and published."""
     publication = _locked(publication)
+    _refuse_commitment_change(publication)
     if publication.state not in {S.PUBLISHED, S.SCHEDULED}:
         raise ServiceError("只有已公示的记录可以更正")
     if Publication.objects.filter(supersedes=publication).exists():
@@ -346,6 +361,7 @@ def publication_withdraw(*, actor: User, publication: Publication, reason: str) 
     never public, so the portal never shows it (``selectors.public_record``).
     """
     publication = _locked(publication)
+    _refuse_commitment_change(publication)
     if not access.can_withdraw_publication(actor, publication):
         raise NotAllowed("只有公示部门的业务科室人员或分管领导可以撤回公示")
     discard = publication.state in {S.DRAFT, S.RETURNED}

@@ -126,8 +126,8 @@ def not_ready_reason(kind: str, source: Any) -> str:
     if kind == K.DRAW_COMMITMENT and isinstance(source, Draw):
         return _("已作废的抽取不能公示") if source.state == DrawState.ABORTED else ""
     if kind == K.DRAW_PROOF and isinstance(source, Draw):
-        executed = source.state == DrawState.EXECUTED and bool(source.proof)
-        return "" if executed else _("抽取完成后才有抽取证明")
+        # An aborted draw that had been executed is published too: a re-draw stays visible.
+        return "" if source.proof else _("抽取完成后才有抽取证明")
     if kind == K.INSPECTION_RESULT and isinstance(source, Inspection):
         accepted = source.state == InspectionState.ACCEPTED
         return "" if accepted else _("检查结果审核通过后才能公示")

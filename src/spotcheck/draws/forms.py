@@ -128,7 +128,33 @@ class ExecuteForm(forms.Form):
 
 
 class AbortForm(forms.Form):
-    reason = forms.CharField(label=_("作废原因"), max_length=300)
+    reason = forms.CharField(
+        label=_("作废原因"),
+        max_length=300,
+        error_messages={"required": _("请填写作废原因")},
+        help_text=_("原因将随作废标记在公示门户公开"),
+    )
+
+
+class AbortDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审批"),
+        choices=[("approve", _("批准作废")), ("reject", _("驳回"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择批准或驳回")},
+    )
+    comment = forms.CharField(
+        label=_("审批意见"),
+        max_length=300,
+        required=False,
+        help_text=_("驳回时必须填写"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == "reject" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("驳回作废申请须填写意见"))
+        return cleaned
 
 
 class RecusalForm(forms.Form):

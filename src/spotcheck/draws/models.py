@@ -62,6 +62,7 @@ class Draw(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     executed_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
+    # The leader who approved the abort (the clerk who asked is on the AbortRequest).
     aborted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -75,6 +76,47 @@ class Draw(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.pk}号抽取"
+
+
+class AbortRequest(models.Model):
+    """A clerk's request to void a draw. Only a leader's approval voids it, so a re-draw after
+    an unwelcome result always takes two people and leaves a public trace."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="abort_requests")
+    reason = models.CharField(_("作废原因"), max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    approved = models.BooleanField(_("批准"), null=True, blank=True)
+    decision_comment = models.CharField(_("审批意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("作废抽取申请")
+        verbose_name_plural = _("作废抽取申请")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draw"],
+                condition=models.Q(decided_at__isnull=True),
+                name="one_pending_abort_request_per_draw",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by")),
+                name="abort_decided_by_another_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}: {self.reason}"
+
+    @property
+    def pending(self) -> bool:
+        return self.decided_at is None
 
 
 class PoolEntry(models.Model):

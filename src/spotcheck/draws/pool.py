@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from spotcheck.core.errors import ServiceError
 from spotcheck.credit.selectors import risk_attributes
 from spotcheck.directory.models import Target, TargetStatus
 from spotcheck.directory.selectors import TargetFilter, target_list
 from spotcheck.draws.models import CapOverride, CheckSlot
+from spotcheck.engine.canonical import canonical_decimal
 from spotcheck.engine.hashing import EngineError
 from spotcheck.engine.pool import Pool
 from spotcheck.engine.probability import pool_inclusion
@@ -27,7 +30,20 @@ from spotcheck.engine.risk import DEFAULT_RISK_CONFIG, compute_weight
 from spotcheck.planning.models import SpotCheckTask, StratifyBy
 
 YEARLY_CAP = 2
-EXCLUDED_CAP = "本年度已被检查2次（第十三条）"
+# Reason codes of excluded pool lines (docs/draw-protocol.md): a target in the task's scope is
+# never silently left out, so the committed pool can be checked against the directory.
+EXCLUDED_CAP = "yearly_cap"
+EXCLUSION_LABELS = {
+    TargetStatus.DEREGISTERED.value: _("已注销"),
+    TargetStatus.REVOKED.value: _("已吊销"),
+    TargetStatus.CANCELLED.value: _("已撤销"),
+    TargetStatus.MOVED.value: _("已迁出"),
+    EXCLUDED_CAP: _("本年度已被检查2次（第十三条）"),
+}
+
+
+def exclusion_label(code: str) -> str:
+    return str(EXCLUSION_LABELS.get(code, code))
 
 
 @dataclass
@@ -38,6 +54,10 @@ class PoolLine:
     factors: list[dict[str, str]]
     excluded: str = ""
     pi_units: int = 0
+
+    @property
+    def excluded_label(self) -> str:
+        return exclusion_label(self.excluded) if self.excluded else ""
 
     def record(self) -> dict[str, Any]:
         rec: dict[str, Any] = {
@@ -73,11 +93,11 @@ def _stratum(target: Target, by: str) -> str:
     return "全部"
 
 
-def _eligible_targets(task: SpotCheckTask) -> list[Target]:
-    filters, _ = TargetFilter.from_params(_filter_params(task.filters))
-    qs = target_list(user=None, filters=filters, check_access=False).filter(
-        status=TargetStatus.ACTIVE
-    )
+def _scope_targets(task: SpotCheckTask) -> list[Target]:
+    """Every target in the task's scope (its filters, departments and item kinds), whatever
+    its status: the committed pool lists the inactive ones as excluded with their reason."""
+    filters, _unused = TargetFilter.from_params(_filter_params(task.filters))
+    qs = target_list(user=None, filters=filters, check_access=False)
     departments = list(task.departments.values_list("pk", flat=True))
     qs = qs.filter(departments__in=departments).distinct()
     kinds: set[str] = set()
@@ -86,6 +106,10 @@ def _eligible_targets(task: SpotCheckTask) -> list[Target]:
     if kinds:
         qs = qs.filter(kind__in=kinds)
     return list(qs.order_by("credit_code"))
+
+
+def _eligible_targets(task: SpotCheckTask) -> list[Target]:
+    return [t for t in _scope_targets(task) if t.status == TargetStatus.ACTIVE]
 
 
 def _filter_params(stored: dict[str, Any]) -> QueryDict:
@@ -118,9 +142,11 @@ def build_pool(task: SpotCheckTask, *, on: dt.date | None = None) -> TaskPool:
     """Eligible targets with stratum, weight and reasons, plus the engine's exact π."""
     day = on or task.window_start
     config = {**DEFAULT_RISK_CONFIG, **(task.risk_model.config if task.risk_model else {})}
-    targets = _eligible_targets(task)
+    targets = _scope_targets(task)
     attrs = risk_attributes(targets, on=day, config=config)
-    capped = capped_target_ids([t.pk for t in targets], task.window_start.year, task)
+    capped = capped_target_ids(
+        [t.pk for t in targets if t.status == TargetStatus.ACTIVE], task.window_start.year, task
+    )
     lines = []
     for t in targets:
         weight, factors = compute_weight(attrs[t.pk], config)
@@ -138,7 +164,13 @@ def build_pool(task: SpotCheckTask, *, on: dt.date | None = None) -> TaskPool:
                     }
                     for f in factors
                 ],
-                excluded=EXCLUDED_CAP if t.pk in capped else "",
+                excluded=(
+                    t.status
+                    if t.status != TargetStatus.ACTIVE
+                    else EXCLUDED_CAP
+                    if t.pk in capped
+                    else ""
+                ),
             )
         )
     result = TaskPool(lines=lines, config=config, sample_params={})
@@ -172,7 +204,14 @@ def engine_sample(task: SpotCheckTask, pool: Pool) -> dict[str, Any]:
     expanded = {s: values.get(s, default) for s in pool.stratum_names}
     if spec.get("mode") == "count":
         return {"sizes": {s: int(v or 0) for s, v in expanded.items()}}
+    try:
+        ratios = {
+            s: canonical_decimal(Decimal(str(v if v is not None else "0")))
+            for s, v in expanded.items()
+        }
+    except (InvalidOperation, EngineError) as exc:
+        raise ServiceError(f"抽查比例无效：{exc}") from exc
     return {
-        "ratios": {s: str(v if v is not None else "0") for s, v in expanded.items()},
+        "ratios": ratios,
         "minimum": int(spec.get("minimum", 0)),
     }

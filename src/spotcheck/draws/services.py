@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from typing import Any
 
@@ -29,6 +30,8 @@ from spotcheck.draws.models import (
     RandomnessKind,
     TeamMember,
 )
+from spotcheck.disclosure.draw_records import publish_draw_commitment, published_commitment
+from spotcheck.draws.history import draw_history
 from spotcheck.draws.pool import YEARLY_CAP, build_pool
 from spotcheck.engine.hashing import EngineError
 from spotcheck.engine.proof import build_commitment, commitment_digest, new_nonce, run_draw
@@ -51,18 +54,45 @@ def _require_lead_section(actor: User, task: SpotCheckTask) -> None:
         raise NotAllowed("只有牵头部门的业务科室人员可以组织抽取")
 
 
+WITNESS_PREFIX = "见证人："
+_CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+
+
+def normalise_name(name: str) -> str:
+    """One spelling per person: NFKC (full-width letters and spaces become plain ones), runs of
+    whitespace collapsed, and no space inside a Chinese name ("王　五" is "王五")."""
+    text = unicodedata.normalize("NFKC", name)
+    text = re.sub(r"\s+", " ", text).strip()
+    return _SPACE_BETWEEN_CJK.sub("", text)
+
+
+def name_key(name: str) -> str:
+    """What two names are compared by: case and every space ignored."""
+    return re.sub(r"\s+", "", normalise_name(name)).casefold()
+
+
+def witness_names(draw: Draw) -> list[str]:
+    if draw.randomness_kind != RandomnessKind.WITNESSES:
+        return []
+    items = draw.commitment.get("randomness_source", {}).get("items", [])
+    return [str(i["name"]).removeprefix(WITNESS_PREFIX) for i in items]
+
+
 def randomness_items(
     kind: str, names: list[str], not_before: dt.datetime | None
 ) -> list[dict[str, Any]]:
-    names = [n.strip() for n in names if n and n.strip()]
+    names = [normalise_name(n) for n in names if n and normalise_name(n)]
     if kind not in RandomnessKind.values:
         raise ServiceError("请选择公开随机数来源：随机信标、彩票开奖号码或见证人掷骰")
-    if len(set(names)) != len(names):
-        raise ServiceError("随机数来源的名称不能重复")
+    keys = [name_key(n) for n in names]
+    if len(set(keys)) != len(keys):
+        duplicates = sorted({n for n, k in zip(names, keys, strict=True) if keys.count(k) > 1})
+        raise ServiceError(f"随机数来源的名称不能重复：{'、'.join(duplicates)}")
     if kind == RandomnessKind.WITNESSES:
         if len(names) < MIN_WITNESSES:
-            raise ServiceError(f"见证人掷骰至少需要 {MIN_WITNESSES} 名见证人")
-        return [{"name": f"见证人：{n}"} for n in names]
+            raise ServiceError(f"见证人掷骰至少需要 {MIN_WITNESSES} 名不同的见证人")
+        return [{"name": f"{WITNESS_PREFIX}{n}"} for n in names]
     if not names:
         raise ServiceError("请填写随机信标轮次或彩票期号")
     if not_before is None or not_before <= timezone.now():
@@ -86,11 +116,13 @@ def draw_commit(
     if task.state != TaskState.APPROVED:
         raise ServiceError(f"任务状态为“{task.get_state_display()}”，须经领导批准后才能承诺抽取")
     previous = task.draws.order_by("-id").first()
+    if previous is not None and previous.state != DrawState.ABORTED:
+        raise ServiceError(f"第{previous.pk}号抽取仍然有效，须经分管领导批准作废后才能重新抽取")
     if previous is not None and not reason.strip():
         raise ServiceError("重新抽取必须说明原因")
     items = randomness_items(randomness_kind, randomness_names, not_before)
     pool = build_pool(task)
-    if not pool.lines:
+    if not any(not line.excluded for line in pool.lines):
         raise ServiceError("没有符合条件的检查对象，请调整定向条件或抽查事项")
     if sum(pool.sizes.values()) == 0:
         raise ServiceError("按当前比例抽取数量为 0，请调整抽查比例")
@@ -152,7 +184,7 @@ def draw_commit(
         randomness_kind=randomness_kind,
         inspector_lines=inspector_lines,
         conflict_lines=conflict_lines,
-        replaces=previous if previous is not None and previous.state == DrawState.ABORTED else None,
+        replaces=previous,
         committed_by=actor,
         committed_at=committed_at,
     )
@@ -173,6 +205,12 @@ def draw_commit(
             committed_at=committed_at.isoformat(),
             hash_name=hash_name,
             task={"id": task.pk, "name": task.name, "mode": task.mode},
+            # The chain of a task's commitments: a re-draw cannot pretend to be the first.
+            previous=(
+                {"draw_id": str(previous.pk), "commitment_digest": previous.commitment_digest}
+                if previous is not None
+                else None
+            ),
         )
     except EngineError as exc:
         raise ServiceError(f"无法生成抽取承诺：{exc}") from exc
@@ -196,6 +234,7 @@ def draw_commit(
         batch_size=2000,
     )
     _transition(task, TaskState.COMMITTED, actor=actor, reason=reason)
+    publish_draw_commitment(actor=actor, draw=draw)
     record(
         events.DrawCommitted(
             object_id=str(draw.pk),
@@ -214,7 +253,14 @@ def draw_commit(
 def randomness_values(
     draw: Draw, entries: dict[str, str], published_at: dict[str, dt.datetime] | None = None
 ) -> list[dict[str, str]]:
-    """Check each announced value is present and well-formed; stamp when it was entered."""
+    """Check each announced value is present and well-formed and did not exist when the
+    commitment was published; stamp when it was entered."""
+    publication = published_commitment(draw)
+    if publication is None or publication.published_at is None:
+        raise ServiceError("抽取承诺尚未在门户公示，不能录入公开随机数")
+    if publication.voided_at is not None:
+        raise ServiceError("抽取承诺已标记作废，不能再执行")
+    public_since = max(publication.published_at, draw.committed_at)
     now = timezone.now()
     out = []
     for item in draw.commitment["randomness_source"]["items"]:
@@ -225,8 +271,11 @@ def randomness_values(
         if draw.randomness_kind == RandomnessKind.WITNESSES and not DICE.match(value):
             raise ServiceError(f"“{name}”的骰子点数格式错误：应为 6 个 1–6 的数字，如 352614")
         when = (published_at or {}).get(name, now)
-        if when <= draw.committed_at:
-            raise ServiceError(f"“{name}”的公布时间必须晚于承诺时间")
+        if when <= public_since:
+            raise ServiceError(
+                f"“{name}”的公布时间必须晚于抽取承诺的公示时间"
+                f"（{timezone.localtime(public_since):%Y-%m-%d %H:%M:%S}）"
+            )
         if when > now:
             raise ServiceError(f"“{name}”的公布时间不能晚于现在")
         out.append({"name": name, "value": value, "published_at": when.isoformat()})
@@ -272,6 +321,8 @@ def draw_execute(
     _require_lead_section(actor, task)
     if draw.state != DrawState.COMMITTED:
         raise ServiceError(f"第{draw.pk}号抽取状态为“{draw.get_state_display()}”，不能执行")
+    if draw.abort_requests.filter(decided_at__isnull=True).exists():
+        raise ServiceError("本次抽取有待分管领导审批的作废申请，审批前不能执行")
     randomness = randomness_values(draw, entries, published_at)
     pool = [
         {"id": p.credit_code, "stratum": p.stratum, "weight": p.weight}
@@ -286,6 +337,8 @@ def draw_execute(
             pool=pool,
             inspectors=draw.inspector_lines,
             conflicts=draw.conflict_lines,
+            ceremony={"entered_by": str(actor), "witnesses": witness_names(draw)},
+            history=draw_history(draw),
         )
     except TeamFormationError as exc:
         raise ServiceError(
@@ -340,41 +393,6 @@ def draw_execute(
 
 
 @transaction.atomic
-def draw_abort(*, actor: User, draw: Draw, reason: str) -> Draw:
-    draw = Draw.objects.select_for_update().select_related("task").get(pk=draw.pk)
-    task = SpotCheckTask.objects.select_for_update().get(pk=draw.task_id)
-    _require_lead_section(actor, task)
-    reason = reason.strip()
-    if not reason:
-        raise ServiceError("作废抽取必须说明原因")
-    if draw.state == DrawState.ABORTED:
-        raise ServiceError("该抽取已作废")
-    if task.state not in {TaskState.COMMITTED, TaskState.DRAWN}:
-        raise ServiceError("检查已开始，不能再作废抽取")
-    previous = draw.state
-    draw.state = DrawState.ABORTED
-    draw.aborted_by = actor
-    draw.aborted_at = timezone.now()
-    draw.abort_reason = reason
-    draw.save()
-    # The draw and its teams stay on record; only its claim on the yearly cap is released.
-    CheckSlot.objects.filter(draw=draw).delete()
-    draw.team_members.update(active=False)
-    _transition(task, TaskState.APPROVED, actor=actor, reason=f"第{draw.pk}号抽取作废：{reason}")
-    record(
-        events.DrawAborted(
-            object_id=str(draw.pk),
-            summary=f"作废第{draw.pk}号抽取：{reason}",
-            task=task.pk,
-            reason=reason,
-            previous_state=previous,
-        ),
-        actor=actor,
-    )
-    return draw
-
-
-@transaction.atomic
 def draw_recuse(
     *, actor: User, draw: Draw, inspector: Inspector, target: Target, reason: str
 ) -> TeamMember:
@@ -412,6 +430,8 @@ def draw_recuse(
             conflicts=draw.conflict_lines,
             recusals=recusals,
             check_roots=False,
+            ceremony=draw.proof.get("ceremony"),
+            history=draw.proof.get("history", []),
         )
     except TeamFormationError as exc:
         raise ServiceError(

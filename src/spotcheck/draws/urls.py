@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", views_ceremony.draw_detail, name="draw_detail"),
     path("<int:pk>/execute/", views_ceremony.execute, name="execute"),
     path("<int:pk>/abort/", views_ceremony.abort, name="abort"),
+    path("abort-requests/<int:pk>/decide/", views_ceremony.abort_decide, name="abort_decide"),
     path("<int:pk>/commitment.json", views_ceremony.commitment_json, name="commitment"),
     path("<int:pk>/proof.json", views_ceremony.proof_json, name="proof"),
     path("<int:pk>/results/", views_results.results, name="results"),

@@ -18,9 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from spotcheck.accounts.models import User
 from spotcheck.core import access
-from spotcheck.draws import services
-from spotcheck.draws.forms import AbortForm, CommitForm, ExecuteForm
-from spotcheck.draws.models import Draw, DrawState, RandomnessKind
+from spotcheck.disclosure.draw_records import draw_publication
+from spotcheck.disclosure.models import PublicationKind
+from spotcheck.draws import services, services_abort
+from spotcheck.draws.forms import AbortDecisionForm, AbortForm, CommitForm, ExecuteForm
+from spotcheck.draws.models import AbortRequest, Draw, DrawState, RandomnessKind
 from spotcheck.planning.models import SpotCheckTask, TaskState
 from spotcheck.planning.views import call_service, current_user, require
 
@@ -57,7 +59,10 @@ def commit(request: HttpRequest, task_pk: int) -> HttpResponse:
         if draw is not None:
             messages.success(
                 request,
-                _("第%(id)s号抽取已承诺，承诺指纹已生成；请公布承诺后录入公开随机数")
+                _(
+                    "第%(id)s号抽取已承诺，承诺已在公示门户公开；"
+                    "公开随机数产生后（晚于公示时间）录入并执行抽取"
+                )
                 % {"id": draw.pk},
             )
             return redirect("draws:draw_detail", pk=draw.pk)
@@ -65,18 +70,35 @@ def commit(request: HttpRequest, task_pk: int) -> HttpResponse:
 
 
 def _detail_context(
-    user: User, draw: Draw, execute_form: ExecuteForm | None, abort_form: AbortForm | None
+    user: User,
+    draw: Draw,
+    execute_form: ExecuteForm | None,
+    abort_form: AbortForm | None,
+    decision_form: AbortDecisionForm | None = None,
 ) -> dict[str, Any]:
     task = draw.task
     can_run = access.can_run_draw(user, task)
-    can_execute = can_run and draw.state == DrawState.COMMITTED
-    can_abort = (
-        can_run
-        and draw.state != DrawState.ABORTED
-        and task.state in {TaskState.COMMITTED, TaskState.DRAWN}
+    requests = list(draw.abort_requests.select_related("requested_by", "decided_by"))
+    pending = next((r for r in requests if r.pending), None)
+    can_execute = can_run and draw.state == DrawState.COMMITTED and pending is None
+    abortable = draw.state != DrawState.ABORTED and task.state in {
+        TaskState.COMMITTED,
+        TaskState.DRAWN,
+    }
+    can_abort = abortable and pending is None and services_abort.can_request_abort(user, draw)
+    can_decide = (
+        abortable
+        and pending is not None
+        and services_abort.can_decide_abort(user, draw)
+        and pending.requested_by_id != user.pk
     )
     commitment = draw.commitment
     return {
+        "abort_requests": requests,
+        "pending_abort": pending,
+        "decision_form": (decision_form or AbortDecisionForm()) if can_decide else None,
+        "commitment_publication": draw_publication(PublicationKind.DRAW_COMMITMENT, draw),
+        "previous": commitment.get("previous"),
         "draw": draw,
         "task": task,
         "commitment": commitment,
@@ -132,22 +154,65 @@ def execute(request: HttpRequest, pk: int) -> HttpResponse:
 def abort(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     draw = _draw_or_404(pk)
-    require(access.can_run_draw(user, draw.task), _("只有牵头部门的业务科室人员可以作废抽取"))
+    require(
+        services_abort.can_request_abort(user, draw),
+        _("只有牵头部门的业务科室人员可以申请作废抽取"),
+    )
     form = AbortForm(request.POST)
     if form.is_valid():
         done = call_service(
             form,
-            lambda: services.draw_abort(actor=user, draw=draw, reason=form.cleaned_data["reason"]),
+            lambda: services_abort.draw_abort_request(
+                actor=user, draw=draw, reason=form.cleaned_data["reason"]
+            ),
         )
         if done is not None:
             messages.success(
                 request,
-                _("第%(id)s号抽取已作废，记录保留；可在任务页面说明原因后重新抽取")
+                _("已申请作废第%(id)s号抽取，待分管领导审批；批准前抽取仍然有效")
                 % {"id": draw.pk},
             )
-            return redirect("planning:task_detail", pk=draw.task_id)
+            return redirect("draws:draw_detail", pk=draw.pk)
     draw.refresh_from_db()
     return render(request, "draws/draw_detail.html", _detail_context(user, draw, None, form))
+
+
+@login_required
+@require_POST
+def abort_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    abort_request = get_object_or_404(AbortRequest.objects.select_related("draw"), pk=pk)
+    draw = _draw_or_404(abort_request.draw_id)
+    require(
+        services_abort.can_decide_abort(user, draw),
+        _("只有牵头部门的分管领导可以审批作废抽取"),
+    )
+    form = AbortDecisionForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        done = call_service(
+            form,
+            lambda: services_abort.draw_abort_decide(
+                actor=user,
+                request=abort_request,
+                approve=approve,
+                comment=form.cleaned_data["comment"],
+            ),
+        )
+        if done is not None:
+            if approve:
+                messages.success(
+                    request,
+                    _("第%(id)s号抽取已作废，门户上的承诺已标记作废；任务可说明原因后重新抽取")
+                    % {"id": draw.pk},
+                )
+                return redirect("planning:task_detail", pk=draw.task_id)
+            messages.success(request, _("已驳回作废申请，第%(id)s号抽取继续有效") % {"id": draw.pk})
+            return redirect("draws:draw_detail", pk=draw.pk)
+    draw.refresh_from_db()
+    return render(
+        request, "draws/draw_detail.html", _detail_context(user, draw, None, None, form)
+    )
 
 
 def _json_download(data: Any, filename: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,7 +29,13 @@ from spotcheck.draws import selectors as draw_selectors
 from spotcheck.draws import services as draw_services
 from spotcheck.draws.forms import CommitForm
 from spotcheck.draws.models import CapOverride, PoolEntry
-from spotcheck.draws.pool import _eligible_targets, build_pool, capped_target_ids
+from spotcheck.draws.pool import (
+    EXCLUDED_CAP,
+    _eligible_targets,
+    build_pool,
+    capped_target_ids,
+    exclusion_label,
+)
 from spotcheck.engine.hashing import EngineError
 from spotcheck.engine.probability import M, probability_text
 from spotcheck.planning import services
@@ -174,7 +181,7 @@ def _rows(lines: Any) -> list[PreviewRow]:
             stratum=line.stratum,
             weight=line.weight,
             factors=line.factors,
-            excluded=line.excluded,
+            excluded=exclusion_label(line.excluded) if line.excluded else "",
             probability=probability_text(line.pi_units) if not line.excluded else "0.0000%",
         )
         for line in lines
@@ -209,7 +216,7 @@ def _preview(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
             "capped": [
                 (ln.target.pk, f"{ln.target.credit_code} {ln.target.name}")
                 for ln in pool.lines
-                if ln.excluded
+                if ln.excluded == EXCLUDED_CAP
             ],
         }
     # The committed snapshot, without the "selected" column: which were drawn stays confidential.
@@ -270,9 +277,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "filters": _filters_display(task.filters),
         "sample": _sample_display(task.sample),
         "transitions": task.transitions.select_related("actor"),
-        "draws": task.draws.select_related("committed_by", "executed_by", "aborted_by").order_by(
-            "id"
-        ),
+        "draws": task.draws.select_related("committed_by", "executed_by", "aborted_by")
+        .annotate(
+            pending_abort_requests=Count(
+                "abort_requests", filter=Q(abort_requests__decided_at__isnull=True)
+            )
+        )
+        .order_by("id"),
         "overrides": task.cap_overrides.select_related(
             "target", "requested_by", "approved_by"
         ).order_by("id"),

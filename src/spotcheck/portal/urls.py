@@ -13,5 +13,6 @@ urlpatterns = [
     path("tasks/", views.tasks, name="tasks"),
     path("penalties/", views.penalties, name="penalties"),
     path("draws/", views.draws, name="draws"),
+    path("draws/tasks/<int:task_id>/", views.draw_history, name="draw_history"),
     path("verify/", views.verify, name="verify"),
 ]

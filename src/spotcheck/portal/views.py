@@ -25,7 +25,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from spotcheck.disclosure import public_cache, selectors
+from spotcheck.disclosure import public_cache, selectors, selectors_draws
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.engine.hashing import EngineError
@@ -186,6 +186,16 @@ def draws(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
+def draw_history(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Every draw of a task, re-draws included: each commitment with its 作废 mark, in order,
+    chained by digest, and each proof once Art. 18 allows it."""
+    history = selectors_draws.task_draw_history(task_id, today=timezone.localdate())
+    if history is None:
+        raise _NotPublic(_("没有该任务的公开抽取记录。"))
+    return render(request, "portal/draw_history.html", {"history": history})
+
+
+@public_page
 def tasks(request: HttpRequest) -> HttpResponse:
     plans = selectors.search_published(
         selectors.PublicFilters(kind=K.ANNUAL_PLAN), today=timezone.localdate()
@@ -249,12 +259,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "kind_template": presenters.KIND_TEMPLATES[publication.kind],
         "withheld": presenters.withheld_labels(list(publication.withheld_fields or [])),
         "draw": presenters.draw_summary(publication.kind, payload),
-        # The public finds a task's draw records by its name (the payload has no task id).
+        # Draw records link to their task's whole draw history (re-draws included); other
+        # task records find it by the task's name.
         "task_draws_url": (
-            f"{reverse('portal:draws')}?{urlencode({'q': task_name[: selectors.Q_MAX]})}"
+            reverse("portal:draw_history", args=[payload["task_id"]])
+            if publication.kind in presenters.DRAW_KINDS
+            and isinstance(payload.get("task_id"), int)
+            else f"{reverse('portal:draws')}?{urlencode({'q': task_name[: selectors.Q_MAX]})}"
             if task_name
             else ""
         ),
+        "voided": publication.voided_at is not None,
+        "aborted": presenters.as_dict(payload.get("aborted")),
     }
     return render(request, "portal/detail.html", context)
 
