@@ -137,7 +137,7 @@ def test_beacon_commit_and_values_with_publication_time(client: Client, world: W
     response = client.post(
         reverse("draws:execute", args=[draw.pk]), {"value_0": "ab12", "published_0": before}
     )
-    assert "公布时间必须晚于承诺时间" in response.content.decode()
+    assert "公布时间必须晚于抽取承诺的公示时间" in response.content.decode()
     draw.refresh_from_db()
     assert draw.state == DrawState.COMMITTED
 
@@ -189,7 +189,14 @@ def test_abort_and_redo_keep_every_record(client: Client, world: World) -> None:
     assert first.state == DrawState.EXECUTED
     client.post(abort, {"reason": "检查组名单有误"})
     first.refresh_from_db()
+    # Asking is not aborting: the draw stands until a leader approves.
+    assert first.state == DrawState.EXECUTED
+    client.force_login(world.p.leader)
+    pending = first.abort_requests.get()
+    client.post(reverse("draws:abort_decide", args=[pending.pk]), {"decision": "approve"})
+    first.refresh_from_db()
     assert first.state == DrawState.ABORTED
+    client.force_login(world.p.section)
     # Redo needs a reason; the form asks for it.
     task = first.task
     response = commit(client, task)
@@ -204,6 +211,7 @@ def test_abort_and_redo_keep_every_record(client: Client, world: World) -> None:
     # The auditor reads everything and changes nothing.
     for name in ("abort", "execute"):
         assert client.post(reverse(f"draws:{name}", args=[second.pk]), {}).status_code == 403
+    assert client.post(reverse("draws:abort_decide", args=[pending.pk]), {}).status_code == 403
     assert client.post(reverse("draws:commit", args=[task.pk]), {}).status_code == 403
 
 

@@ -154,6 +154,9 @@ def test_inspector_sees_only_own_assignments(client: Client, world: World) -> No
 def test_aborted_draw_results_stay_readable_for_the_auditor(client: Client, world: World) -> None:
     draw = drawn(client, world)
     client.post(reverse("draws:abort", args=[draw.pk]), {"reason": "名单有误"})
+    client.force_login(world.p.leader)
+    pending = draw.abort_requests.get()
+    client.post(reverse("draws:abort_decide", args=[pending.pk]), {"decision": "approve"})
     client.force_login(world.p.auditor)
     page = client.get(reverse("draws:results", args=[draw.pk])).content.decode()
     assert "本次抽取已作废" in page and "名单有误" in page

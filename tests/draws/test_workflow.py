@@ -13,6 +13,7 @@ from spotcheck.audit.verify import verify_chain
 from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import CheckSlot, DrawState, PoolEntry, TeamMember
+from spotcheck.draws.services_abort import draw_abort_decide, draw_abort_request
 from spotcheck.engine.verify import verify_proof
 from spotcheck.planning.models import TaskState
 from tests.workflow_fixtures import World
@@ -77,7 +78,7 @@ def test_wrong_dice_format_changes_nothing(world: World) -> None:
 
 
 def test_a_single_witness_is_not_enough(world: World) -> None:
-    with pytest.raises(ServiceError, match="至少需要 2 名见证人"):
+    with pytest.raises(ServiceError, match="至少需要 2 名不同的见证人"):
         draws.draw_commit(
             actor=world.p.section,
             task=world.approved_task(),
@@ -155,8 +156,9 @@ def test_abort_keeps_the_record_and_redo_needs_a_reason(world: World) -> None:
     task = world.approved_task()
     first = draws.draw_execute(actor=world.p.section, draw=_commit(world, task), entries=DICE)
     with pytest.raises(ServiceError, match="说明原因"):
-        draws.draw_abort(actor=world.p.section, draw=first, reason=" ")
-    draws.draw_abort(actor=world.p.section, draw=first, reason="检查组成员名单有误")
+        draw_abort_request(actor=world.p.section, draw=first, reason=" ")
+    request = draw_abort_request(actor=world.p.section, draw=first, reason="检查组成员名单有误")
+    draw_abort_decide(actor=world.p.leader, request=request, approve=True)
     first.refresh_from_db()
     assert first.state == DrawState.ABORTED and first.proof is not None
     assert not CheckSlot.objects.filter(draw=first).exists()

@@ -51,6 +51,7 @@ from spotcheck.draws.models import (
     PoolEntry,
     TeamMember,
 )
+from spotcheck.draws.services_abort import draw_abort_decide, draw_abort_request
 from spotcheck.inspections.models import (
     Evidence,
     FollowUp,
@@ -82,6 +83,7 @@ ITEM_CODE = f"{data.CODE_PREFIX}SW-03"
 TASK_FILTERS = {"industry": "F5191", "region": "丰登镇"}
 SAMPLE = {"mode": "count", "values": {"enterprise": 3, "individual": 2}}
 WITNESSES = {"见证人：周立新": "352614", "见证人：马秀兰": "611243"}
+ABORT_REASON = "见证人马秀兰临时无法到场，改期抽取"
 # Window: three weeks, ending ten days ago, so results and proofs may be published (Art. 18).
 WINDOW_DAYS = (31, 10)
 # The five results are inspected on these days of the window; the penalty is decided two days
@@ -154,11 +156,23 @@ def load_workflow(users: dict[str, User]) -> WorkflowResult:
         plan=plan,
     )
     task = planning.task_approve(actor=leader, task=task)
+    # A re-draw, as the public sees it: the first commitment is voided (asked by the clerk,
+    # approved by the leader) before any die was thrown, and the second chains to it.
+    first = draws.draw_commit(
+        actor=section,
+        task=task,
+        randomness_kind="witnesses",
+        randomness_names=["周立新", "马秀兰"],
+    )
+    request = draw_abort_request(actor=section, draw=first, reason=ABORT_REASON)
+    draw_abort_decide(actor=leader, request=request, approve=True, comment="同意改期")
+    task.refresh_from_db()
     draw = draws.draw_commit(
         actor=section,
         task=task,
         randomness_kind="witnesses",
         randomness_names=[name.removeprefix("见证人：") for name in WITNESSES],
+        reason="见证人到场后重新组织抽取",
     )
     draw = draws.draw_execute(actor=section, draw=draw, entries=WITNESSES)
     task = planning.task_advance(actor=section, task=task, to=TaskState.INSPECTING)
@@ -242,7 +256,6 @@ def load_workflow(users: dict[str, User]) -> WorkflowResult:
         publish(author, K.INSPECTOR_LIST, dept)
     publish(section, K.ANNUAL_PLAN, plan)
     publish(section, K.TASK_ANNOUNCEMENT, task)
-    publish(section, K.DRAW_COMMITMENT, draw)
     publish(section, K.DRAW_PROOF, draw)
     results = {
         key: publish(section, K.INSPECTION_RESULT, accepted[key])

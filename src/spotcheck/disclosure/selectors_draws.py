@@ -52,9 +52,7 @@ class TaskDrawHistory:
 
 def task_draw_history(task_id: int, *, today: dt.date | None = None) -> TaskDrawHistory | None:
     rows = list(
-        published(today=today)
-        .filter(kind__in=DRAW_KINDS, payload__task_id=task_id)
-        .order_by("pk")
+        published(today=today).filter(kind__in=DRAW_KINDS, payload__task_id=task_id).order_by("pk")
     )
     if not rows:
         return None

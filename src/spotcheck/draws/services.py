@@ -21,6 +21,8 @@ from spotcheck.audit import events
 from spotcheck.audit.services import record
 from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.directory.models import ConflictDeclaration, Inspector, Target
+from spotcheck.disclosure.draw_records import publish_draw_commitment, published_commitment
+from spotcheck.draws.history import draw_history
 from spotcheck.draws.models import (
     CapOverride,
     CheckSlot,
@@ -30,8 +32,6 @@ from spotcheck.draws.models import (
     RandomnessKind,
     TeamMember,
 )
-from spotcheck.disclosure.draw_records import publish_draw_commitment, published_commitment
-from spotcheck.draws.history import draw_history
 from spotcheck.draws.pool import YEARLY_CAP, build_pool
 from spotcheck.engine.hashing import EngineError
 from spotcheck.engine.proof import build_commitment, commitment_digest, new_nonce, run_draw

@@ -169,8 +169,7 @@ def abort(request: HttpRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(
                 request,
-                _("已申请作废第%(id)s号抽取，待分管领导审批；批准前抽取仍然有效")
-                % {"id": draw.pk},
+                _("已申请作废第%(id)s号抽取，待分管领导审批；批准前抽取仍然有效") % {"id": draw.pk},
             )
             return redirect("draws:draw_detail", pk=draw.pk)
     draw.refresh_from_db()
@@ -210,9 +209,7 @@ def abort_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已驳回作废申请，第%(id)s号抽取继续有效") % {"id": draw.pk})
             return redirect("draws:draw_detail", pk=draw.pk)
     draw.refresh_from_db()
-    return render(
-        request, "draws/draw_detail.html", _detail_context(user, draw, None, None, form)
-    )
+    return render(request, "draws/draw_detail.html", _detail_context(user, draw, None, None, form))
 
 
 def _json_download(data: Any, filename: str) -> HttpResponse:

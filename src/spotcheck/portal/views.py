@@ -263,8 +263,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         # task records find it by the task's name.
         "task_draws_url": (
             reverse("portal:draw_history", args=[payload["task_id"]])
-            if publication.kind in presenters.DRAW_KINDS
-            and isinstance(payload.get("task_id"), int)
+            if publication.kind in presenters.DRAW_KINDS and isinstance(payload.get("task_id"), int)
             else f"{reverse('portal:draws')}?{urlencode({'q': task_name[: selectors.Q_MAX]})}"
             if task_name
             else ""

@@ -9,9 +9,9 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from spotcheck.accounts.models import Role
+from spotcheck.accounts.models import Department, Role
 from spotcheck.directory.models import Target, TargetStatus
-from spotcheck.draws.models import DrawState, PoolEntry
+from spotcheck.draws.models import Draw, DrawState, PoolEntry
 from spotcheck.engine.estimate import Estimate, estimate_rates
 from spotcheck.inspections.models import FollowUp, Inspection, InspectionState
 from spotcheck.planning.models import SpotCheckTask, TaskState
@@ -143,3 +143,69 @@ def task_estimates(task: SpotCheckTask) -> tuple[list[StratumEstimate], int]:
             )
         )
     return rows, len(entries)
+
+
+@dataclass
+class AnnualRow:
+    department: Department
+    tasks: int
+    draws: int
+    executed: int
+    aborted: int
+    drawn_targets: int
+    accepted_results: int
+
+
+def annual_report(*, user: Any, year: int) -> list[AnnualRow]:
+    """Per lead department, the year's tasks (by window start) and their draws. Aborted draws
+    are counted on their own line: a department that re-draws often should show it."""
+    depts = _scope(user)
+    departments = Department.objects.order_by("code")
+    if depts is not None:
+        departments = departments.filter(pk__in=depts)
+    draws = (
+        Draw.objects.filter(task__window_start__year=year)
+        .values("task__lead_department")
+        .annotate(
+            total=Count("id"),
+            executed=Count("id", filter=Q(state=DrawState.EXECUTED)),
+            aborted=Count("id", filter=Q(state=DrawState.ABORTED)),
+        )
+    )
+    by_dept = {r["task__lead_department"]: r for r in draws}
+    tasks = dict(
+        SpotCheckTask.objects.filter(window_start__year=year)
+        .values_list("lead_department")
+        .annotate(n=Count("id"))
+    )
+    drawn = dict(
+        PoolEntry.objects.filter(
+            selected=True,
+            draw__state=DrawState.EXECUTED,
+            draw__task__window_start__year=year,
+        )
+        .values_list("draw__task__lead_department")
+        .annotate(n=Count("id"))
+    )
+    accepted = dict(
+        Inspection.objects.filter(
+            state=InspectionState.ACCEPTED, draw__task__window_start__year=year
+        )
+        .values_list("draw__task__lead_department")
+        .annotate(n=Count("id"))
+    )
+    rows = []
+    for d in departments:
+        r = by_dept.get(d.pk, {})
+        rows.append(
+            AnnualRow(
+                department=d,
+                tasks=tasks.get(d.pk, 0),
+                draws=r.get("total", 0),
+                executed=r.get("executed", 0),
+                aborted=r.get("aborted", 0),
+                drawn_targets=drawn.get(d.pk, 0),
+                accepted_results=accepted.get(d.pk, 0),
+            )
+        )
+    return rows

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from spotcheck.core import access
 from spotcheck.disclosure.selectors_staff import due_context
@@ -42,4 +43,33 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     rows, selected = selectors.task_estimates(task)
     return render(
         request, "reports/task_report.html", {"task": task, "rows": rows, "selected": selected}
+    )
+
+
+@login_required
+def annual(request: HttpRequest) -> HttpResponse:
+    """年度统计: per department, the year's tasks, draws (aborted ones counted apart) and
+    results."""
+    if not access.can_view_dashboard(request.user):
+        raise PermissionDenied("无权查看年度统计")
+    this_year = timezone.localdate().year
+    raw = request.GET.get("year", "")
+    error = ""
+    year = this_year
+    if raw:
+        if raw.isdigit() and 2000 <= int(raw) <= this_year + 1:
+            year = int(raw)
+        else:
+            error = f"年份“{raw[:10]}”无效，请选择 2000–{this_year + 1} 之间的年份"
+    rows = selectors.annual_report(user=request.user, year=year)
+    return render(
+        request,
+        "reports/annual.html",
+        {
+            "year": year,
+            "years": list(range(this_year + 1, this_year - 6, -1)),
+            "rows": rows,
+            "error": error,
+            "total_aborted": sum(r.aborted for r in rows),
+        },
     )
