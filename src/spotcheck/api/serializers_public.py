@@ -70,6 +70,12 @@ class PublicationListSerializer(serializers.Serializer[Publication]):
     )
     status = serializers.SerializerMethodField(help_text="published / corrected / withdrawn")
     published_at = serializers.DateTimeField(read_only=True, help_text="公示时间")
+    voided_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="抽取承诺：所属抽取经分管领导批准作废的时间（承诺继续公示）；其他为 null",
+    )
+    void_reason = serializers.CharField(read_only=True, help_text="抽取承诺：作废原因")
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj: Publication) -> str:

@@ -8,8 +8,6 @@ did not exist when the commitment was recorded, so nobody here can steer the res
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections import Counter
 from typing import Any
 
@@ -21,7 +19,7 @@ from spotcheck.audit import events
 from spotcheck.audit.services import record
 from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.directory.models import ConflictDeclaration, Inspector, Target
-from spotcheck.disclosure.draw_records import publish_draw_commitment, published_commitment
+from spotcheck.disclosure.draw_records import publish_draw_commitment
 from spotcheck.draws.history import draw_history
 from spotcheck.draws.models import (
     CapOverride,
@@ -29,75 +27,25 @@ from spotcheck.draws.models import (
     Draw,
     DrawState,
     PoolEntry,
-    RandomnessKind,
     TeamMember,
 )
 from spotcheck.draws.pool import YEARLY_CAP, build_pool
+from spotcheck.draws.randomness import (
+    SOURCE_DESCRIPTION,
+    randomness_items,
+    randomness_values,
+    witness_names,
+)
 from spotcheck.engine.hashing import EngineError
 from spotcheck.engine.proof import build_commitment, commitment_digest, new_nonce, run_draw
 from spotcheck.engine.teams import TeamFormationError
 from spotcheck.planning.models import SpotCheckTask, TaskMode, TaskState
 from spotcheck.planning.services import _transition
 
-# Fixed text, not the translated label: the commitment's bytes must not depend on the UI language.
-SOURCE_DESCRIPTION = {
-    "beacon": "随机信标（公开随机数信标的指定轮次）",
-    "lottery": "彩票开奖号码（指定期号）",
-    "witnesses": "见证人现场掷骰（每人 6 枚骰子）",
-}
-DICE = re.compile(r"^[1-6]{6}$")
-MIN_WITNESSES = 2
-
 
 def _require_lead_section(actor: User, task: SpotCheckTask) -> None:
     if actor.role != Role.SECTION or actor.department_id != task.lead_department_id:
         raise NotAllowed("只有牵头部门的业务科室人员可以组织抽取")
-
-
-WITNESS_PREFIX = "见证人："
-_CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
-
-
-def normalise_name(name: str) -> str:
-    """One spelling per person: NFKC (full-width letters and spaces become plain ones), runs of
-    whitespace collapsed, and no space inside a Chinese name ("王　五" is "王五")."""
-    text = unicodedata.normalize("NFKC", name)
-    text = re.sub(r"\s+", " ", text).strip()
-    return _SPACE_BETWEEN_CJK.sub("", text)
-
-
-def name_key(name: str) -> str:
-    """What two names are compared by: case and every space ignored."""
-    return re.sub(r"\s+", "", normalise_name(name)).casefold()
-
-
-def witness_names(draw: Draw) -> list[str]:
-    if draw.randomness_kind != RandomnessKind.WITNESSES:
-        return []
-    items = draw.commitment.get("randomness_source", {}).get("items", [])
-    return [str(i["name"]).removeprefix(WITNESS_PREFIX) for i in items]
-
-
-def randomness_items(
-    kind: str, names: list[str], not_before: dt.datetime | None
-) -> list[dict[str, Any]]:
-    names = [normalise_name(n) for n in names if n and normalise_name(n)]
-    if kind not in RandomnessKind.values:
-        raise ServiceError("请选择公开随机数来源：随机信标、彩票开奖号码或见证人掷骰")
-    keys = [name_key(n) for n in names]
-    if len(set(keys)) != len(keys):
-        duplicates = sorted({n for n, k in zip(names, keys, strict=True) if keys.count(k) > 1})
-        raise ServiceError(f"随机数来源的名称不能重复：{'、'.join(duplicates)}")
-    if kind == RandomnessKind.WITNESSES:
-        if len(names) < MIN_WITNESSES:
-            raise ServiceError(f"见证人掷骰至少需要 {MIN_WITNESSES} 名不同的见证人")
-        return [{"name": f"{WITNESS_PREFIX}{n}"} for n in names]
-    if not names:
-        raise ServiceError("请填写随机信标轮次或彩票期号")
-    if not_before is None or not_before <= timezone.now():
-        raise ServiceError("随机信标/开奖时间必须晚于现在（承诺之后才产生的随机数）")
-    return [{"name": n, "not_before": not_before.isoformat()} for n in names]
 
 
 @transaction.atomic
@@ -248,38 +196,6 @@ def draw_commit(
         actor=actor,
     )
     return draw
-
-
-def randomness_values(
-    draw: Draw, entries: dict[str, str], published_at: dict[str, dt.datetime] | None = None
-) -> list[dict[str, str]]:
-    """Check each announced value is present and well-formed and did not exist when the
-    commitment was published; stamp when it was entered."""
-    publication = published_commitment(draw)
-    if publication is None or publication.published_at is None:
-        raise ServiceError("抽取承诺尚未在门户公示，不能录入公开随机数")
-    if publication.voided_at is not None:
-        raise ServiceError("抽取承诺已标记作废，不能再执行")
-    public_since = max(publication.published_at, draw.committed_at)
-    now = timezone.now()
-    out = []
-    for item in draw.commitment["randomness_source"]["items"]:
-        name = item["name"]
-        value = (entries.get(name) or "").strip()
-        if not value:
-            raise ServiceError(f"缺少“{name}”的随机数")
-        if draw.randomness_kind == RandomnessKind.WITNESSES and not DICE.match(value):
-            raise ServiceError(f"“{name}”的骰子点数格式错误：应为 6 个 1–6 的数字，如 352614")
-        when = (published_at or {}).get(name, now)
-        if when <= public_since:
-            raise ServiceError(
-                f"“{name}”的公布时间必须晚于抽取承诺的公示时间"
-                f"（{timezone.localtime(public_since):%Y-%m-%d %H:%M:%S}）"
-            )
-        if when > now:
-            raise ServiceError(f"“{name}”的公布时间不能晚于现在")
-        out.append({"name": name, "value": value, "published_at": when.isoformat()})
-    return out
 
 
 def _take_slots(draw: Draw, targets: list[Target], year: int) -> None:

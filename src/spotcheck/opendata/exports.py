@@ -31,6 +31,8 @@ _FIELDS = (
     "supersedes_id",
     "correction_note",
     "payload",
+    "voided_at",
+    "void_reason",
 )
 
 CSV_COLUMNS = [
@@ -65,7 +67,10 @@ def public_subject(p: Publication) -> dict[str, str]:
 
 
 def status(p: Publication) -> str:
-    """Every listed row is public today; a correction says which record it replaced."""
+    """Every listed row is public today; a correction says which record it replaced; a draw
+    commitment whose draw was aborted stays listed, as voided."""
+    if p.voided_at is not None:
+        return "voided"
     return "correction" if p.supersedes_id else "published"
 
 
@@ -142,6 +147,8 @@ def json_record(
         "correction_note": p.correction_note,
         "status": status(p),
         "published_at": _local_iso(p.published_at),
+        "voided_at": _local_iso(p.voided_at) or None,
+        "void_reason": p.void_reason,
         "payload": p.payload,
     }
 
