@@ -14,9 +14,10 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import QueryDict
-from django.utils.translation import gettext_lazy as _
 
 from spotcheck.core.errors import ServiceError
+from spotcheck.core.exclusions import YEARLY_CAP as YEARLY_CAP_CODE
+from spotcheck.core.exclusions import exclusion_label
 from spotcheck.credit.selectors import risk_attributes
 from spotcheck.directory.models import Target, TargetStatus
 from spotcheck.directory.selectors import TargetFilter, target_list
@@ -30,20 +31,8 @@ from spotcheck.engine.risk import DEFAULT_RISK_CONFIG, compute_weight
 from spotcheck.planning.models import SpotCheckTask, StratifyBy
 
 YEARLY_CAP = 2
-# Reason codes of excluded pool lines (docs/draw-protocol.md): a target in the task's scope is
-# never silently left out, so the committed pool can be checked against the directory.
-EXCLUDED_CAP = "yearly_cap"
-EXCLUSION_LABELS = {
-    TargetStatus.DEREGISTERED.value: _("已注销"),
-    TargetStatus.REVOKED.value: _("已吊销"),
-    TargetStatus.CANCELLED.value: _("已撤销"),
-    TargetStatus.MOVED.value: _("已迁出"),
-    EXCLUDED_CAP: _("本年度已被检查2次（第十三条）"),
-}
-
-
-def exclusion_label(code: str) -> str:
-    return str(EXCLUSION_LABELS.get(code, code))
+# Inactive targets in scope are excluded lines with their status as the reason code.
+EXCLUDED_CAP = YEARLY_CAP_CODE
 
 
 @dataclass

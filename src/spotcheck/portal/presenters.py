@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from spotcheck.core.exclusions import exclusion_label
 from spotcheck.disclosure.models import PublicationKind
 
 K = PublicationKind
@@ -66,6 +67,10 @@ class DrawSummary:
     selected: list[dict[str, Any]] = field(default_factory=list)
     teams: list[dict[str, Any]] = field(default_factory=list)
     recusals: list[dict[str, Any]] = field(default_factory=list)
+    previous_digest: str = ""
+    witnesses: list[str] = field(default_factory=list)
+    entered_by: str = ""
+    excluded: dict[str, Any] = field(default_factory=dict)
 
 
 def draw_summary(kind: str, payload: dict[str, Any]) -> DrawSummary | None:
@@ -95,7 +100,13 @@ def draw_summary(kind: str, payload: dict[str, Any]) -> DrawSummary | None:
         for a in announced
     ]
     result = as_dict(document.get("result"))
+    ceremony = as_dict(document.get("ceremony"))
+    previous = as_dict(commitment.get("previous"))
     return DrawSummary(
+        previous_digest=str(previous.get("commitment_digest", "")),
+        witnesses=[str(w) for w in as_list(ceremony.get("witnesses"))],
+        entered_by=str(ceremony.get("entered_by", "")),
+        excluded={exclusion_label(str(k)): v for k, v in as_dict(pool.get("excluded")).items()},
         is_proof=is_proof,
         protocol=str(document.get("protocol") or commitment.get("protocol") or ""),
         hash_name=str(commitment.get("hash", "")),
