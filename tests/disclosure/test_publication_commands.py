@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
-
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from spotcheck.disclosure.draw_records import draw_publication
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState

@@ -9,11 +9,10 @@ import re
 from typing import Any
 
 import pytest
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-
-from django.db.models import QuerySet
 
 from spotcheck.disclosure.draw_records import draw_publication
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState

@@ -235,7 +235,9 @@ def test_draw_records_link_to_the_tasks_whole_draw_history(
     assert scene.draw.commitment_digest in html and "共 1 次抽取，其中作废 0 次" in html
     assert reverse("portal:detail", args=[site.commitment.pk]) in html
     assert reverse("portal:proof", args=[site.proof.pk]) in html
-    assert client.get(reverse("portal:draw_history", args=[scene.task.pk + 1000])).status_code == 404
+    assert (
+        client.get(reverse("portal:draw_history", args=[scene.task.pk + 1000])).status_code == 404
+    )
 
 
 def test_unknown_and_unpublished_records_are_404(
