@@ -188,6 +188,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("portal:tasks", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
     ("portal:penalties", "GET"):           (200, 200, 200, 200, 200, 200, 200, 200),
     ("portal:draws", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:draw_history", "GET"):        (200, 200, 200, 200, 200, 200, 200, 200),
     ("portal:verify", "GET"):              (200, 200, 200, 200, 200, 200, 200, 200),
     # 审计日志: auditors and admins only
     ("audit:event_list", "GET"):           (302, 200, 403, 403, 403, 403, 403, 200),
@@ -219,6 +220,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("draws:execute", "POST"):             (302, 403, 302, 403, 403, 403, 403, 403),
     ("draws:abort", "GET"):                (302, 405, 405, 405, 405, 405, 405, 405),
     ("draws:abort", "POST"):               (302, 403, 200, 403, 403, 403, 403, 403),
+    # Aborting takes two people: a section clerk asks, a leader over the department decides.
+    ("draws:abort_decide", "GET"):         (302, 405, 405, 405, 405, 405, 405, 405),
+    ("draws:abort_decide", "POST"):        (302, 403, 403, 403, 403, 403, 200, 403),
     ("draws:commitment", "GET"):           (302, 200, 200, 403, 403, 403, 200, 200),
     # Drawn list, teams, export, proof before the window (Art. 18): task departments + auditor
     ("draws:proof", "GET"):                (302, 403, 200, 403, 403, 403, 200, 200),
@@ -297,6 +301,7 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "api:public-publication-detail": lambda s: [_published_item_list(s).pk],
     "portal:detail": lambda s: [_published_item_list(s).pk],
     "portal:proof": lambda s: [_published_commitment(s).pk],
+    "portal:draw_history": lambda s: [_published_commitment(s).payload["task_id"]],
     "disclosure:publication_detail": lambda s: [_staff_publication(s).pk],
     "disclosure:publication_new": lambda s: ["item_list", s.personas.dept.pk],
     "disclosure:publication_submit": lambda s: [_staff_publication(s).pk],
@@ -314,6 +319,7 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "draws:draw_detail": lambda s: [s.workflow().draw.pk],
     "draws:execute": lambda s: [s.workflow().draw.pk],
     "draws:abort": lambda s: [s.workflow().draw.pk],
+    "draws:abort_decide": lambda s: [_abort_request(s).pk],
     "draws:commitment": lambda s: [s.workflow().draw.pk],
     "draws:proof": lambda s: [s.workflow().draw.pk],
     "draws:results": lambda s: [s.workflow().draw.pk],
@@ -350,19 +356,26 @@ def _published_item_list(s: Samples) -> Any:
 
 
 def _published_commitment(s: Samples) -> Any:
-    """A published draw commitment, whose document the portal offers for download."""
+    """A published draw commitment, whose document the portal offers for download: committing
+    the workflow's draw published it (no draft, no review)."""
     if "commitment" not in s._cache:
-        from spotcheck.disclosure import publications
+        from spotcheck.disclosure.draw_records import published_commitment
 
-        p = s.personas
-        pub = publications.publication_draft(
-            actor=p.section, kind="draw_commitment", source=s.workflow().draw
-        )
-        pub = publications.publication_submit(actor=p.section, publication=pub)
-        s._cache["commitment"] = publications.publication_review(
-            actor=p.leader, publication=pub, approve=True
-        )
+        pub = published_commitment(s.workflow().draw)
+        assert pub is not None
+        s._cache["commitment"] = pub
     return s._cache["commitment"]
+
+
+def _abort_request(s: Samples) -> Any:
+    """``section``'s pending request to abort the workflow's draw, for a leader to decide."""
+    if "abort-request" not in s._cache:
+        from spotcheck.draws.services_abort import draw_abort_request
+
+        s._cache["abort-request"] = draw_abort_request(
+            actor=s.personas.section, draw=s.workflow().draw, reason="访问矩阵样例"
+        )
+    return s._cache["abort-request"]
 
 
 def _staff_publication(s: Samples) -> Any:

@@ -137,10 +137,13 @@ def test_search_by_kind_department_item_and_dates(scene: Scene, today: dt.date) 
     result = publish(scene, "inspection_result", accepted_individual(scene))
     announcement = publish(scene, "task_announcement", scene.task)
     items = publish(scene, "item_list", scene.p.dept)
+    # Published by the draw ceremony itself when the scene's draw was committed.
+    commitment = publish(scene, "draw_commitment", scene.draw)
     assert _find(kind="inspection_result") == [result]
-    assert set(_find(department_id=scene.p.dept.pk)) == {result, announcement, items}
+    assert _find(kind="draw_commitment") == [commitment]
+    assert set(_find(department_id=scene.p.dept.pk)) == {result, announcement, items, commitment}
     assert _find(department_id=scene.p.other_dept.pk) == []
-    assert set(_find(item_code=scene.item.code)) == {result, announcement, items}
+    assert set(_find(item_code=scene.item.code)) == {result, announcement, items, commitment}
     assert _find(item_code="NO-SUCH") == []
     assert set(
         PublicationItemCode.objects.filter(publication=result).values_list("code", flat=True)
@@ -197,7 +200,8 @@ def test_search_never_returns_what_is_not_public(scene: Scene, today: dt.date) -
     }
     code = scene.target.credit_code
     assert _find(q=code) == []
-    assert _find() == []
+    # The only public record is the draw commitment published when the draw was committed.
+    assert _find() == [publish(scene, "draw_commitment", scene.draw)]
     # The delayed record becomes public on its day.
     assert list(search_published(PublicFilters(q=code), today=later)) == [scheduled]
     assert scheduled.public_on == later and draft.public_on is None
@@ -225,7 +229,8 @@ def test_withheld_target_and_items_are_not_searchable(scene: Scene) -> None:
     assert pub.search_credit_code == ""
     assert pub.search_text == search_fields(pub.kind, {}, title=pub.title).text
     assert _find(q=scene.target.credit_code) == []
-    assert _find(item_code=scene.item.code) == []
+    # The item is still found, but only through the task's draw commitment.
+    assert _find(item_code=scene.item.code) == [publish(scene, "draw_commitment", scene.draw)]
 
 
 def test_query_grams() -> None:
@@ -313,14 +318,20 @@ def test_a_delayed_record_is_news_on_the_day_it_goes_public(scene: Scene, today:
         restriction_reason="涉及正在调查的案件",
         delayed_until=later,
     )
-    assert [e.publication for e in feed_entries(PublicFilters(), today=today)] == []
+    # Only the draw commitment, public since the draw was committed, is news today.
+    commitment = publish(scene, "draw_commitment", scene.draw)
+    assert [e.publication for e in feed_entries(PublicFilters(), today=today)] == [commitment]
     # Records approved after it but public before it come later in the feed: it is news on
     # its delay date, not on its approval date.
     items = publish(scene, "item_list", scene.p.dept)
     entries = feed_entries(PublicFilters(), limit=1, today=later)
     assert [(e.publication, e.event) for e in entries] == [(delayed, "published")]
     assert timezone.localdate(entries[0].at) == later
-    assert [e.publication for e in feed_entries(PublicFilters(), today=later)] == [delayed, items]
+    assert [e.publication for e in feed_entries(PublicFilters(), today=later)] == [
+        delayed,
+        items,
+        commitment,
+    ]
 
 
 @pytest.mark.django_db

@@ -10,15 +10,23 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from spotcheck.disclosure.models import Publication, PublicationState
+from spotcheck.disclosure.draw_records import draw_publication
+from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
 from spotcheck.inspections.models import Inspection
 from spotcheck.inspections.services_inspection import inspection_review, inspection_submit
 from tests.inspections.conftest import Scene
 
 pytestmark = pytest.mark.django_db
 S = PublicationState
+
+
+def drafted() -> QuerySet[Publication]:
+    """The publications the test drafted: committing the scene's draw already published its
+    commitment (no draft, no review), which every test leaves alone."""
+    return Publication.objects.exclude(kind=PublicationKind.DRAW_COMMITMENT)
 
 
 def run(name: str, *args: str) -> str:
@@ -40,7 +48,7 @@ def test_the_whole_cycle(scene: Scene) -> None:
         "--kind=inspection_result",
         f"--source={inspection.pk}",
     )
-    pub = Publication.objects.get()
+    pub = drafted().get()
     assert f"编号 {pub.pk}" in out and "草稿" in out and "公示期限" in out
     assert "待审核" in run("publication_submit", "--user=section", f"--id={pub.pk}")
     out = run("publication_review", "--user=section2", f"--id={pub.pk}", "--approve")
@@ -60,7 +68,7 @@ def test_the_whole_cycle(scene: Scene) -> None:
 
 def test_department_lists_take_the_department_code(scene: Scene) -> None:
     run("publication_draft", "--user=section", "--kind=item_list", "--source=market")
-    pub = Publication.objects.get()
+    pub = drafted().get()
     assert pub.department == scene.p.dept and pub.payload["items"][0]["code"] == scene.item.code
 
 
@@ -76,7 +84,7 @@ def test_restriction_options(scene: Scene, today: dt.date) -> None:
         run("publication_draft", *base, "--restriction-reason=隐私", "--delay-until=下周")
     with pytest.raises(CommandError, match="公示内容中没有字段"):
         run("publication_draft", *base, "--restriction-reason=隐私", "--withhold=salary")
-    assert not Publication.objects.exists()
+    assert not drafted().exists()
     run(
         "publication_draft",
         *base,
@@ -84,7 +92,7 @@ def test_restriction_options(scene: Scene, today: dt.date) -> None:
         "--withhold=inspected_on",
         f"--delay-until={later.isoformat()}",
     )
-    pub = Publication.objects.get()
+    pub = drafted().get()
     assert (pub.withheld_fields, pub.delayed_until) == (["inspected_on"], later)
 
 
@@ -101,7 +109,7 @@ def test_restriction_options(scene: Scene, today: dt.date) -> None:
 def test_draft_errors(scene: Scene, args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         run("publication_draft", *args)
-    assert not Publication.objects.exists()
+    assert not drafted().exists()
 
 
 def test_a_result_must_be_accepted_and_of_the_own_department(scene: Scene) -> None:
@@ -125,7 +133,7 @@ def test_a_result_must_be_accepted_and_of_the_own_department(scene: Scene) -> No
 
 def test_review_rules(scene: Scene) -> None:
     run("publication_draft", "--user=section", "--kind=item_list", "--source=market")
-    pub = Publication.objects.get()
+    pub = drafted().get()
     with pytest.raises(CommandError, match="只有待审核的公示可以审核"):
         run("publication_review", "--user=leader", f"--id={pub.pk}", "--approve")
     run("publication_submit", "--user=section", f"--id={pub.pk}")
@@ -144,7 +152,7 @@ def test_review_rules(scene: Scene) -> None:
 
 def test_correct_and_withdraw_need_reasons(scene: Scene) -> None:
     run("publication_draft", "--user=section", "--kind=item_list", "--source=market")
-    pub = Publication.objects.get()
+    pub = drafted().get()
     submit = ["publication_submit", "--user=section", f"--id={pub.pk}"]
     run(*submit)
     # Submitted: neither public nor a draft the clerk may discard.
@@ -156,7 +164,7 @@ def test_correct_and_withdraw_need_reasons(scene: Scene) -> None:
         run("publication_withdraw", "--user=section", f"--id={pub.pk}", "--reason= ")
     with pytest.raises(CommandError, match="只有已公示的记录可以更正"):
         run("publication_correct", "--user=section", f"--id={pub.pk}", "--note=x")
-    assert Publication.objects.count() == 1
+    assert drafted().count() == 1
 
 
 def test_a_draft_can_be_discarded_and_drafted_again(scene: Scene) -> None:
@@ -164,12 +172,12 @@ def test_a_draft_can_be_discarded_and_drafted_again(scene: Scene) -> None:
     run(*draft)
     with pytest.raises(CommandError, match="已有公示"):
         run(*draft)
-    pub = Publication.objects.get()
+    pub = drafted().get()
     run("publication_withdraw", "--user=section", f"--id={pub.pk}", "--reason=起草有误")
     pub.refresh_from_db()
     assert pub.state == "withdrawn" and pub.published_at is None
     run(*draft)
-    assert Publication.objects.count() == 2
+    assert drafted().count() == 2
 
 
 def test_list_and_due(scene: Scene, settings: Any) -> None:
@@ -182,15 +190,20 @@ def test_list_and_due(scene: Scene, settings: Any) -> None:
         f"--source={inspection.pk}",
     )
     run("publication_draft", "--user=section", "--kind=item_list", "--source=market")
-    result, items = Publication.objects.order_by("pk")
+    result, items = drafted().order_by("pk")
+    # The draw commitment the ceremony published is listed too, but has no deadline.
+    commitment = draw_publication(PublicationKind.DRAW_COMMITMENT, scene.draw)
+    assert commitment is not None
     out = run("publication_list", "--user=section")
-    assert result.title in out and items.title in out and "共 2 条" in out
+    assert result.title in out and items.title in out and commitment.title in out
+    assert "共 3 条" in out
     out = run("publication_list", "--user=section", "--kind=item_list")
     assert result.title not in out and "共 1 条" in out
     assert "共 0 条" in run("publication_list", "--user=other_section")
-    assert "共 2 条" in run("publication_list", "--user=auditor")
+    assert "共 3 条" in run("publication_list", "--user=auditor")
     out = run("publication_list", "--user=leader", "--due")
     assert result.title in out and items.title not in out and "放假安排未知" in out
+    assert commitment.title not in out
     Publication.objects.filter(pk=result.pk).update(
         due_on=timezone.localdate() - dt.timedelta(days=2), due_uncertain=False
     )
@@ -206,4 +219,24 @@ def test_a_record_is_not_drafted_twice(scene: Scene) -> None:
     run("publication_draft", "--user=section", "--kind=item_list", "--source=market")
     with pytest.raises(CommandError, match="该记录已有公示"):
         run("publication_draft", "--user=section", "--kind=item_list", "--source=market")
-    assert Publication.objects.count() == 1
+    assert drafted().count() == 1
+
+
+def test_the_published_draw_commitment_is_neither_withdrawn_nor_corrected(scene: Scene) -> None:
+    commitment = draw_publication(PublicationKind.DRAW_COMMITMENT, scene.draw)
+    assert commitment is not None and commitment.state == S.PUBLISHED
+    for user in ("section", "leader"):
+        with pytest.raises(CommandError, match="抽取承诺公示后不能撤回或更正"):
+            run("publication_withdraw", f"--user={user}", f"--id={commitment.pk}", "--reason=x")
+        with pytest.raises(CommandError, match="抽取承诺公示后不能撤回或更正"):
+            run("publication_correct", f"--user={user}", f"--id={commitment.pk}", "--note=x")
+    commitment.refresh_from_db()
+    assert commitment.state == S.PUBLISHED and commitment.withdrawn_at is None
+    assert not Publication.objects.filter(supersedes=commitment).exists()
+    with pytest.raises(CommandError, match="该记录已有公示"):
+        run(
+            "publication_draft",
+            "--user=section",
+            "--kind=draw_commitment",
+            f"--source={scene.draw.pk}",
+        )

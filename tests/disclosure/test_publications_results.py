@@ -175,8 +175,11 @@ def test_draw_proof_only_after_window_opens_commitment_any_time(
         sample={"mode": "count", "values": {"*": 2}},
     )
     draw = run_draw(scene.p.section, future)
+    # Published by draw_commit itself, by the committing clerk, with no reviewer.
     commitment = publish(scene, "draw_commitment", draw)
     assert commitment.state == S.PUBLISHED
+    assert commitment.author == scene.p.section and commitment.reviewer is None
+    assert commitment.published_at == draw.committed_at
     assert commitment.payload["commitment_digest"] == draw.commitment_digest
     pub = publication_draft(actor=scene.p.section, kind="draw_proof", source=draw)
     pub = publication_submit(actor=scene.p.section, publication=pub)
@@ -205,10 +208,11 @@ def test_no_unmasked_personal_data_in_published_output(scene: Scene, today: dt.d
         ("item_list", scene.p.dept),
         ("task_announcement", scene.task),
         ("draw_proof", scene.draw),
+        ("draw_commitment", scene.draw),  # published when the draw was committed
     ]:
         publish(scene, kind, source)
     rows = list(selectors.published())
-    assert len(rows) == 6
+    assert len(rows) == 7
     dumped = json.dumps(
         [{"title": r.title, "payload": r.payload} for r in rows], ensure_ascii=False
     )

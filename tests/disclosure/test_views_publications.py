@@ -9,11 +9,13 @@ import re
 from typing import Any
 
 import pytest
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from spotcheck.disclosure.models import Publication, PublicationState
+from spotcheck.disclosure.draw_records import draw_publication
+from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
 from spotcheck.disclosure.publications import (
     publication_draft,
     publication_review,
@@ -26,6 +28,12 @@ from tests.inspections.conftest import Scene
 
 pytestmark = pytest.mark.django_db
 S = PublicationState
+
+
+def drafted() -> QuerySet[Publication]:
+    """The publications the test drafted: committing the scene's draw already published its
+    commitment (no draft, no review), which these tests leave alone."""
+    return Publication.objects.exclude(kind=PublicationKind.DRAW_COMMITMENT)
 
 
 def _accepted(scene: Scene) -> Inspection:
@@ -68,7 +76,7 @@ def test_section_drafts_a_result_from_an_accepted_inspection(client: Client, sce
     assert page.status_code == 200
     assert scene.target.credit_code in page.content.decode()
     response = client.post(_new_url("inspection_result", inspection.pk), {})
-    pub = Publication.objects.get()
+    pub = drafted().get()
     assert response.status_code == 302 and response["Location"] == _detail(pub)
     assert (pub.state, pub.author, pub.department) == (S.DRAFT, scene.p.section, scene.p.dept)
     detail = client.get(_detail(pub)).content.decode()
@@ -97,7 +105,7 @@ def test_restriction_without_reason_is_refused_and_nothing_is_written(
     later = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
     response = client.post(url, {"delayed_until": later})
     assert "须说明限制公开的理由" in response.content.decode()
-    assert not Publication.objects.exists()
+    assert not drafted().exists()
 
 
 def test_restricted_draft_keeps_reason_withheld_fields_and_delay(
@@ -113,7 +121,7 @@ def test_restricted_draft_keeps_reason_withheld_fields_and_delay(
             "delayed_until": later.isoformat(),
         },
     )
-    pub = Publication.objects.get()
+    pub = drafted().get()
     assert pub.restricted and pub.withheld_fields == ["inspected_on"]
     assert pub.delayed_until == later and "inspected_on" not in pub.payload
     detail = client.get(_detail(pub)).content.decode()
@@ -142,7 +150,7 @@ def test_bad_restriction_input_is_explained(
     url = _new_url("inspection_result", inspection.pk)
     response = _login(client, scene.p.section).post(url, data)
     assert response.status_code == 200 and message in response.content.decode()
-    assert not Publication.objects.exists()
+    assert not drafted().exists()
 
 
 def test_a_result_not_yet_accepted_cannot_be_drafted(client: Client, scene: Scene) -> None:
@@ -151,7 +159,7 @@ def test_a_result_not_yet_accepted_cannot_be_drafted(client: Client, scene: Scen
     page = _login(client, scene.p.section).get(url)
     assert "检查结果审核通过后才能公示" in page.content.decode()
     client.post(url, {})
-    assert not Publication.objects.exists()
+    assert not drafted().exists()
 
 
 @pytest.mark.parametrize("who", ["other_section", "leader", "inspector", "auditor", "admin"])
@@ -161,7 +169,7 @@ def test_only_the_departments_section_drafts(client: Client, scene: Scene, who: 
     _login(client, getattr(scene.p, who))
     assert client.get(url).status_code == 403
     assert client.post(url, {}).status_code == 403
-    assert not Publication.objects.exists()
+    assert not drafted().exists()
 
 
 def test_unknown_kind_or_source_is_a_404(client: Client, scene: Scene) -> None:
@@ -175,7 +183,7 @@ def test_item_list_is_drafted_from_the_item_page(client: Client, scene: Scene) -
     page = client.get(reverse("directory:item_list")).content.decode()
     assert _new_url("item_list", scene.p.dept.pk) in page
     client.post(_new_url("item_list", scene.p.dept.pk), {})
-    pub = Publication.objects.get()
+    pub = drafted().get()
     assert pub.kind == "item_list" and pub.payload["items"][0]["name"] == scene.item.name
     assert pub.title in client.get(reverse("directory:item_list")).content.decode()
 
@@ -271,7 +279,7 @@ def test_correction_makes_v2_and_the_history_shows_both(client: Client, scene: S
     assert client.get(url).status_code == 200
     response = client.post(url, {"note": " "})
     assert response.status_code == 200 and "请填写更正原因" in response.content.decode()
-    assert Publication.objects.count() == 1
+    assert drafted().count() == 1
     response = client.post(url, {"note": "检查日期录入错误"})
     v2 = Publication.objects.get(supersedes=pub)
     assert response["Location"] == _detail(v2) and (v2.version, v2.state) == (2, S.DRAFT)
@@ -296,7 +304,7 @@ def test_correction_of_a_draft_is_refused(client: Client, scene: Scene) -> None:
         reverse("disclosure:publication_correct", args=[pub.pk]), {"note": "x"}, follow=True
     )
     assert "只有已公示的记录可以更正" in response.content.decode()
-    assert Publication.objects.count() == 1
+    assert drafted().count() == 1
 
 
 @pytest.mark.parametrize("who", ["other_section", "leader", "auditor"])
@@ -305,7 +313,7 @@ def test_wrong_roles_cannot_correct(client: Client, scene: Scene, who: str) -> N
     url = reverse("disclosure:publication_correct", args=[pub.pk])
     _login(client, getattr(scene.p, who))
     assert client.post(url, {"note": "x"}).status_code == 403
-    assert Publication.objects.count() == 1
+    assert drafted().count() == 1
 
 
 def test_withdraw_needs_a_reason(client: Client, scene: Scene) -> None:
@@ -350,6 +358,30 @@ def test_wrong_roles_cannot_withdraw(client: Client, scene: Scene, who: str) -> 
     assert _login(client, getattr(scene.p, who)).post(url, {"reason": "x"}).status_code == 403
     pub.refresh_from_db()
     assert pub.state == S.PUBLISHED
+
+
+def test_the_draw_commitment_is_neither_corrected_nor_withdrawn(
+    client: Client, scene: Scene
+) -> None:
+    commitment = draw_publication(PublicationKind.DRAW_COMMITMENT, scene.draw)
+    assert commitment is not None and commitment.state == S.PUBLISHED
+    assert commitment.author == scene.p.section and commitment.reviewer is None
+    page = _login(client, scene.p.section).get(_detail(commitment)).content.decode()
+    assert "撤回公示" not in page
+    withdraw = reverse("disclosure:publication_withdraw", args=[commitment.pk])
+    correct = reverse("disclosure:publication_correct", args=[commitment.pk])
+    # Nobody may withdraw it, not even the department's clerks and leaders.
+    for who in ("section", "leader"):
+        _login(client, getattr(scene.p, who))
+        assert client.post(withdraw, {"reason": "想重新抽取"}).status_code == 403
+    # The clerk who may correct other records is told why this one cannot be.
+    _login(client, scene.p.section)
+    response = client.post(correct, {"note": "承诺有误"}, follow=True)
+    assert response.status_code == 200
+    assert "抽取承诺公示后不能撤回或更正" in response.content.decode()
+    commitment.refresh_from_db()
+    assert commitment.state == S.PUBLISHED and commitment.withdrawn_at is None
+    assert not Publication.objects.filter(supersedes=commitment).exists()
 
 
 # --- list, detail, deadlines -----------------------------------------------------------------
@@ -434,7 +466,7 @@ def test_a_record_is_not_drafted_twice(client: Client, scene: Scene) -> None:
     assert pub.title in page and new not in page
     response = client.post(new, {})
     assert "该记录已有公示" in response.content.decode()
-    assert Publication.objects.count() == 1
+    assert drafted().count() == 1
     # Once withdrawn, the record may be published afresh.
     pub = publication_review(
         actor=scene.section2,
@@ -463,7 +495,12 @@ def test_entry_points_on_the_source_pages(client: Client, scene: Scene) -> None:
     page = client.get(reverse("planning:task_detail", args=[scene.task.pk])).content.decode()
     assert _new_url("task_announcement", scene.task.pk) in page
     page = client.get(reverse("draws:draw_detail", args=[scene.draw.pk])).content.decode()
-    assert _new_url("draw_commitment", scene.draw.pk) in page
+    # The commitment went public when the draw was committed: the box links to it and offers
+    # no draft; the proof is drafted by hand.
+    commitment = draw_publication(PublicationKind.DRAW_COMMITMENT, scene.draw)
+    assert commitment is not None and commitment.state == S.PUBLISHED
+    assert _detail(commitment) in page
+    assert _new_url("draw_commitment", scene.draw.pk) not in page
     assert _new_url("draw_proof", scene.draw.pk) in page
     page = client.get(reverse("directory:inspector_list")).content.decode()
     assert _new_url("inspector_list", scene.p.dept.pk) in page

@@ -1,7 +1,8 @@
 """Public records built through the publication services, with personal data planted in their
 sources: an individual business (operator name, home address, ID number and mobile phone in
 the findings) and inspectors with phone and employee numbers. Also a correction, a
-withdrawal, and records that must never be public (a draft, one awaiting review)."""
+withdrawal, the draw commitment the draw ceremony published by itself, and records that must
+never be public (a draft, one awaiting review)."""
 
 from __future__ import annotations
 
@@ -44,12 +45,13 @@ class Records:
     withdrawn: Publication
     inspectors: Publication
     proof: Publication
+    commitment: Publication  # published by draw_commit itself, no draft and no review
     draft: Publication
     submitted: Publication
 
     def public(self) -> list[Publication]:
         """Records published and current."""
-        return [self.result, self.penalty_v2, self.inspectors, self.proof]
+        return [self.result, self.penalty_v2, self.inspectors, self.proof, self.commitment]
 
     def openable(self) -> list[Publication]:
         """Every record the public may open (current, corrected, withdrawn)."""
@@ -117,7 +119,9 @@ def build_records(scene: Scene) -> Records:
     )
     inspectors = publish(scene, "inspector_list", scene.p.dept)
     proof = publish(scene, "draw_proof", scene.draw)
-    draft = publication_draft(actor=scene.p.section, kind="draw_commitment", source=scene.draw)
+    commitment = publish(scene, "draw_commitment", scene.draw)
+    # The withdrawn list's replacement, drafted but not yet submitted: never public.
+    draft = publication_draft(actor=scene.p.section, kind="item_list", source=scene.p.dept)
     submitted = publication_draft(
         actor=scene.p.section, kind="task_announcement", source=scene.task
     )
@@ -129,6 +133,7 @@ def build_records(scene: Scene) -> Records:
         withdrawn=withdrawn,
         inspectors=inspectors,
         proof=proof,
+        commitment=commitment,
         draft=draft,
         submitted=submitted,
     )

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from spotcheck.accounts.models import Role
 from spotcheck.disclosure.models import Publication
 from spotcheck.disclosure.publications import (
     publication_draft,
@@ -25,6 +26,7 @@ from spotcheck.disclosure.publications import (
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.inspections.services_followup import penalty_decide
 from spotcheck.planning import services as planning
+from tests.factories import CheckItemFactory, UserFactory
 from tests.inspections.conftest import Scene
 from tests.portal.helpers import MASKED_SHOP, OPERATOR, accepted_individual, correct, publish
 
@@ -206,7 +208,9 @@ def test_result_detail_shows_the_masked_payload(
     assert MASKED_SHOP in html and scene.target.credit_code in html
     assert "发现问题待后续处理" in html and "张*未按规定备案" in html
     assert OPERATOR not in html
-    assert "公示记录" in html and "查看本任务的抽取记录" in html
+    assert "公示记录" in html and "查看本任务的全部抽取记录（含作废与重抽）" in html
+    # A result finds its task's draw records by the task's name.
+    assert f'href="{reverse("portal:draws")}?q=' in html
     penalty = _get(client, "detail", site.penalty.pk).content.decode()
     assert "金商罚〔2026〕7号" in penalty and "5000.00" in penalty and OPERATOR not in penalty
 
@@ -217,6 +221,23 @@ def test_every_kind_has_a_readable_detail(client: Client, site: Published, attr:
     response = _get(client, "detail", pub.pk)
     assert response.status_code == 200
     assert pub.title in response.content.decode()
+
+
+def test_draw_records_link_to_the_tasks_whole_draw_history(
+    client: Client, scene: Scene, site: Published
+) -> None:
+    history = reverse("portal:draw_history", args=[scene.task.pk])
+    for pub in (site.commitment, site.proof):
+        assert f'href="{history}"' in _get(client, "detail", pub.pk).content.decode()
+    response = client.get(history)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert scene.draw.commitment_digest in html and "共 1 次抽取，其中作废 0 次" in html
+    assert reverse("portal:detail", args=[site.commitment.pk]) in html
+    assert reverse("portal:proof", args=[site.proof.pk]) in html
+    assert (
+        client.get(reverse("portal:draw_history", args=[scene.task.pk + 1000])).status_code == 404
+    )
 
 
 def test_unknown_and_unpublished_records_are_404(
@@ -354,9 +375,18 @@ def test_filter_options_follow_a_new_publication_at_once(
     client: Client, scene: Scene, django_capture_on_commit_callbacks: Any
 ) -> None:
     # The drop-downs are cached per process; publishing must not leave them stale here.
-    assert scene.p.dept.name not in _get(client, "search").content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        publish(scene, "item_list", scene.p.dept)
+    # The scene's department is already there (committing its draw published the
+    # commitment), so the new publication is another department's item list.
+    other = scene.p.other_dept
+    item = CheckItemFactory(department=other)
+    reviewer = UserFactory(username="other_section2", role=Role.SECTION, department=other)
     page = _get(client, "search").content.decode()
     assert f">{scene.p.dept.name}</option>" in page
-    assert f'value="{scene.item.code}"' in page
+    assert other.name not in page and f'value="{item.code}"' not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        pub = publication_draft(actor=scene.p.other_section, kind="item_list", source=other)
+        pub = publication_submit(actor=scene.p.other_section, publication=pub)
+        publication_review(actor=reviewer, publication=pub, approve=True)
+    page = _get(client, "search").content.decode()
+    assert f">{other.name}</option>" in page
+    assert f'value="{item.code}"' in page
