@@ -133,6 +133,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("jobs:job_status", "GET"):            (302, 404, 200, 404, 404, 404, 404, 404),
     # 工作概览 and task reports: sections, leaders and oversight roles of the departments
     ("reports:dashboard", "GET"):          (302, 200, 200, 200, 403, 403, 200, 200),
+    ("reports:annual", "GET"):             (302, 200, 200, 200, 403, 403, 200, 200),
     ("reports:task_report", "GET"):        (302, 200, 200, 403, 403, 403, 200, 200),
     # 风险模型: read by planners and oversight; only the administrator publishes versions
     ("credit:risk_model", "GET"):          (302, 200, 200, 200, 403, 403, 200, 200),

@@ -53,10 +53,15 @@ def _check_scenario() -> None:
     assert AnnualPlan.objects.get(department__code="market", year=today.year).state == (
         PlanState.APPROVED
     )
-    draw = Draw.objects.get(task=task)
+    draw = Draw.objects.get(task=task, state="executed")
     assert draw.proof and draw.commitment
     errors, _summary = verify_proof(draw.proof)
     assert errors == []
+    # The demo shows a re-draw: the first commitment voided (clerk asked, leader approved).
+    first = Draw.objects.get(task=task, state="aborted")
+    assert draw.commitment["previous"]["commitment_digest"] == first.commitment_digest
+    assert [h["draw_id"] for h in draw.proof["history"]] == [str(first.pk)]
+    assert first.abort_requests.get().decided_by.username == "demo_leader"
 
     inspections = Inspection.objects.filter(draw=draw)
     assert inspections.count() == 5
@@ -140,7 +145,7 @@ def test_reset_wipes_and_reloads_the_workflow() -> None:
     # The window's year's plan, and this year's too when the window lay in last December.
     years = {task.window_start.year, timezone.localdate().year}
     assert set(AnnualPlan.objects.values_list("year", flat=True)) == years
-    assert Publication.objects.count() == 15
+    assert Publication.objects.count() == 16  # 14 drafted records and 2 draw commitments
     _check_scenario()
     assert list(verify_chain()) == []
 
@@ -163,7 +168,8 @@ def test_no_workflow_flag_loads_only_the_directory_and_a_later_run_adds_it() -> 
     assert Target.objects.exists() and not SpotCheckTask.objects.exists()
     output = _load()
     assert "演示抽查任务" in output
-    assert selectors.published().count() == 12
+    # 11 reviewed records plus the two draw commitments, published as they were made.
+    assert selectors.published().count() == 13
 
 
 def test_a_users_plan_for_the_windows_year_makes_the_workflow_refuse_clearly() -> None:

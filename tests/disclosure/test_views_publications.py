@@ -373,7 +373,9 @@ def test_the_draw_commitment_is_neither_corrected_nor_withdrawn(
     # Nobody may withdraw it, not even the department's clerks and leaders.
     for who in ("section", "leader"):
         _login(client, getattr(scene.p, who))
-        assert client.post(withdraw, {"reason": "想重新抽取"}).status_code == 403
+        response = client.post(withdraw, {"reason": "想重新抽取"})
+        assert response.status_code == 403
+        assert "申请作废本次抽取" in response.content.decode()
     # The clerk who may correct other records is told why this one cannot be.
     _login(client, scene.p.section)
     response = client.post(correct, {"note": "承诺有误"}, follow=True)

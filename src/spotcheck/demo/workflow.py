@@ -44,6 +44,7 @@ from spotcheck.disclosure.publications import (
 )
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import (
+    AbortRequest,
     AdvanceNotice,
     CapOverride,
     CheckSlot,
@@ -420,6 +421,7 @@ def _delete_workflow_rows(
     AdvanceNotice.objects.filter(draw__in=draw_ids).delete()
     TeamMember.objects.filter(draw__in=draw_ids).order_by("-pk").delete()
     PoolEntry.objects.filter(draw__in=draw_ids).delete()
+    AbortRequest.objects.filter(draw__in=draw_ids).delete()
     for draw_id in sorted(draw_ids, reverse=True):
         Draw.objects.filter(pk=draw_id).delete()
     SpotCheckTask.departments.through.objects.filter(spotchecktask__in=task_ids).delete()

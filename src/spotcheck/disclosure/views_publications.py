@@ -378,7 +378,9 @@ def publication_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     publication = _load(user, pk)
     require(
         access.can_withdraw_publication(user, publication),
-        _("只有公示部门的业务科室人员或分管领导可以撤回公示"),
+        _("抽取承诺公示后不能撤回；如需重新抽取，请申请作废本次抽取（须分管领导批准）")
+        if publication.kind == K.DRAW_COMMITMENT and publication.state != S.DRAFT
+        else _("只有公示部门的业务科室人员或分管领导可以撤回公示"),
     )
     form = WithdrawForm(request.POST)
     if form.is_valid():
