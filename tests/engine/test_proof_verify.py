@@ -95,7 +95,10 @@ def test_rejects_changed_selected_id(tmp_path: Path, proof: dict[str, Any], caps
     doc["result"]["selected"][2]["id"] = new
     code, out = _cli(tmp_path, doc, capsys)
     assert code == 1
-    assert f"MISMATCH [result.selected]: selected ids differ from the recomputation: missing {old}; extra {new}" in out
+    assert (
+        f"MISMATCH [result.selected]: selected ids differ from the recomputation: missing {old}; extra {new}"
+        in out
+    )
 
 
 def test_rejects_randomness_dated_before_commitment(proof: dict[str, Any]) -> None:
