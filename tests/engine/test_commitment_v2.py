@@ -180,4 +180,4 @@ def test_all_excluded_stratum_verifies_on_both_paths(
     monkeypatch.setenv("SPOTCHECK_VERIFY_PURE", pure)
     report = verify_document(proof)
     assert report.exit_code == 0, report.lines()
-    assert [s for s in proof["result"]["strata"] if s["name"] == "典当"][0]["take_all"] == 0
+    assert next(s for s in proof["result"]["strata"] if s["name"] == "典当")["take_all"] == 0
