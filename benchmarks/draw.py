@@ -42,7 +42,7 @@ from spotcheck.engine.pool import Pool
 from spotcheck.engine.probability import pool_inclusion
 from spotcheck.engine.proof import build_commitment, run_draw
 from spotcheck.engine.tickets import derive_seed, ticket_prefixes
-from spotcheck.engine.verify import verify_proof
+from spotcheck.engine.verify import load_strict, verify_document
 
 STRATA = ("再生资源回收", "拍卖", "单用途商业预付卡", "二手车交易市场")
 
@@ -168,7 +168,7 @@ def time_r(pool: Pool, sizes: list[int], tmp: Path) -> tuple[float, float, int]:
     return float(secs), float(cpu), int(drawn)
 
 
-def bench(n: int, use_r: bool, rng: np.random.Generator) -> None:
+def bench(n: int, use_r: bool, rng: np.random.Generator, verify_paths: list[bool]) -> None:
     pool = make_pool(n, rng)
     counts = np.bincount(pool.strata, minlength=len(pool.stratum_names))
     sizes = {s: round(int(c) * 0.01) for s, c in zip(pool.stratum_names, counts, strict=True)}
@@ -201,13 +201,19 @@ def bench(n: int, use_r: bool, rng: np.random.Generator) -> None:
         size_mb = proof_path.stat().st_size / 1e6
         verify_label = f"verify proof.json ({size_mb:.0f} MB, parse + all checks)"
 
-        def full_verify() -> None:
-            from spotcheck.engine.canonical import loads
+        def full_verify(pure: bool) -> None:
+            # What `python verify.py proof.json` does: strict parse, then every check.
+            os.environ["SPOTCHECK_VERIFY_PURE"] = "1" if pure else "0"
+            try:
+                report = verify_document(load_strict(proof_path.read_bytes()))
+            finally:
+                os.environ.pop("SPOTCHECK_VERIFY_PURE", None)
+            assert report.exit_code == 0, report.lines()
+            assert ("pure-Python" in report.summary) == pure, report.summary
 
-            problems, _ = verify_proof(loads(proof_path.read_bytes()))
-            assert not problems, problems
-
-        stage(verify_label, full_verify, rows)
+        for pure in verify_paths:
+            label = f"{verify_label}, {'pure Python' if pure else 'engine fast path'}"
+            stage(label, lambda pure=pure: full_verify(pure), rows)
         proof_path.unlink()
     else:
         stage(verify_label, recompute, rows)
@@ -216,9 +222,9 @@ def bench(n: int, use_r: bool, rng: np.random.Generator) -> None:
         f"\nN = {n:,}  (n = {sum(sizes.values()):,} in {len(sizes)} strata, "
         f"{worker_count()} workers)"
     )
-    print(f"  {'stage':48s} {'wall s':>8s} {'cpu s':>7s} {'peak RSS MB':>12s} {'workers MB':>11s}")
+    print(f"  {'stage':64s} {'wall s':>8s} {'cpu s':>7s} {'peak RSS MB':>12s} {'workers MB':>11s}")
     for name, dt, cpu, main, kids in rows:
-        print(f"  {name:48s} {dt:8.2f} {cpu:7.2f} {main:12d} {kids:11d}")
+        print(f"  {name:64s} {dt:8.2f} {cpu:7.2f} {main:12d} {kids:11d}")
     load = os.getloadavg()[0]
     print(f"  (1-min load average at the end: {load:.1f} on {os.cpu_count()} CPUs)")
     draw_cpu = sum(r[2] for r in rows[:4])
@@ -250,7 +256,7 @@ def _make_proof(pool: Pool, sizes: dict[str, int]) -> dict[str, Any]:
         "description": "drand quicknet",
         "items": [{"name": "drand quicknet round 20000000"}],
     }
-    params = {"sample": {"sizes": sizes}, "floor_weight": 1, "team": None}
+    params = {"sample": {"sizes": sizes}, "floor_weight": 1, "risk_model_version": 0, "team": None}
     c = build_commitment(
         draw_id="bench",
         params=params,
@@ -264,6 +270,7 @@ def _make_proof(pool: Pool, sizes: dict[str, int]) -> dict[str, Any]:
         nonce="00" * 32,
         pool=pool,
         check_roots=False,
+        ceremony={"entered_by": "benchmark", "witnesses": []},
         randomness=[
             {
                 "name": "drand quicknet round 20000000",
@@ -278,7 +285,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
     parser.add_argument("--no-r", action="store_true")
+    parser.add_argument(
+        "--verify",
+        choices=["fast", "pure", "both"],
+        default="both",
+        help="verifier path(s) to time on the proof file (N <= 1e6)",
+    )
     args = parser.parse_args()
+    verify_paths = {"fast": [False], "pure": [True], "both": [False, True]}[args.verify]
     use_r = not args.no_r and r_available()
     print(
         f"spotcheck draw benchmark - {os.cpu_count()} CPUs, numpy {np.__version__}, "
@@ -286,7 +300,7 @@ def main() -> None:
     )
     rng = np.random.default_rng(2026)
     for n in args.sizes:
-        bench(n, use_r, rng)
+        bench(n, use_r, rng, verify_paths)
 
 
 if __name__ == "__main__":

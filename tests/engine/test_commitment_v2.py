@@ -163,3 +163,21 @@ def test_stratum_with_only_excluded_lines_has_population_zero() -> None:
     pool.append({"id": "91640106999999999X", "stratum": "典当", "weight": 5, "excluded": "moved"})
     c = commit(pool=pool)
     assert c["strata"]["典当"] == {"population": 0, "sample_size": 0}
+
+
+@pytest.mark.parametrize("pure", ["0", "1"])
+def test_all_excluded_stratum_verifies_on_both_paths(
+    pure: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spotcheck.engine.verify import verify_document
+
+    from .helpers import make_proof
+
+    pool = make_pool()
+    pool.append({"id": "91640106999999999X", "stratum": "典当", "weight": 5, "excluded": "moved"})
+    proof = make_proof(pool=pool)
+    assert proof["commitment"]["strata"]["典当"] == {"population": 0, "sample_size": 0}
+    monkeypatch.setenv("SPOTCHECK_VERIFY_PURE", pure)
+    report = verify_document(proof)
+    assert report.exit_code == 0, report.lines()
+    assert next(s for s in proof["result"]["strata"] if s["name"] == "典当")["take_all"] == 0

@@ -69,7 +69,7 @@ def test_rejects_changed_pool_line(tmp_path: Path, proof: dict[str, Any], capsys
     doc = copy.deepcopy(proof)
     doc["pool"][10]["weight"] += 1
     code, out = _cli(tmp_path, doc, capsys)
-    assert code == 1 and "pool root mismatch" in out
+    assert code == 1 and "MISMATCH [pool.root]" in out
 
 
 def test_rejects_changed_nonce(tmp_path: Path, proof: dict[str, Any], capsys: Any) -> None:
@@ -77,14 +77,14 @@ def test_rejects_changed_nonce(tmp_path: Path, proof: dict[str, Any], capsys: An
     doc["nonce"] = "5b" + NONCE[2:]
     code, out = _cli(tmp_path, doc, capsys)
     assert code == 1
-    assert "nonce does not match the committed nonce_hash" in out and "seed mismatch" in out
+    assert "MISMATCH [nonce.hash]" in out and "MISMATCH [seed]" in out
 
 
 def test_rejects_changed_randomness(tmp_path: Path, proof: dict[str, Any], capsys: Any) -> None:
     doc = copy.deepcopy(proof)
     doc["randomness"][1]["value"] = "0 9 5"
     code, out = _cli(tmp_path, doc, capsys)
-    assert code == 1 and "seed mismatch" in out
+    assert code == 1 and "MISMATCH [seed]" in out
 
 
 def test_rejects_changed_selected_id(tmp_path: Path, proof: dict[str, Any], capsys: Any) -> None:
@@ -95,14 +95,17 @@ def test_rejects_changed_selected_id(tmp_path: Path, proof: dict[str, Any], caps
     doc["result"]["selected"][2]["id"] = new
     code, out = _cli(tmp_path, doc, capsys)
     assert code == 1
-    assert f"selected ids differ: missing {old}; extra {new}" in out
+    assert (
+        f"MISMATCH [result.selected]: selected ids differ from the recomputation: missing {old}; extra {new}"
+        in out
+    )
 
 
 def test_rejects_randomness_dated_before_commitment(proof: dict[str, Any]) -> None:
     doc = copy.deepcopy(proof)
     doc["randomness"][0]["published_at"] = "2026-11-26T08:00:00Z"  # fixed-date: engine data
     problems, _ = verify_proof(doc)
-    assert any("not after commitment time" in p for p in problems)
+    assert any(p.startswith("MISMATCH [time.published]") for p in problems)
 
 
 def test_rejects_changed_team(proof: dict[str, Any]) -> None:
@@ -110,7 +113,7 @@ def test_rejects_changed_team(proof: dict[str, Any]) -> None:
     doc["teams"][0]["inspectors"] = list(reversed(doc["teams"][0]["inspectors"]))
     problems, _ = verify_proof(doc)
     assert problems == [
-        f"team for {doc['teams'][0]['target']} differs: expected "
+        f"MISMATCH [teams]: team for {doc['teams'][0]['target']}: recomputed "
         f"{proof['teams'][0]['inspectors']}, proof says {doc['teams'][0]['inspectors']}"
     ]
 
@@ -136,7 +139,10 @@ def test_recusal_round_trip(proof: dict[str, Any]) -> None:
     assert verify_proof(doc)[0] == []
     forged = copy.deepcopy(doc)
     forged["recusals"][0]["replacement"] = leaving
-    assert "recusal replacements differ from the recomputed ones" in verify_proof(forged)[0]
+    assert verify_proof(forged)[0] == [
+        f"MISMATCH [recusals]: recusals[0]: recomputed replacement "
+        f"{doc['recusals'][0]['replacement']}, proof says {leaving}"
+    ]
 
 
 def test_run_draw_refuses_data_that_differs_from_commitment() -> None:
@@ -275,6 +281,6 @@ def test_names_the_stratum_field_that_differs(proof: dict[str, Any]) -> None:
     problems, _ = verify_proof(doc)
     name = doc["result"]["strata"][1]["name"]
     assert problems == [
-        f"stratum {name}: start differs (recomputed {proof['result']['strata'][1]['start']}, "
-        f"proof says {doc['result']['strata'][1]['start']})"
+        f"MISMATCH [result.strata]: stratum {name}: start recomputed "
+        f"{proof['result']['strata'][1]['start']}, proof says {doc['result']['strata'][1]['start']}"
     ]

@@ -243,3 +243,72 @@ def test_team_vector_from_spec(vec: dict[str, Any]) -> None:
     teams, log = reference_teams(vec["hash"], bytes.fromhex(exp["seed"]), vec["inputs"], targets)
     assert teams == exp["teams"]
     assert log == exp["recusals"]
+
+
+@pytest.mark.parametrize("name", ["sha256", "sm3"])
+def test_v2_proof_document_from_spec(name: str) -> None:
+    """The complete v2 proof (docs/test-vectors/proof-v2-*.json) recomputed naively: commitment
+    digest and chain, nonce hashes, seed, roots, pool.excluded, strata, selection, teams."""
+    base = Path(__file__).resolve().parents[2] / "docs/test-vectors"
+    proof = json.loads((base / f"proof-v2-{name}.json").read_text("utf-8"))
+    c = proof["commitment"]
+    assert proof["protocol"] == c["protocol"] == "spotcheck-draw/2"
+    assert (base / f"commitment-v2-{name}.json").read_bytes() == canon(c)
+    digest = H(name, F(b"spotcheck/v1/commitment", canon(c)))
+    assert digest.hex() == proof["commitment_digest"]
+    (entry,) = proof["history"]
+    old = entry["commitment"]
+    old_digest = H(name, F(b"spotcheck/v1/commitment", canon(old))).hex()
+    assert old["previous"] is None and entry["commitment_digest"] == old_digest
+    assert c["previous"] == {"draw_id": entry["draw_id"], "commitment_digest": old_digest}
+    old_nonce = bytes.fromhex(entry["nonce"])
+    assert H(name, F(b"spotcheck/v1/nonce", old_nonce)).hex() == old["nonce_hash"]
+    nonce = bytes.fromhex(proof["nonce"])
+    assert len(nonce) == 32
+    values = [r["value"].encode() for r in proof["randomness"]]
+    seed = H(name, F(b"spotcheck/v1/seed", digest, nonce, len(values).to_bytes(4, "big"), *values))
+    assert seed.hex() == proof["seed"]
+    pool = proof["pool"]
+    assert pool == sorted(pool, key=lambda p: p["id"].encode())
+    assert mth(name, [canon(p) for p in pool]).hex() == c["pool"]["root"]
+    reasons = [p["excluded"] for p in pool if "excluded" in p]
+    assert c["pool"]["excluded"] == {r: reasons.count(r) for r in sorted(set(reasons))}
+    assert sorted(reasons) == sorted(
+        ["deregistered", "revoked", "cancelled", "moved", "yearly_cap"]
+    )
+    params = c["params"]
+    assert set(params) == {"sample", "floor_weight", "risk_model_version", "team"}
+    selected = []
+    for s in proof["result"]["strata"]:
+        members = [p for p in pool if p["stratum"] == s["name"] and "excluded" not in p]
+        assert c["strata"][s["name"]] == {
+            "population": len(members),
+            "sample_size": s["sample_size"],
+        }
+        weights = [max(p["weight"], params["floor_weight"]) for p in members]
+        pi = reference_pi(weights, s["sample_size"])
+        start = int.from_bytes(
+            H(name, F(b"spotcheck/v1/start", seed, s["name"].encode()))[:4], "big"
+        )
+        ranked = sorted(
+            zip(members, pi, strict=True),
+            key=lambda x: H(name, F(b"spotcheck/v1/ticket/target", seed, x[0]["id"].encode())),
+        )
+        cum, j = 0, 0
+        for p, v in ranked:
+            lo, cum = cum, cum + v
+            if j < s["sample_size"] and lo <= start + j * M < cum:
+                selected.append({"id": p["id"], "stratum": s["name"], "pi": v})
+                j += 1
+    assert selected == proof["result"]["selected"]
+    inp = {
+        "params": params,
+        "inspectors": proof["inspectors"],
+        "conflicts": proof["conflicts"],
+        "recusals": [
+            {k: r[k] for k in ("inspector", "target", "reason")} for r in proof["recusals"]
+        ],
+    }
+    teams, log = reference_teams(name, seed, inp, [s["id"] for s in selected])
+    assert teams == proof["teams"]
+    assert log == proof["recusals"]
