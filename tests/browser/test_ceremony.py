@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -132,17 +134,35 @@ def test_directed_task_ceremony_recusal_and_proof(
 
     section.goto(f"{base}/draws/{draw_pk}/")
     expect(section.locator("#verify-help")).to_contain_text(
-        f"python -m spotcheck.engine.verify draw-{draw_pk}-proof.json"
+        f"python spotcheck_verify.py draw-{draw_pk}-proof.json "
+        f"--commitment draw-{draw_pk}-commitment.json"
     )
-    with section.expect_download() as info:
-        section.click("#proof-download")
-    download = info.value
-    assert download.suggested_filename == f"draw-{draw_pk}-proof.json"
-    path = tmp_path / download.suggested_filename
-    download.save_as(path)
+    saved = {}
+    for button in ("#proof-download", "#commitment-download"):
+        with section.expect_download() as info:
+            section.click(button)
+        saved[button] = tmp_path / info.value.suggested_filename
+        info.value.save_as(saved[button])
+    path = saved["#proof-download"]
+    assert path.name == f"draw-{draw_pk}-proof.json"
     proof = json.loads(path.read_text(encoding="utf-8"))
     problems, _ = verify_proof(proof)
     assert problems == []
+    # The standalone verifier accepts the downloads as they are, proof against commitment.
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "spotcheck.engine.verify",
+            str(path),
+            "--commitment",
+            str(saved["#commitment-download"]),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout
     assert proof["recusals"][0]["replacement"] == replacement.inspector.cert_no
     # ... and any edit makes it fail.
     proof["randomness"][0]["value"] = "111111"

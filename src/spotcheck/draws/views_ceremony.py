@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -23,6 +23,7 @@ from spotcheck.disclosure.models import PublicationKind
 from spotcheck.draws import services, services_abort
 from spotcheck.draws.forms import AbortDecisionForm, AbortForm, CommitForm, ExecuteForm
 from spotcheck.draws.models import AbortRequest, Draw, DrawState, RandomnessKind
+from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.planning.models import SpotCheckTask, TaskState
 from spotcheck.planning.views import call_service, current_user, require
 
@@ -212,14 +213,6 @@ def abort_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "draws/draw_detail.html", _detail_context(user, draw, None, None, form))
 
 
-def _json_download(data: Any, filename: str) -> HttpResponse:
-    response = JsonResponse(
-        data, json_dumps_params={"ensure_ascii": False, "sort_keys": True, "indent": 1}
-    )
-    response["Content-Disposition"] = f"attachment; filename={filename}"
-    return response
-
-
 @login_required
 @require_GET
 def commitment_json(request: HttpRequest, pk: int) -> HttpResponse:
@@ -227,7 +220,12 @@ def commitment_json(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     draw = _draw_or_404(pk)
     require(access.can_view_task(user, draw.task), _("无权查看该抽查任务"))
-    return _json_download(draw.commitment, f"draw-{draw.pk}-commitment.json")
+    # The canonical bytes, as the portal serves them: `verify --commitment` compares bytes.
+    response = HttpResponse(
+        canonical_bytes(draw.commitment), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f"attachment; filename=draw-{draw.pk}-commitment.json"
+    return response
 
 
 @login_required

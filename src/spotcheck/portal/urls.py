@@ -15,4 +15,5 @@ urlpatterns = [
     path("draws/", views.draws, name="draws"),
     path("draws/tasks/<int:task_id>/", views.draw_history, name="draw_history"),
     path("verify/", views.verify, name="verify"),
+    path("verify/spotcheck_verify.py", views.verifier_download, name="verifier_download"),
 ]

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_safe
 
 from spotcheck.disclosure import public_cache, selectors, selectors_draws
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
+from spotcheck.engine import verify as engine_verify
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.engine.hashing import EngineError
 from spotcheck.portal import presenters
@@ -223,6 +225,16 @@ def inspectors(request: HttpRequest) -> HttpResponse:
 @public_page
 def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/verify.html")
+
+
+@public_page
+def verifier_download(request: HttpRequest) -> HttpResponse:
+    """The standalone verifier, one file that needs only Python: the very module the staff
+    side and CI run (spotcheck/engine/verify.py), served as is."""
+    body = Path(engine_verify.__file__).read_bytes()
+    response = HttpResponse(body, content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="spotcheck_verify.py"'
+    return response
 
 
 _TASK_KINDS = {K.TASK_ANNOUNCEMENT, K.INSPECTION_RESULT, *presenters.DRAW_KINDS}
