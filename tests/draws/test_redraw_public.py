@@ -170,6 +170,8 @@ def test_approved_abort_marks_the_public_commitment(client: Client, world: World
     assert pub.void_reason == "见证人未按规定到场"
     page = client.get(reverse("portal:detail", args=[pub.pk])).content.decode()
     assert 'id="voided"' in page and "见证人未按规定到场" in page
+    listing = client.get(reverse("portal:draws")).content.decode()
+    assert "p-voided-mark" in listing
     event = AuditEvent.objects.get(event_type="draws.aborted")
     assert event.actor == world.p.leader and event.payload["requested_by"] == str(world.p.section)
     assert AuditEvent.objects.filter(event_type="disclosure.publication_voided").exists()
@@ -360,3 +362,17 @@ def test_the_proof_names_the_witnesses_and_who_entered_the_dice(world: World) ->
         "entered_by": str(world.p.section),
         "witnesses": ["王五", "ZHAO Liu"],
     }
+
+
+def test_voided_commitment_in_open_data_and_the_public_api(client: Client, world: World) -> None:
+    draw = _commit(world, world.approved_task())
+    _abort(world, draw, "见证人未到场")
+    pub = _commitment(draw)
+    csv_text = b"".join(client.get(reverse("opendata:csv")).streaming_content).decode("utf-8-sig")
+    row = next(line for line in csv_text.splitlines() if line.startswith(f"{pub.pk},"))
+    assert ",voided," in row
+    records = json.loads(b"".join(client.get(reverse("opendata:json")).streaming_content))
+    record = next(r for r in records["records"] if r["id"] == pub.pk)
+    assert record["status"] == "voided" and record["void_reason"] == "见证人未到场"
+    api = client.get(reverse("api:public-publication-detail", args=[pub.pk])).json()
+    assert api["voided_at"] and api["void_reason"] == "见证人未到场"

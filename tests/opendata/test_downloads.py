@@ -134,8 +134,11 @@ def test_json_records_carry_the_redacted_payload(client: Client, records: Record
         "correction_note",
         "status",
         "published_at",
+        "voided_at",
+        "void_reason",
         "payload",
     }
+    assert result["voided_at"] is None and result["void_reason"] == ""
     assert result["payload"] == records.result.payload
     assert result["url"] == f"http://testserver/public/records/{records.result.pk}/"
     correction = by_id[records.penalty_v2.pk]
