@@ -135,7 +135,7 @@ def build(kind: str, source: Any, department: Department) -> Built:
         }
         if kind == PublicationKind.DRAW_PROOF and source.aborted_at is not None:
             payload["aborted"] = {
-                "at": source.aborted_at.isoformat(),
+                "at": timezone.localtime(source.aborted_at).isoformat(),
                 "reason": source.abort_reason,
             }
         return Built(f"{source.task.name}抽取记录 #{source.pk}", payload, task=source.task)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from spotcheck.draws.models import Draw, DrawState
 
 
@@ -24,7 +26,7 @@ def draw_history(draw: Draw) -> list[dict[str, Any]]:
                 "commitment": d.commitment,
                 "commitment_digest": d.commitment_digest,
                 "state": "aborted",
-                "aborted_at": d.aborted_at.isoformat(),
+                "aborted_at": timezone.localtime(d.aborted_at).isoformat(),
                 "abort_reason": d.abort_reason,
                 "nonce": d.nonce,
             }

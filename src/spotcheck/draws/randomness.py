@@ -70,7 +70,7 @@ def randomness_items(
         raise ServiceError("请填写随机信标轮次或彩票期号")
     if not_before is None or not_before <= timezone.now():
         raise ServiceError("随机信标/开奖时间必须晚于现在（承诺之后才产生的随机数）")
-    return [{"name": n, "not_before": not_before.isoformat()} for n in names]
+    return [{"name": n, "not_before": timezone.localtime(not_before).isoformat()} for n in names]
 
 
 def randomness_values(
@@ -101,5 +101,7 @@ def randomness_values(
             )
         if when > now:
             raise ServiceError(f"“{name}”的公布时间不能晚于现在")
-        out.append({"name": name, "value": value, "published_at": when.isoformat()})
+        out.append(
+            {"name": name, "value": value, "published_at": timezone.localtime(when).isoformat()}
+        )
     return out

@@ -150,7 +150,8 @@ def draw_commit(
                 "description": SOURCE_DESCRIPTION[randomness_kind],
                 "items": items,
             },
-            committed_at=committed_at.isoformat(),
+            # In the bureau's zone, offset stated: the public reads these times as they are.
+            committed_at=timezone.localtime(committed_at).isoformat(),
             hash_name=hash_name,
             task={"id": task.pk, "name": task.name, "mode": task.mode},
             # The chain of a task's commitments: a re-draw cannot pretend to be the first.
