@@ -9,7 +9,7 @@ from spotcheck.audit import confidential
 from spotcheck.audit.models import AuditCheckpoint, AuditEvent, AuditSigningKey
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     """The audit tables are append-only (the database refuses changes too)."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -68,9 +68,7 @@ def _allowed_draws(user: Any, draw_ids: set[int]) -> set[int]:
 
 def _ids(payload: dict[str, Any], *names: str) -> list[int]:
     return [
-        v
-        for v in (payload.get(n) for n in names)
-        if isinstance(v, int) and not isinstance(v, bool)
+        v for v in (payload.get(n) for n in names) if isinstance(v, int) and not isinstance(v, bool)
     ]
 
 
@@ -80,7 +78,9 @@ def _names(events: list[AuditEvent]) -> dict[int, str]:
 
     target_ids = {i for ev in events for i in _ids(ev.payload, "target")}
     inspector_ids = {i for ev in events for i in _ids(ev.payload, "inspector", "replacement")}
-    targets = {t.pk: f"{t.name}（{t.credit_code}）" for t in Target.objects.filter(pk__in=target_ids)}
+    targets = {
+        t.pk: f"{t.name}（{t.credit_code}）" for t in Target.objects.filter(pk__in=target_ids)
+    }
     inspectors = {
         i.pk: f"{i.name}（{i.cert_no}）" for i in Inspector.objects.filter(pk__in=inspector_ids)
     }
@@ -100,7 +100,7 @@ def _names(events: list[AuditEvent]) -> dict[int, str]:
     return out
 
 
-def present(events: Iterable[AuditEvent], user: Any) -> list[AuditEvent]:
+def present(events: Iterable[AuditEvent], user: Any) -> list[Any]:
     """Set ``shown_summary``, ``shown_payload`` and ``names`` on each event for ``user``."""
     rows = list(events)
     draw_of = {ev.pk: draw_id_of(ev) for ev in rows if ev.event_type in CONFIDENTIAL_TYPES}

@@ -33,9 +33,14 @@ def expected_triggers(vendor: str | None = None) -> set[str]:
         return {
             name
             for table in TABLES
-            for name in (f"spotcheck_append_only_{table}", f"spotcheck_append_only_truncate_{table}")
+            for name in (
+                f"spotcheck_append_only_{table}",
+                f"spotcheck_append_only_truncate_{table}",
+            )
         }
-    return {f"spotcheck_append_only_{op}_{table}" for table in TABLES for op in ("update", "delete")}
+    return {
+        f"spotcheck_append_only_{op}_{table}" for table in TABLES for op in ("update", "delete")
+    }
 
 
 def guard_installed() -> bool:

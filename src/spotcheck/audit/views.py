@@ -118,7 +118,9 @@ def _filtered(
     if values["object"]:
         term = values["object"]
         qs = qs.filter(
-            Q(object_id=term) | Q(object_type__iexact=term) | confidential.summary_search(user, term)
+            Q(object_id=term)
+            | Q(object_type__iexact=term)
+            | confidential.summary_search(user, term)
         )
     start = _parse_date(values["date_from"], _("开始日期"), errors)
     end = _parse_date(values["date_to"], _("结束日期"), errors)

@@ -392,9 +392,7 @@ def target_documents(request: HttpRequest, draw_pk: int, target_pk: int) -> Http
         response = HttpResponse(data, content_type=DOCX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
-    draw_services.log_confidential_access(
-        actor=user, draw=draw, what="检查文书", target=target
-    )
+    draw_services.log_confidential_access(actor=user, draw=draw, what="检查文书", target=target)
     context = {
         "draw": draw,
         "task": draw.task,

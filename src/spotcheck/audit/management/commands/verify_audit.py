@@ -23,7 +23,7 @@ def read_source(source: str) -> Any:
     try:
         if scheme in {"http", "https"}:
             request = urllib.request.Request(source, headers={"Accept": "application/json"})
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
                 data = response.read(MAX_DOCUMENT_BYTES + 1)
         elif scheme and len(scheme) > 1:  # (a one-letter "scheme" is a Windows drive)
             raise CommandError(f"检查点地址只支持 http 或 https，不支持 {scheme}：{source}")
