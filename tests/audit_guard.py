@@ -26,6 +26,9 @@ def guard_lifted(connection: Any = None) -> Iterator[None]:
     connection = connection or default_connection
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # ALTER TABLE waits for no one but refuses while deferred foreign-key checks of
+            # this transaction are pending: run them now (as commit would).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
                 "WHERE NOT tgisinternal AND tgname LIKE 'spotcheck_append_only%'"
@@ -36,6 +39,7 @@ def guard_lifted(connection: Any = None) -> Iterator[None]:
             yield
             for name, table in triggers:
                 cursor.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
