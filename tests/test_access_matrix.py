@@ -304,7 +304,7 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "portal:detail": lambda s: [_published_item_list(s).pk],
     "portal:proof": lambda s: [_published_commitment(s).pk],
     "portal:audit_checkpoint": lambda s: [_checkpoint(s).pk],
-    "portal:audit_latest": lambda s: [] if _checkpoint(s) else [],
+    "portal:audit_latest": lambda s: [_checkpoint(s)][:0],  # exists; no URL argument
     "disclosure:publication_detail": lambda s: [_staff_publication(s).pk],
     "disclosure:publication_new": lambda s: ["item_list", s.personas.dept.pk],
     "disclosure:publication_submit": lambda s: [_staff_publication(s).pk],

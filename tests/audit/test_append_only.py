@@ -25,12 +25,15 @@ def _write(n: int) -> None:
 
 
 def _refused(sql: str) -> None:
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # Else TRUNCATE stops at this test transaction's pending foreign-key checks.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        if connection.vendor == "postgresql":
+            # Else TRUNCATE stops at this test transaction's pending foreign-key checks.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(sql)
 
 
 def test_guard_is_installed_after_all_migrations() -> None:
