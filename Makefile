@@ -37,6 +37,9 @@ demo: migrate
 # Serves the app and the job worker; Ctrl-C stops both (the worker gets 5 s to finish a job).
 run: demo
 	$(BIN)/python manage.py collectstatic --no-input -v 0
+	@# The audit checkpoint key (var/, mode 0600, never committed); the worker signs hourly.
+	$(BIN)/python manage.py audit_keygen --if-missing
+	$(BIN)/python manage.py audit_checkpoint
 	@$(BIN)/python manage.py qcluster >var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; for i in 1 2 3 4 5; do kill -0 $$worker 2>/dev/null || break; sleep 1; done; pkill -KILL -P $$worker 2>/dev/null; kill -KILL $$worker 2>/dev/null; true' EXIT INT TERM; \
 	echo ""; \

@@ -45,6 +45,19 @@ class Personas:
         }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_lifts_audit_guard() -> Iterator[None]:
+    """Transactional tests end with Django's flush, which the audit tables' append-only
+    triggers refuse; the harness lifts them inside the flush (see tests/audit_guard.py)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from tests.audit_guard import install_flush_hook
+
+    original = install_flush_hook()
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     dept = DepartmentFactory(code="market", name="市场建设科")

@@ -192,6 +192,12 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("portal:draw_history", "GET"):        (200, 200, 200, 200, 200, 200, 200, 200),
     ("portal:verify", "GET"):              (200, 200, 200, 200, 200, 200, 200, 200),
     ("portal:verifier_download", "GET"):   (200, 200, 200, 200, 200, 200, 200, 200),
+    # The audit log's signed checkpoints and keys are public; the log itself is not
+    ("portal:audit_checkpoints", "GET"):   (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:audit_checkpoints", "POST"):  (405, 405, 405, 405, 405, 405, 405, 405),
+    ("portal:audit_checkpoint", "GET"):    (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:audit_latest", "GET"):        (200, 200, 200, 200, 200, 200, 200, 200),
+    ("opendata:audit_checkpoints", "GET"): (200, 200, 200, 200, 200, 200, 200, 200),
     # 审计日志: auditors and admins only
     ("audit:event_list", "GET"):           (302, 200, 403, 403, 403, 403, 403, 200),
     # 年度计划: sections and leaders of the department, oversight roles; leader approves
@@ -304,6 +310,8 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "portal:detail": lambda s: [_published_item_list(s).pk],
     "portal:proof": lambda s: [_published_commitment(s).pk],
     "portal:draw_history": lambda s: [_published_commitment(s).payload["task_id"]],
+    "portal:audit_checkpoint": lambda s: [_checkpoint(s).pk],
+    "portal:audit_latest": lambda s: [_checkpoint(s)][:0],  # exists; no URL argument
     "disclosure:publication_detail": lambda s: [_staff_publication(s).pk],
     "disclosure:publication_new": lambda s: ["item_list", s.personas.dept.pk],
     "disclosure:publication_submit": lambda s: [_staff_publication(s).pk],
@@ -378,6 +386,24 @@ def _abort_request(s: Samples) -> Any:
             actor=s.personas.section, draw=s.workflow().draw, reason="访问矩阵样例"
         )
     return s._cache["abort-request"]
+
+
+def _checkpoint(s: Samples) -> Any:
+    """A stored checkpoint row (its signature does not matter for who may fetch it)."""
+    if "checkpoint" not in s._cache:
+        from spotcheck.audit.models import AuditCheckpoint
+
+        s._cache["checkpoint"] = AuditCheckpoint.objects.create(
+            log_id="spotcheck",
+            tree_size=0,
+            head="0" * 64,
+            hash_algorithm="sha256",
+            timestamp=0,
+            key_id="a" * 64,
+            signature="",
+            created_at=timezone.now(),
+        )
+    return s._cache["checkpoint"]
 
 
 def _staff_publication(s: Samples) -> Any:

@@ -67,8 +67,16 @@ def test_online_sqlite_backup_verifies_and_tampering_is_caught(tmp_path: Path) -
     assert verified.returncode == 0, verified.stderr
     assert f"{events} 条事件" in verified.stdout
 
-    # A copy whose history was edited afterwards must not pass.
+    # A copy whose history was edited afterwards must not pass. The copy refuses the UPDATE
+    # (the append-only triggers came with it), so the tamperer drops them first, as a
+    # database administrator could.
     tampered = sqlite3.connect(copy)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        tampered.execute("UPDATE audit_auditevent SET summary = 'x' WHERE seq = 1")
+    for (name,) in tampered.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'"
+    ).fetchall():
+        tampered.execute(f'DROP TRIGGER "{name}"')
     tampered.execute(
         "UPDATE audit_auditevent SET summary = summary || '（改）' "
         "WHERE seq = (SELECT max(seq) / 2 FROM audit_auditevent)"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from spotcheck.audit import events
 from spotcheck.audit.models import AuditEvent
 from spotcheck.audit.services import record
+from tests.audit_guard import guard_lifted
 from tests.conftest import Personas
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,8 @@ def test_paginated(client: Client, personas: Personas) -> None:
 def test_tampering_is_shown(client: Client, personas: Personas) -> None:
     add_event(personas.section, summary="原始摘要")
     add_event(personas.section, summary="第二条")
-    AuditEvent.objects.filter(seq=1).update(summary="被改过的摘要")
+    with guard_lifted():  # as a database administrator would
+        AuditEvent.objects.filter(seq=1).update(summary="被改过的摘要")
     client.force_login(personas.auditor)
     content = client.get(reverse(URL)).content.decode()
     assert "哈希链校验失败" in content

@@ -53,7 +53,10 @@ def test_notice_names_target_task_items_window_and_team(scene: Scene) -> None:
         assert inspector.name in text and inspector.cert_no in text
     event = AuditEvent.objects.get(event_type="inspections.document_generated")
     assert event.payload["document"] == "notice"
-    assert event.payload["target"] == scene.target.credit_code
+    # Ids only (Art. 18: the administrator reads the log before the window).
+    assert event.payload["target"] == scene.target.pk
+    assert scene.target.name not in event.summary
+    assert scene.target.credit_code not in event.summary
 
 
 def test_double_list_has_items_with_inspectors_and_documents_to_prepare(scene: Scene) -> None:

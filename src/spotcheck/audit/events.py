@@ -175,11 +175,14 @@ class DrawAbortRejected(AuditEventData):
 
 @dataclass(frozen=True, kw_only=True)
 class RecusalRecorded(AuditEventData):
+    """Row ids of the inspectors and the target (Art. 18: the team is confidential)."""
+
     event_type: ClassVar[str] = "draws.recusal"
-    inspector: str
-    target: str
+    draw: int
+    inspector: int
+    target: int
     reason: str
-    replacement: str
+    replacement: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,18 +203,25 @@ class CapOverrideApproved(AuditEventData):
 
 @dataclass(frozen=True, kw_only=True)
 class ConfidentialAccess(AuditEventData):
-    """A view or export of a drawn list or team (Art. 18: every access is recorded)."""
+    """A view or export of a drawn list or team (Art. 18: every access is recorded).
+
+    Ids only (draw, task, target row id), never a name or credit code: the log is read by
+    people who may not see the list yet. The audit views resolve names for those who may.
+    """
 
     event_type: ClassVar[str] = "draws.confidential_access"
     task: int
     what: str
     before_window: bool
+    draw: int | None = None
+    target: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class AdvanceNoticeRecorded(AuditEventData):
     event_type: ClassVar[str] = "draws.advance_notice"
-    target: str
+    draw: int
+    target: int
     reason: str
 
 
@@ -291,7 +301,7 @@ class TargetDocumentGenerated(AuditEventData):
 
     event_type: ClassVar[str] = "inspections.document_generated"
     draw: int
-    target: str
+    target: int
     document: str
 
 
@@ -366,3 +376,17 @@ class PublicationTransition(AuditEventData):
     from_state: str
     to_state: str
     comment: str = ""
+
+
+# --- the audit log itself ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class SigningKeyRegistered(AuditEventData):
+    """A checkpoint signing key's public half, recorded the first time it signs."""
+
+    event_type: ClassVar[str] = "audit.signing_key_registered"
+    object_type: ClassVar[str] = "audit.AuditSigningKey"
+    key_id: str
+    public_key: str
+    algorithm: str

@@ -16,12 +16,16 @@ class ChainProblem:
     message: str
 
 
-def verify_chain() -> Iterator[ChainProblem]:
-    expected_prev = GENESIS
-    expected_seq = 1
-    last_seq = 0
+def verify_chain(*, after_seq: int = 0, after_hash: str = GENESIS) -> Iterator[ChainProblem]:
+    """Walk the events after ``after_seq`` (default: all), whose predecessor must hash to
+    ``after_hash``. Starting from a signed checkpoint's (size, head) this checks exactly that
+    the log from the checkpoint to now extends it (the chain's consistency proof)."""
+    expected_prev = after_hash
+    expected_seq = after_seq + 1
+    last_seq = after_seq
     # The payload is round-tripped through JSON the same way the writer stored it.
-    for ev in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+    events = AuditEvent.objects.filter(seq__gt=after_seq).order_by("seq")
+    for ev in events.iterator(chunk_size=2000):
         if ev.seq != expected_seq:
             yield ChainProblem(
                 ev.seq, f"序号不连续：应为 {expected_seq}，实为 {ev.seq}（有事件被删除或插入）"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from spotcheck.audit import confidential
 from spotcheck.audit.models import AuditEvent
 from spotcheck.audit.verify import verify_chain
 from spotcheck.core import access
@@ -57,6 +58,7 @@ EVENT_LABELS = {
     "inspections.document_generated": gettext_lazy("生成文书"),
     "credit.record_added": gettext_lazy("新增信用记录"),
     "credit.risk_model_created": gettext_lazy("新建风险模型"),
+    "audit.signing_key_registered": gettext_lazy("登记审计签名公钥"),
     "system.demo_loaded": gettext_lazy("载入演示数据"),
 }
 
@@ -101,7 +103,9 @@ def _parse_date(raw: str, label: str, errors: list[str]) -> dt.date | None:
         return None
 
 
-def _filtered(params: Any, errors: list[str]) -> tuple[QuerySet[AuditEvent], dict[str, str]]:
+def _filtered(
+    params: Any, errors: list[str], user: Any
+) -> tuple[QuerySet[AuditEvent], dict[str, str]]:
     values = {
         name: str(params.get(name, "") or "").strip()[:100]
         for name in ("event_type", "actor", "object", "date_from", "date_to")
@@ -113,7 +117,11 @@ def _filtered(params: Any, errors: list[str]) -> tuple[QuerySet[AuditEvent], dic
         qs = qs.filter(actor_label__icontains=values["actor"])
     if values["object"]:
         term = values["object"]
-        qs = qs.filter(Q(object_id=term) | Q(object_type__iexact=term) | Q(summary__icontains=term))
+        qs = qs.filter(
+            Q(object_id=term)
+            | Q(object_type__iexact=term)
+            | confidential.summary_search(user, term)
+        )
     start = _parse_date(values["date_from"], _("开始日期"), errors)
     end = _parse_date(values["date_to"], _("结束日期"), errors)
     if start and end and end < start:
@@ -132,7 +140,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if not access.can_view_audit(request.user):
         raise NotAllowed(_("只有纪检监督人员和系统管理员可以查看审计日志"))
     errors: list[str] = []
-    qs, values = _filtered(request.GET, errors)
+    qs, values = _filtered(request.GET, errors, request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page_range = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     total = AuditEvent.objects.count()
@@ -145,8 +153,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "truncated": len(problems) > MAX_PROBLEMS_SHOWN,
             "total": total,
         }
-    for ev in page.object_list:
-        ev.payload_json = json.dumps(ev.payload, ensure_ascii=False, indent=2, default=str)
+    # Art. 18: names of drawn targets and teams only for readers who may see the lists.
+    for ev in confidential.present(page.object_list, request.user):
+        ev.payload_json = json.dumps(ev.shown_payload, ensure_ascii=False, indent=2, default=str)
         ev.type_label = event_label(ev.event_type)
         ev.record_url = record_url(ev)
     params = request.GET.copy()

@@ -208,6 +208,16 @@ PENALTY_PUBLICATION_WORKDAYS = 7
 RESULT_PUBLICATION_WORKDAYS = env_int("RESULT_PUBLICATION_WORKDAYS", 20, minimum=1)
 
 AUDIT_HASH_ALGORITHM = env_choice("AUDIT_HASH_ALGORITHM", "sha256", {"sha256", "sm3"})
+# Signed checkpoints of the audit chain (docs/operations.md, "The audit log"). The private key
+# is a file outside the database, never committed (var/ is ignored), mode 0600; every public key
+# ever used is kept in AUDIT_PUBLIC_KEYS_DIR, which verify_audit --checkpoint trusts.
+AUDIT_SIGNING_KEY_FILE = Path(
+    env_str("AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "audit-signing-key.pem"))
+)
+AUDIT_PUBLIC_KEYS_DIR = Path(env_str("AUDIT_PUBLIC_KEYS_DIR", str(VAR_DIR / "audit-public-keys")))
+# The log's name inside every signed checkpoint, so one bureau's checkpoint cannot pass for
+# another's log. Set it once per deployment (e.g. the bureau's domain) and never change it.
+AUDIT_LOG_ID = env_str("AUDIT_LOG_ID", "spotcheck")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -139,6 +139,11 @@ def can_view_draw_result(user: Any, task: Any) -> bool:
     return False
 
 
+def can_view_all_draw_results(user: Any) -> bool:
+    """Every draw's lists, whatever the task and the day: the auditor only."""
+    return _role(user) == Role.AUDITOR
+
+
 def can_run_draw(user: Any, task: Any) -> bool:
     return _role(user) == Role.SECTION and user.department_id == task.lead_department_id
 

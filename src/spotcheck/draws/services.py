@@ -375,11 +375,15 @@ def draw_recuse(
     record(
         events.RecusalRecorded(
             object_id=str(draw.pk),
-            summary=f"{inspector.name} 回避 {target.name}，由 {replacement.name} 替补",
-            inspector=inspector.cert_no,
-            target=target.credit_code,
+            summary=(
+                f"第{draw.pk}号抽取：执法检查人员#{inspector.pk}回避检查对象#{target.pk}，"
+                f"由执法检查人员#{replacement.pk}替补"
+            ),
+            draw=draw.pk,
+            inspector=inspector.pk,
+            target=target.pk,
             reason=reason,
-            replacement=replacement_cert,
+            replacement=replacement.pk,
         ),
         actor=actor,
     )
@@ -443,17 +447,28 @@ def cap_override_approve(*, actor: User, override: CapOverride) -> CapOverride:
 
 
 @transaction.atomic
-def log_confidential_access(*, actor: User, draw: Draw, what: str) -> None:
-    """Called by every page and export that shows a drawn list or team."""
+def log_confidential_access(
+    *, actor: User, draw: Draw, what: str, target: Target | None = None
+) -> None:
+    """Called by every page and export that shows a drawn list or team.
+
+    ``what`` names the kind of page ("抽取名单和检查组", "检查文书"), never a target or a
+    person: the summary carries ids only, because the audit log is read by the administrator,
+    who may not see the list before the window (Art. 18). Pass ``target`` for a page about
+    one drawn target; the audit views show its name to those who may see the list.
+    """
     from spotcheck.core.access import window_open
 
+    about = f"中检查对象#{target.pk}" if target is not None else ""
     record(
         events.ConfidentialAccess(
             object_id=str(draw.pk),
-            summary=f"查看第{draw.pk}号抽取的{what}",
+            summary=f"查看第{draw.pk}号抽取{about}的{what}",
             task=draw.task_id,
             what=what,
             before_window=not window_open(draw.task),
+            draw=draw.pk,
+            target=target.pk if target is not None else None,
         ),
         actor=actor,
     )
@@ -480,8 +495,9 @@ def advance_notice_record(
     record(
         events.AdvanceNoticeRecorded(
             object_id=str(notice.pk),
-            summary=f"提前告知 {target.name}：{reason.strip()}",
-            target=target.credit_code,
+            summary=f"第{draw.pk}号抽取：提前告知检查对象#{target.pk}",
+            draw=draw.pk,
+            target=target.pk,
             reason=reason.strip(),
         ),
         actor=actor,

@@ -287,9 +287,9 @@ def target_document(*, actor: User, draw: Draw, target: Target, document: str) -
     record(
         events.TargetDocumentGenerated(
             object_id=str(draw.pk),
-            summary=f"生成{target.name}的{title}",
+            summary=f"生成第{draw.pk}号抽取中检查对象#{target.pk}的{title}",
             draw=draw.pk,
-            target=target.credit_code,
+            target=target.pk,
             document=document,
         ),
         actor=actor,

@@ -243,7 +243,7 @@ def record(request: HttpRequest, draw_pk: int, target_pk: int) -> HttpResponse:
         if not access.window_open(draw.task):
             # The page names the team: before the window that is a confidential access.
             draw_services.log_confidential_access(
-                actor=user, draw=draw, what=f"{target.name}的检查组"
+                actor=user, draw=draw, what="检查组", target=target
             )
         return render_record(request, draw, target)
     require(
@@ -387,12 +387,12 @@ def target_documents(request: HttpRequest, draw_pk: int, target_pk: int) -> Http
             return redirect("inspections:target_documents", draw_pk=draw.pk, target_pk=target.pk)
         # Names the team: a confidential access before the window (Art. 18), logged every time.
         draw_services.log_confidential_access(
-            actor=user, draw=draw, what=f"{target.name}的{title}（下载）"
+            actor=user, draw=draw, what=f"{title}（下载）", target=target
         )
         response = HttpResponse(data, content_type=DOCX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
-    draw_services.log_confidential_access(actor=user, draw=draw, what=f"{target.name}的检查文书")
+    draw_services.log_confidential_access(actor=user, draw=draw, what="检查文书", target=target)
     context = {
         "draw": draw,
         "task": draw.task,

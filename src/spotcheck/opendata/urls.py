@@ -8,4 +8,5 @@ urlpatterns = [
     path("publications.csv", views.publications_csv, name="csv"),
     path("publications.json", views.publications_json, name="json"),
     path("feed.atom", feeds.PublicationFeed(), name="feed"),
+    path("audit-checkpoints.json", views.audit_checkpoints_json, name="audit_checkpoints"),
 ]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from spotcheck.disclosure import selectors
+from spotcheck.disclosure import selectors, selectors_audit
 from spotcheck.disclosure.models import PublicationKind
 from spotcheck.opendata import exports
 
@@ -91,6 +91,36 @@ def publications_json(request: HttpRequest) -> HttpResponseBase:
     )
     return response
 
+
+@require_safe
+def audit_checkpoints_json(request: HttpRequest) -> HttpResponse:
+    """Every signed checkpoint of the audit log and every public key that ever signed one.
+
+    ``manage.py verify_audit --checkpoint <this URL>`` checks them all against the log."""
+    data = {
+        "dataset": "spotcheck audit checkpoints",
+        "licence": str(LICENCE),
+        "generated_at": timezone.localtime().isoformat(),
+        "log": selectors_audit.log_id(),
+        "signed_message": str(SIGNED_MESSAGE),
+        "public_keys": [
+            {
+                "key_id": k.key_id,
+                "algorithm": k.algorithm,
+                "public_key": k.public_key,
+                "registered_at": k.registered_at.isoformat(),
+            }
+            for k in selectors_audit.public_keys()
+        ],
+        "checkpoints": selectors_audit.all_checkpoints(),
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+SIGNED_MESSAGE = _(
+    "签名内容：检查点中除 signature 外的各字段，按键名排序、无空格的 UTF-8 JSON；算法 Ed25519；"
+    "key_id 为公钥 32 字节的 SHA-256（十六进制）。"
+)
 
 LICENCE = _(
     "公开数据可免费获取、复制和再利用，请注明来源并保持内容准确；个人信息已按规定脱敏，不得尝试还原。"

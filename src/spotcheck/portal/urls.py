@@ -1,6 +1,6 @@
 from django.urls import path
 
-from spotcheck.portal import views
+from spotcheck.portal import views, views_audit
 
 app_name = "portal"
 urlpatterns = [
@@ -16,4 +16,7 @@ urlpatterns = [
     path("draws/tasks/<int:task_id>/", views.draw_history, name="draw_history"),
     path("verify/", views.verify, name="verify"),
     path("verify/spotcheck_verify.py", views.verifier_download, name="verifier_download"),
+    path("audit/", views_audit.checkpoints, name="audit_checkpoints"),
+    path("audit/checkpoints/latest.json", views_audit.latest_json, name="audit_latest"),
+    path("audit/checkpoints/<int:pk>.json", views_audit.checkpoint_json, name="audit_checkpoint"),
 ]
