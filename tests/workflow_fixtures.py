@@ -54,6 +54,11 @@ class World:
         kwargs.update(overrides)
         return planning.task_create(**kwargs)
 
+    def staff_for_full_draws(self) -> None:
+        """Tests that draw all 30 targets twice need more than 6 inspectors: with 60 teams of
+        2 the workload cap leaves so little slack that the last team can fail to fill."""
+        self.inspectors += [InspectorFactory(department=self.p.dept) for _ in range(6)]
+
     def approved_task(self, **overrides: Any) -> SpotCheckTask:
         task = self.task(**overrides)
         return planning.task_approve(actor=self.p.leader, task=task)

@@ -21,6 +21,7 @@ def test_racing_draws_respect_the_yearly_cap(world: World) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row-level concurrency is exercised on PostgreSQL (the CI's second pass)")
     everyone = {"mode": "count", "values": {"*": 30}}
+    world.staff_for_full_draws()
 
     def committed() -> Draw:
         task = world.approved_task(sample=everyone)

@@ -171,6 +171,7 @@ def test_abort_keeps_the_record_and_redo_needs_a_reason(world: World) -> None:
 
 
 def test_yearly_cap_excludes_targets_checked_twice(world: World) -> None:
+    world.staff_for_full_draws()
     for _ in range(2):
         task = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
         draws.draw_execute(actor=world.p.section, draw=_commit(world, task), entries=DICE)
@@ -181,6 +182,7 @@ def test_yearly_cap_excludes_targets_checked_twice(world: World) -> None:
 
 
 def test_cap_override_needs_leader_approval(world: World) -> None:
+    world.staff_for_full_draws()
     for _ in range(2):
         task = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
         draws.draw_execute(actor=world.p.section, draw=_commit(world, task), entries=DICE)
