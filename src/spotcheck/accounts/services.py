@@ -83,7 +83,26 @@ def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise AccountError("；".join(str(m) for m in exc.messages), "password1") from exc
+        raise AccountError("；".join(_password_messages(exc)), "password1") from exc
+
+
+# Django's own Chinese catalogue misses some of these (the plural "too short" comes out in
+# English), so the messages of the four configured validators are written here, by code.
+PASSWORD_MESSAGES = {
+    "password_too_short": "密码太短，至少需要 {min_length} 个字符",
+    "password_too_common": "这个密码太常见了",
+    "password_entirely_numeric": "密码不能全是数字",
+    "password_too_similar": "密码与用户名或姓名太相似",
+}
+
+
+def _password_messages(exc: ValidationError) -> list[str]:
+    out = []
+    for error in exc.error_list:
+        template = PASSWORD_MESSAGES.get(error.code or "")
+        params = error.params if isinstance(error.params, dict) else {}
+        out.append(template.format(**params) if template else " ".join(error.messages))
+    return out
 
 
 def _check_username(username: str) -> str:
@@ -173,52 +192,49 @@ def user_update(
     _check_actor(actor)
     user = User.objects.select_for_update().get(pk=user.pk)
     old_scope = sorted(user.oversees.all(), key=lambda d: d.code)
-    new = {
-        "display_name": user.display_name if display_name is KEEP else display_name.strip()[:50],
-        "role": user.role if role is KEEP else role,
-        "department": user.department if department is KEEP else department,
-        "is_active": user.is_active if is_active is KEEP else bool(is_active),
-    }
+    new_name: str = user.display_name if display_name is KEEP else display_name.strip()[:50]
+    new_role: str = user.role if role is KEEP else role
+    new_dept: Department | None = user.department if department is KEEP else department
+    new_active: bool = user.is_active if is_active is KEEP else bool(is_active)
     scope = old_scope if oversees is KEEP else sorted(set(oversees), key=lambda d: d.code)
-    if new["role"] != Role.LEADER and oversees is KEEP:
+    if new_role != Role.LEADER and oversees is KEEP:
         scope = []  # a former leader's scope goes with the role
-    _check_assignment(role=new["role"], department=new["department"], oversees=scope)
+    _check_assignment(role=new_role, department=new_dept, oversees=scope)
     if actor is not None and actor.pk == user.pk:
-        if new["role"] != user.role:
+        if new_role != user.role:
             raise AccountError("不能更改自己的角色", "role")
-        if not new["is_active"]:
+        if not new_active:
             raise AccountError("不能停用自己的账户", "is_active")
-    demoted = user.role == Role.ADMIN and (new["role"] != Role.ADMIN or not new["is_active"])
+    demoted = user.role == Role.ADMIN and (new_role != Role.ADMIN or not new_active)
     if demoted and user.is_active and not _other_active_admins(user):
         raise AccountError("这是唯一启用的系统管理员账户，不能更改其角色或停用")
 
     changes: dict[str, list[Any]] = {}
     labels: list[str] = []
-    if new["display_name"] != user.display_name:
-        changes["display_name"] = [user.display_name, new["display_name"]]
+    if new_name != user.display_name:
+        changes["display_name"] = [user.display_name, new_name]
         labels.append("姓名")
-    if new["role"] != user.role:
-        changes["role"] = [user.role, new["role"]]
-        labels.append(f"角色 {_role_label(user.role)} → {_role_label(new['role'])}")
-    if new["department"] != user.department:
-        changes["department"] = [_dept_label(user.department), _dept_label(new["department"])]
+    if new_role != user.role:
+        changes["role"] = [user.role, new_role]
+        labels.append(f"角色 {_role_label(user.role)} → {_role_label(new_role)}")
+    if new_dept != user.department:
+        changes["department"] = [_dept_label(user.department), _dept_label(new_dept)]
         labels.append(
-            f"所属部门 {_dept_label(user.department) or '无'} → "
-            f"{_dept_label(new['department']) or '无'}"
+            f"所属部门 {_dept_label(user.department) or '无'} → {_dept_label(new_dept) or '无'}"
         )
     if [d.pk for d in scope] != [d.pk for d in old_scope]:
         changes["oversees"] = [[d.name for d in old_scope], [d.name for d in scope]]
         labels.append("分管部门")
-    if new["is_active"] != user.is_active:
-        changes["is_active"] = [user.is_active, new["is_active"]]
-        labels.append("启用" if new["is_active"] else "停用")
+    if new_active != user.is_active:
+        changes["is_active"] = [user.is_active, new_active]
+        labels.append("启用" if new_active else "停用")
     if not changes:
         return user
 
-    user.display_name = new["display_name"]
-    user.role = new["role"]
-    user.department = new["department"]
-    user.is_active = new["is_active"]
+    user.display_name = new_name
+    user.role = new_role
+    user.department = new_dept
+    user.is_active = new_active
     _sync_admin_flags(user)
     user.save()
     user.oversees.set(scope)
