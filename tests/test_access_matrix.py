@@ -33,6 +33,7 @@ from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory
 
 NAMESPACES = (
     "core",
+    "accounts",
     "directory",
     "audit",
     "planning",
@@ -93,6 +94,22 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("core:healthz", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
     ("core:readyz", "GET"):                (200, 200, 200, 200, 200, 200, 200, 200),
     ("core:favicon", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
+    # Login and logout; 用户与部门管理: the system administrator alone (issue 13)
+    ("accounts:login", "GET"):             (200, 200, 200, 200, 200, 200, 200, 200),
+    ("accounts:logout", "POST"):           (302, 302, 302, 302, 302, 302, 302, 302),
+    ("accounts:user_list", "GET"):         (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_create", "GET"):       (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_create", "POST"):      (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_edit", "GET"):         (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_edit", "POST"):        (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_password", "GET"):     (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_password", "POST"):    (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_token_revoke", "GET"): (302, 405, 405, 405, 405, 405, 405, 405),
+    ("accounts:user_token_revoke", "POST"):(302, 302, 403, 403, 403, 403, 403, 403),
+    ("accounts:department_list", "GET"):   (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:department_list", "POST"):  (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:department_edit", "GET"):   (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:department_edit", "POST"):  (302, 200, 403, 403, 403, 403, 403, 403),
     # 随机抽查事项清单: public list, readable by every role incl. inspectors
     ("directory:item_list", "GET"):        (302, 200, 200, 200, 200, 200, 200, 200),
     ("directory:item_detail", "GET"):      (302, 200, 200, 200, 200, 200, 200, 200),
@@ -134,6 +151,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # 工作概览 and task reports: sections, leaders and oversight roles of the departments
     ("reports:dashboard", "GET"):          (302, 200, 200, 200, 403, 403, 200, 200),
     ("reports:task_report", "GET"):        (302, 200, 200, 403, 403, 403, 200, 200),
+    ("reports:annual", "GET"):             (302, 200, 200, 200, 403, 403, 200, 200),
     # 风险模型: read by planners and oversight; only the administrator publishes versions
     ("credit:risk_model", "GET"):          (302, 200, 200, 200, 403, 403, 200, 200),
     ("credit:risk_model", "POST"):         (302, 200, 403, 403, 403, 403, 403, 403),
@@ -188,6 +206,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("portal:tasks", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
     ("portal:penalties", "GET"):           (200, 200, 200, 200, 200, 200, 200, 200),
     ("portal:draws", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:draw_history", "GET"):        (200, 200, 200, 200, 200, 200, 200, 200),
     ("portal:verify", "GET"):              (200, 200, 200, 200, 200, 200, 200, 200),
     # 审计日志: auditors and admins only
     ("audit:event_list", "GET"):           (302, 200, 403, 403, 403, 403, 403, 200),
@@ -219,6 +238,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("draws:execute", "POST"):             (302, 403, 302, 403, 403, 403, 403, 403),
     ("draws:abort", "GET"):                (302, 405, 405, 405, 405, 405, 405, 405),
     ("draws:abort", "POST"):               (302, 403, 200, 403, 403, 403, 403, 403),
+    # Only a leader over the lead department decides an abort request (a second person)
+    ("draws:abort_decide", "GET"):         (302, 405, 405, 405, 405, 405, 405, 405),
+    ("draws:abort_decide", "POST"):        (302, 403, 403, 403, 403, 403, 200, 403),
     ("draws:commitment", "GET"):           (302, 200, 200, 403, 403, 403, 200, 200),
     # Drawn list, teams, export, proof before the window (Art. 18): task departments + auditor
     ("draws:proof", "GET"):                (302, 403, 200, 403, 403, 403, 200, 200),
@@ -297,6 +319,10 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "api:public-publication-detail": lambda s: [_published_item_list(s).pk],
     "portal:detail": lambda s: [_published_item_list(s).pk],
     "portal:proof": lambda s: [_published_commitment(s).pk],
+    "accounts:user_edit": lambda s: [s.personas.section.pk],
+    "accounts:user_password": lambda s: [s.personas.section.pk],
+    "accounts:user_token_revoke": lambda s: [s.personas.section.pk],
+    "accounts:department_edit": lambda s: [s.personas.dept.pk],
     "disclosure:publication_detail": lambda s: [_staff_publication(s).pk],
     "disclosure:publication_new": lambda s: ["item_list", s.personas.dept.pk],
     "disclosure:publication_submit": lambda s: [_staff_publication(s).pk],
@@ -314,6 +340,8 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "draws:draw_detail": lambda s: [s.workflow().draw.pk],
     "draws:execute": lambda s: [s.workflow().draw.pk],
     "draws:abort": lambda s: [s.workflow().draw.pk],
+    "draws:abort_decide": lambda s: [_abort_request(s).pk],
+    "portal:draw_history": lambda s: [s.workflow().task.pk],
     "draws:commitment": lambda s: [s.workflow().draw.pk],
     "draws:proof": lambda s: [s.workflow().draw.pk],
     "draws:results": lambda s: [s.workflow().draw.pk],
@@ -350,19 +378,20 @@ def _published_item_list(s: Samples) -> Any:
 
 
 def _published_commitment(s: Samples) -> Any:
-    """A published draw commitment, whose document the portal offers for download."""
-    if "commitment" not in s._cache:
-        from spotcheck.disclosure import publications
+    """The draw's commitment, published on the portal by draw_commit itself."""
+    from spotcheck.disclosure.draw_records import draw_publication
 
-        p = s.personas
-        pub = publications.publication_draft(
-            actor=p.section, kind="draw_commitment", source=s.workflow().draw
+    return draw_publication("draw_commitment", s.workflow().draw)
+
+
+def _abort_request(s: Samples) -> Any:
+    from spotcheck.draws import services_abort
+
+    if "abort" not in s._cache:
+        s._cache["abort"] = services_abort.draw_abort_request(
+            actor=s.personas.section, draw=s.workflow().draw, reason="访问矩阵样例"
         )
-        pub = publications.publication_submit(actor=p.section, publication=pub)
-        s._cache["commitment"] = publications.publication_review(
-            actor=p.leader, publication=pub, approve=True
-        )
-    return s._cache["commitment"]
+    return s._cache["abort"]
 
 
 def _staff_publication(s: Samples) -> Any:

@@ -88,7 +88,7 @@ def test_bad_parameters_are_400_with_chinese_messages(
 
 def test_pagination(api: APIClient, records: Records) -> None:
     first = api.get(LIST, {"page_size": 2}).json()
-    assert len(first["results"]) == 2 and first["next"] and first["count"] == 4
+    assert len(first["results"]) == 2 and first["next"] and first["count"] == len(records.public())
     second = api.get(first["next"]).json()
     assert set(_ids(first)).isdisjoint(_ids(second))
     assert api.get(LIST, {"page_size": 200}).status_code == 200

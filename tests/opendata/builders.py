@@ -46,10 +46,11 @@ class Records:
     proof: Publication
     draft: Publication
     submitted: Publication
+    commitment: Publication
 
     def public(self) -> list[Publication]:
-        """Records published and current."""
-        return [self.result, self.penalty_v2, self.inspectors, self.proof]
+        """Records published and current (the draw's commitment was published at commit)."""
+        return [self.commitment, self.result, self.penalty_v2, self.inspectors, self.proof]
 
     def openable(self) -> list[Publication]:
         """Every record the public may open (current, corrected, withdrawn)."""
@@ -117,7 +118,10 @@ def build_records(scene: Scene) -> Records:
     )
     inspectors = publish(scene, "inspector_list", scene.p.dept)
     proof = publish(scene, "draw_proof", scene.draw)
-    draft = publication_draft(actor=scene.p.section, kind="draw_commitment", source=scene.draw)
+    # (A draw commitment is published by draw_commit itself; an item list stays a draft.)
+    draft = publication_draft(
+        actor=scene.p.other_section, kind="item_list", source=scene.p.other_dept
+    )
     submitted = publication_draft(
         actor=scene.p.section, kind="task_announcement", source=scene.task
     )
@@ -131,4 +135,5 @@ def build_records(scene: Scene) -> Records:
         proof=proof,
         draft=draft,
         submitted=submitted,
+        commitment=publish(scene, "draw_commitment", scene.draw),
     )
