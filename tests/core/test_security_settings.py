@@ -109,3 +109,9 @@ def test_no_template_has_inline_script_or_style() -> None:
         if pattern.search(p.read_text())
     ]
     assert offenders == []
+    widgets = [
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if re.search(r"""["']style["']\s*:""", p.read_text()) and "settings.py" not in p.name
+    ]
+    assert widgets == [], "form widgets with inline style attributes"
