@@ -33,6 +33,7 @@ from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory
 
 NAMESPACES = (
     "core",
+    "accounts",
     "directory",
     "audit",
     "planning",
@@ -93,6 +94,22 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("core:healthz", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
     ("core:readyz", "GET"):                (200, 200, 200, 200, 200, 200, 200, 200),
     ("core:favicon", "GET"):               (200, 200, 200, 200, 200, 200, 200, 200),
+    # Login and logout; 用户与部门管理: the system administrator alone (issue 13)
+    ("accounts:login", "GET"):             (200, 200, 200, 200, 200, 200, 200, 200),
+    ("accounts:logout", "POST"):           (302, 302, 302, 302, 302, 302, 302, 302),
+    ("accounts:user_list", "GET"):         (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_create", "GET"):       (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_create", "POST"):      (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_edit", "GET"):         (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_edit", "POST"):        (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_password", "GET"):     (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_password", "POST"):    (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:user_token_revoke", "GET"): (302, 405, 405, 405, 405, 405, 405, 405),
+    ("accounts:user_token_revoke", "POST"):(302, 302, 403, 403, 403, 403, 403, 403),
+    ("accounts:department_list", "GET"):   (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:department_list", "POST"):  (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:department_edit", "GET"):   (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:department_edit", "POST"):  (302, 200, 403, 403, 403, 403, 403, 403),
     # 随机抽查事项清单: public list, readable by every role incl. inspectors
     ("directory:item_list", "GET"):        (302, 200, 200, 200, 200, 200, 200, 200),
     ("directory:item_detail", "GET"):      (302, 200, 200, 200, 200, 200, 200, 200),
@@ -312,6 +329,10 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "portal:draw_history": lambda s: [_published_commitment(s).payload["task_id"]],
     "portal:audit_checkpoint": lambda s: [_checkpoint(s).pk],
     "portal:audit_latest": lambda s: [_checkpoint(s)][:0],  # exists; no URL argument
+    "accounts:user_edit": lambda s: [s.personas.section.pk],
+    "accounts:user_password": lambda s: [s.personas.section.pk],
+    "accounts:user_token_revoke": lambda s: [s.personas.section.pk],
+    "accounts:department_edit": lambda s: [s.personas.dept.pk],
     "disclosure:publication_detail": lambda s: [_staff_publication(s).pk],
     "disclosure:publication_new": lambda s: ["item_list", s.personas.dept.pk],
     "disclosure:publication_submit": lambda s: [_staff_publication(s).pk],

@@ -45,20 +45,45 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 @pytest.fixture
-def new_page(browser: Browser, live_server: object) -> Iterator[Callable[[], Page]]:
-    """A factory of fresh, isolated browser sessions (one per logged-in user)."""
+def csp_violations() -> list[str]:
+    """Every Content-Security-Policy violation any page of the test reported (console)."""
+    return []
+
+
+@pytest.fixture
+def new_page(
+    browser: Browser, live_server: object, csp_violations: list[str]
+) -> Iterator[Callable[[], Page]]:
+    """A factory of fresh, isolated browser sessions (one per logged-in user).
+
+    Every browser test also checks that no page broke the Content-Security-Policy: the
+    browser silently drops a refused script or style, so the console is the only witness."""
     contexts: list[BrowserContext] = []
 
     def make() -> Page:
         context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
         context.set_default_timeout(20_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda msg: (
+                csp_violations.append(f"{page.url}: {msg.text}")
+                if is_csp_violation(msg.text)
+                else None
+            ),
+        )
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert csp_violations == [], "pages broke the Content-Security-Policy"
 
 
 def login(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:

@@ -32,7 +32,7 @@ def test_gbk_csv_of_targets_imports(personas, tmp_path):
     rows = [
         TARGET_HEADERS,
         target_row(
-            code(1), "银川市金凤区鑫源商贸有限公司", 所属区域="黄河东路街道", 监管部门="商贸流通科"
+            code(1), "银川市金凤区鑫源商贸有限公司", 所属区域="黄河东路街道", 监管部门="市场建设科"
         ),
         target_row(code(2), "金凤区老王修车铺", 对象类型="个体工商户", 信用风险分类="C"),
     ]
@@ -41,7 +41,7 @@ def test_gbk_csv_of_targets_imports(personas, tmp_path):
     first = Target.objects.get(credit_code=code(1))
     assert first.name == "银川市金凤区鑫源商贸有限公司"
     assert first.region == "黄河东路街道"
-    assert set(first.departments.all()) == {personas.dept, personas.other_dept}
+    assert list(first.departments.all()) == [personas.dept]
     second = Target.objects.get(credit_code=code(2))
     assert (second.kind, second.credit_class) == ("individual", "C")
     assert list(second.departments.all()) == [personas.dept]
@@ -155,7 +155,7 @@ def test_fast_path_writes_what_bulk_create_with_history_writes(personas, tmp_pat
     rows = [
         TARGET_HEADERS,
         *(
-            target_row(code(i), f"公司{i}", 监管部门="商贸流通科" if i % 2 else "")
+            target_row(code(i), f"公司{i}", 监管部门="市场建设科" if i % 2 else "")
             for i in range(6)
         ),
     ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +21,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # A token stops working on this date (settings.API_TOKEN_DAYS after creation) ...
+    expires_at = models.DateTimeField(_("到期时间"))
+    # ... and as soon as its user's role is no longer the one it was issued under (the
+    # services also revoke it then; this catches any other path that changes the role).
+    issued_role = models.CharField(_("签发时角色"), max_length=20)
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -31,4 +37,8 @@ class ApiToken(models.Model):
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and timezone.now() < self.expires_at
+
+    @property
+    def expired(self) -> bool:
+        return timezone.now() >= self.expires_at

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "django_q",
+    "csp",
     "spotcheck.core",
     "spotcheck.accounts",
     "spotcheck.audit",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "spotcheck.core.middleware.ChineseByDefaultLocaleMiddleware",
@@ -192,10 +194,57 @@ JOB_FILE_RETENTION_DAYS = env_int("JOB_FILE_RETENTION_DAYS", 30, minimum=0)
 # Inspection evidence (photos, PDFs): larger uploads are refused before anything is stored.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
+# --- HTTPS, cookies and browser protections (operations.md, "Security settings") -----------
+# With DEBUG off the defaults assume HTTPS (behind the reverse proxy): Secure cookies and HSTS
+# for a year. A plain-HTTP intranet opts out with SECURE_COOKIES=0 (or logins fail: the browser
+# would never send the session cookie back) and HSTS_SECONDS=0.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+# The proxy terminates TLS and redirects http → https itself (operations.md §4); SSL_REDIRECT=1
+# makes Django redirect too (needs TRUSTED_PROXY_COUNT ≥ 1 behind a proxy, or it would loop).
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# `manage.py check --deploy` warnings silenced on purpose (tests/core/test_deploy_check.py runs
+# the check with the production settings and expects nothing else):
+SILENCED_SYSTEM_CHECKS = [
+    # W021 HSTS preload: entering the preload lists built into browsers is a decision of the
+    # domain's owner, impossible for intranet names; HSTS_PRELOAD=1 sends the flag.
+    "security.W021",
+]
+if not SECURE_SSL_REDIRECT:
+    # W008 SSL redirect: done by the reverse proxy, which is the only thing listening on the
+    # network (gunicorn binds 127.0.0.1); see operations.md §4.
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
+
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and connections from
+# this site only. No inline script or style: behaviour lives in static/js/app.js, htmx is
+# served by django-htmx from our static files with its inline indicator style switched off.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# API tokens expire this many days after they are created (the user makes a new one).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+
 # Reverse proxies in front (nginx sets X-Forwarded-For/-Proto itself, overwriting whatever the
 # client sent). Without one, neither header is believed.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)

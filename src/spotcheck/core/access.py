@@ -352,3 +352,11 @@ def can_withdraw_publication(user: Any, publication: Any) -> bool:
     if role == Role.SECTION:
         return bool(user.department_id == publication.department_id)
     return role == Role.LEADER and publication.department_id in user.department_ids()
+
+
+# --- users and departments ------------------------------------------------------------------
+
+
+def can_manage_users(user: Any) -> bool:
+    """Accounts, roles, departments, leader scopes, passwords: the administrator alone."""
+    return _role(user) == Role.ADMIN

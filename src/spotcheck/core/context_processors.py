@@ -21,5 +21,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "audit": access.can_view_audit(user),
             "dashboard": access.can_view_dashboard(user),
             "risk_model": access.can_view_risk_model(user),
+            "users": access.can_manage_users(user),
         }
     }

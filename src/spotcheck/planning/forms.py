@@ -73,7 +73,7 @@ class SectorForm(forms.Form):
         min_value=1,
         max_value=12,
         required=False,
-        widget=forms.NumberInput(attrs={"style": "width:5rem"}),
+        widget=forms.NumberInput(attrs={"class": "input-short"}),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -314,7 +314,11 @@ def _diff(plan: Plan, parsed: list[ParsedRow], ctx: Context, *, progress: Progre
         values = dict(row.values)
         m2m = {name: values.pop(name) for name in m2m_fields if name in values}
         if spec.kind == "targets":
-            m2m["departments"] = frozenset(m2m.get("departments", frozenset()) | {own})
+            others = m2m.get("departments", frozenset()) - {own}
+            if others:
+                plan.problems.append(_other_departments(row.row, headers, others, ctx))
+                continue
+            m2m["departments"] = frozenset({own})
         else:
             chosen = values.get("department")
             if chosen not in (None, own):
@@ -356,6 +360,19 @@ def _diff(plan: Plan, parsed: list[ParsedRow], ctx: Context, *, progress: Progre
             update.instance = instance
 
 
+def _other_departments(row: int, headers: Any, others: frozenset[int], ctx: Context) -> Problem:
+    """An import writes only into the importer's department (see docs/architecture.md)."""
+    column = headers["departments"]
+    header = column if isinstance(column, str) else column.header
+    names = "、".join(sorted(ctx.department_names.get(d, str(d)) for d in others))
+    own = ctx.department_names.get(ctx.department_id or 0, "")
+    return Problem(
+        row,
+        header,
+        f"只能导入本部门（{own}）监管的检查对象，不能把检查对象加入其他部门（{names}）",
+    )
+
+
 def _diff_row(
     plan: Plan,
     row: ParsedRow,
@@ -378,7 +395,13 @@ def _diff_row(
     m2m_new: dict[str, frozenset[int]] = {}
     wanted = dict(row.values)
     if spec.kind == "targets" and owned and "departments" in wanted:
-        wanted["departments"] = frozenset(wanted["departments"] | {own})
+        # Other departments' links are theirs: a row may repeat them (as an export lists
+        # them) but never add one; leaving one out does not remove it either.
+        added = wanted["departments"] - current_sets["departments"] - {own}
+        if added:
+            plan.problems.append(_other_departments(row.row, columns, added, ctx))
+            return
+        wanted["departments"] = frozenset(current_sets["departments"] | {own})
     if spec.kind != "targets" and wanted.get("department") is None:
         wanted.pop("department", None)  # blank: keep the record's department
     for name, new in wanted.items():

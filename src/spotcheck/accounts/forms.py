@@ -1,0 +1,104 @@
+"""Forms of the administrator's user and department pages. They only parse input: every rule
+(who needs a department, password strength, unique names) lives in ``accounts.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from spotcheck.accounts.models import Department, Role
+
+
+def _active_departments() -> Any:
+    return Department.objects.filter(active=True).order_by("is_external", "code")
+
+
+class _AssignmentFields(forms.Form):
+    display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    department = forms.ModelChoiceField(
+        label=_("所属部门"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("（无）"),
+        help_text=_("业务科室人员、执法检查人员和分管领导必须有所属部门"),
+    )
+    oversees = forms.ModelMultipleChoiceField(
+        label=_("分管部门"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("仅分管领导：除所属部门外还分管的部门（可审批其计划和任务，查看其全部记录）"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("department", "oversees"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = _active_departments()
+
+
+class UserCreateForm(_AssignmentFields):
+    username = forms.CharField(
+        label=_("用户名"), max_length=150, help_text=_("登录用；创建后不能修改")
+    )
+    password1 = forms.CharField(
+        label=_("初始密码"), widget=forms.PasswordInput(render_value=False), strip=False
+    )
+    password2 = forms.CharField(
+        label=_("再次输入密码"), widget=forms.PasswordInput(render_value=False), strip=False
+    )
+
+    field_order = ["username", "display_name", "role", "department", "oversees"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        return cleaned
+
+
+class UserEditForm(_AssignmentFields):
+    is_active = forms.BooleanField(
+        label=_("启用"),
+        required=False,
+        help_text=_("停用的账户不能登录，其接口令牌立即失效；记录和审计日志保留"),
+    )
+
+
+class PasswordResetForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("新密码"), widget=forms.PasswordInput(render_value=False), strip=False
+    )
+    password2 = forms.CharField(
+        label=_("再次输入新密码"), widget=forms.PasswordInput(render_value=False), strip=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        return cleaned
+
+
+class DepartmentCreateForm(forms.Form):
+    code = forms.CharField(
+        label=_("部门代码"),
+        max_length=40,
+        help_text=_("小写字母、数字、连字符，如 market；创建后不能修改"),
+    )
+    name = forms.CharField(label=_("部门名称"), max_length=100)
+    is_external = forms.BooleanField(
+        label=_("外部机关"), required=False, help_text=_("参与跨部门联合抽查的其他行政机关")
+    )
+
+
+class DepartmentEditForm(forms.Form):
+    name = forms.CharField(label=_("部门名称"), max_length=100)
+    is_external = forms.BooleanField(label=_("外部机关"), required=False)
+    active = forms.BooleanField(
+        label=_("启用"), required=False, help_text=_("有启用用户的部门不能停用")
+    )
