@@ -53,6 +53,7 @@ def _touch_everything(client: Client, world: World, draw: Draw) -> None:
         draw=draw,
         inspector=member.inspector,
         target=target,
+        reason_code="kinship",
         reason=f"与{target.name}负责人系亲属",
     )
     draws.advance_notice_record(
