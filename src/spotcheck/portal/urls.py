@@ -15,5 +15,6 @@ urlpatterns = [
     path("draws/", views.draws, name="draws"),
     path("draws/tasks/<int:task_id>/", views.draw_history, name="draw_history"),
     path("verify/", views.verify, name="verify"),
+    path("verify/browser/", views.verify_browser, name="verify_browser"),
     path("verify/spotcheck_verify.py", views.verifier_download, name="verifier_download"),
 ]
