@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from spotcheck.engine.canonical import canonical_bytes, dumps  # noqa: E402
+from spotcheck.engine.conflicts import conflict_tree  # noqa: E402
 from spotcheck.engine.hashing import (  # noqa: E402
     TAG_INSPECTOR_TICKET,
     TAG_TARGET_TICKET,
@@ -83,7 +84,12 @@ INSPECTORS = [
         ]
     )
 ]
-CONFLICTS = [{"inspector": "宁商执1000", "target": POOL[2]["id"]}]
+CONFLICTS = [
+    {"inspector": "宁商执1000", "target": POOL[2]["id"]},
+    {"inspector": "宁商执1003", "target": POOL[2]["id"]},
+    {"inspector": "宁商执1002", "target": POOL[0]["id"]},
+    {"inspector": "宁商执1000", "target": "91640106999999999X"},  # not in the pool: not committed
+]
 PARAMS = {
     "sample": {
         "ratios": {"再生资源回收": "0.25", "拍卖": "0.2", "单用途商业预付卡": "0.3"},
@@ -112,6 +118,7 @@ RANDOMNESS = [
     }
 ]
 NONCE = "f3" * 16 + "0c" * 16
+CONFLICT_KEY = "a7" * 16 + "5d" * 16
 
 
 def draw_vector(hash_name: str, recusal: bool) -> dict[str, Any]:
@@ -122,6 +129,7 @@ def draw_vector(hash_name: str, recusal: bool) -> dict[str, Any]:
         inspectors=INSPECTORS,
         conflicts=CONFLICTS,
         nonce=NONCE,
+        conflict_key=CONFLICT_KEY,
         randomness_source=SOURCE,
         committed_at="2026-11-26T09:30:00Z",
         hash_name=hash_name,
@@ -134,6 +142,7 @@ def draw_vector(hash_name: str, recusal: bool) -> dict[str, Any]:
         pool=POOL,
         inspectors=INSPECTORS,
         conflicts=CONFLICTS,
+        conflict_key=CONFLICT_KEY,
     )
     recusals = []
     if recusal:
@@ -142,7 +151,7 @@ def draw_vector(hash_name: str, recusal: bool) -> dict[str, Any]:
             {
                 "inspector": t["inspectors"][0],
                 "target": t["target"],
-                "reason": "与检查对象负责人系近亲属",
+                "reason": "kinship",
             }
         ]
     proof = run_draw(
@@ -152,12 +161,14 @@ def draw_vector(hash_name: str, recusal: bool) -> dict[str, Any]:
         pool=POOL,
         inspectors=INSPECTORS,
         conflicts=CONFLICTS,
+        conflict_key=CONFLICT_KEY,
         recusals=recusals,
     )
     seed = bytes.fromhex(proof["seed"])
     pool = Pool.from_records(POOL)
     pi, _ = pool_inclusion(pool, sample_sizes(pool, PARAMS), PARAMS["floor_weight"])
     first_target = proof["result"]["selected"][0]["id"]
+    tree = conflict_tree(pool, CONFLICTS, bytes.fromhex(CONFLICT_KEY), hash_name)
     return {
         "hash": hash_name,
         "inputs": {
@@ -167,6 +178,7 @@ def draw_vector(hash_name: str, recusal: bool) -> dict[str, Any]:
             "pool": POOL,
             "inspectors": INSPECTORS,
             "conflicts": CONFLICTS,
+            "conflict_key": CONFLICT_KEY,
             "randomness_source": SOURCE,
             "committed_at": commitment["committed_at"],
             "code_version": commitment["code_version"],
@@ -180,6 +192,16 @@ def draw_vector(hash_name: str, recusal: bool) -> dict[str, Any]:
             "pool_root": commitment["pool"]["root"],
             "inspectors_root": commitment["inspectors"]["root"],
             "conflicts_root": commitment["conflicts"]["root"],
+            "conflicts_count": commitment["conflicts"]["count"],
+            "conflict_salts": {pool.id_str(i): tree.salts[i].hex() for i in range(len(pool))},
+            "conflict_leaf_of_first_pool_line": canonical_bytes(
+                {
+                    "inspectors": tree.inspectors.get(0, []),
+                    "salt": tree.salts[0].hex(),
+                    "target": pool.id_str(0),
+                }
+            ).decode(),
+            "conflicts": proof["conflicts"],
             "nonce_hash": commitment["nonce_hash"],
             "seed": proof["seed"],
             "target_tickets": {

@@ -26,6 +26,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from spotcheck.engine import verify as V  # noqa: E402
 from spotcheck.engine.canonical import canonical_bytes  # noqa: E402
+from spotcheck.engine.conflicts import conflict_tree  # noqa: E402
+from spotcheck.engine.pool import Pool  # noqa: E402
 from spotcheck.engine.proof import build_commitment, commitment_digest, run_draw  # noqa: E402
 
 OUT = ROOT / "docs" / "test-vectors"
@@ -90,7 +92,14 @@ INSPECTORS = [
         ]
     )
 ]
-CONFLICTS = [{"inspector": "宁商执1000", "target": POOL[2]["id"]}]
+# Two conflicts of a take-all (always drawn), one of a low-weight target that this draw does
+# not select (its leaf must stay hidden), one naming someone outside the inspector pool.
+CONFLICTS = [
+    {"inspector": "宁商执1000", "target": POOL[2]["id"]},
+    {"inspector": "宁商执1006", "target": POOL[2]["id"]},
+    {"inspector": "宁商执1001", "target": POOL[13]["id"]},
+    {"inspector": "宁商执9999", "target": POOL[9]["id"]},
+]
 PARAMS = {
     "sample": {
         "ratios": {"再生资源回收": "0.25", "拍卖": "0.2", "单用途商业预付卡": "0.3"},
@@ -127,6 +136,9 @@ RANDOMNESS = [
 CEREMONY = {"entered_by": "王五", "witnesses": ["张三", "李四"]}
 FIRST_NONCE = "1c" * 32
 NONCE = "f3" * 16 + "0c" * 16
+# The secret conflict salt keys (never in any published document; fixed here for the vectors).
+FIRST_CONFLICT_KEY = "2e" * 32
+CONFLICT_KEY = "a7" * 16 + "5d" * 16
 
 
 def valid_proof(hash_name: str) -> dict[str, Any]:
@@ -141,6 +153,7 @@ def valid_proof(hash_name: str) -> dict[str, Any]:
     first = build_commitment(
         draw_id="41",
         nonce=FIRST_NONCE,
+        conflict_key=FIRST_CONFLICT_KEY,
         randomness_source=FIRST_SOURCE,
         committed_at="2026-11-26T16:10:00.250000+08:00",
         **common,
@@ -160,6 +173,7 @@ def valid_proof(hash_name: str) -> dict[str, Any]:
     commitment = build_commitment(
         draw_id="42",
         nonce=NONCE,
+        conflict_key=CONFLICT_KEY,
         randomness_source=SOURCE,
         committed_at="2026-11-26T17:00:00Z",
         previous={"draw_id": "41", "commitment_digest": digest},
@@ -172,11 +186,12 @@ def valid_proof(hash_name: str) -> dict[str, Any]:
         "pool": POOL,
         "inspectors": INSPECTORS,
         "conflicts": CONFLICTS,
+        "conflict_key": CONFLICT_KEY,
         "ceremony": CEREMONY,
         "history": history,
     }
     team = run_draw(**args)["teams"][1]
-    recusal = {"inspector": team["inspectors"][0], "target": team["target"], "reason": "近亲属任职"}
+    recusal = {"inspector": team["inspectors"][0], "target": team["target"], "reason": "kinship"}
     return run_draw(**args, recusals=[recusal])
 
 
@@ -198,7 +213,13 @@ def reseal(doc: dict[str, Any]) -> dict[str, Any]:
     assert error is None, error
     drawn = V.draw_pure(h, doc["pool"], seed, sizes, c["params"]["floor_weight"])
     targets = [s["id"] for s in drawn.selected]
-    args = (h, seed, targets, doc["inspectors"], doc["conflicts"], c["params"]["team"])
+    tree = conflict_tree(
+        Pool.from_records(doc["pool"]), CONFLICTS, bytes.fromhex(CONFLICT_KEY), c["hash"]
+    )
+    index = {line["id"]: i for i, line in enumerate(doc["pool"])}
+    entries = [tree.entry(index[t]) for t in targets]
+    pairs = [{"inspector": i, "target": e["target"]} for e in entries for i in e["inspectors"]]
+    args = (h, seed, targets, doc["inspectors"], pairs, c["params"]["team"])
     recusals = []
     if doc["recusals"]:  # the same kind of recusal, of a member of the new second team
         first, _ = V.form_teams(*args, [])
@@ -211,6 +232,7 @@ def reseal(doc: dict[str, Any]) -> dict[str, Any]:
         commitment_digest=digest.hex(),
         seed=seed.hex(),
         result={"strata": drawn.strata, "selected": drawn.selected},
+        conflicts=entries,
         teams=teams,
         recusals=log,
     )
@@ -281,6 +303,50 @@ def _swap_members(d: dict[str, Any]) -> None:
 
 def _weight(d: dict[str, Any]) -> None:
     d["pool"][0]["weight"] += 1
+
+
+def _with_conflicts(d: dict[str, Any]) -> dict[str, Any]:
+    """The first entry of a drawn target that has declared conflicts."""
+    return next(e for e in d["conflicts"] if e["inspectors"])
+
+
+def _drop_inspector(d: dict[str, Any]) -> None:
+    _with_conflicts(d)["inspectors"].pop()
+
+
+def _unsorted_inspectors(d: dict[str, Any]) -> None:
+    _with_conflicts(d)["inspectors"].reverse()
+
+
+def _extra_entry(d: dict[str, Any]) -> None:
+    """A genuine leaf and path of a target that was not drawn: proven, but not to be revealed."""
+    c = d["commitment"]
+    tree = conflict_tree(
+        Pool.from_records(d["pool"]), CONFLICTS, bytes.fromhex(CONFLICT_KEY), c["hash"]
+    )
+    chosen = {e["target"] for e in d["conflicts"]}
+    spare = next(i for i, line in enumerate(d["pool"]) if line["id"] not in chosen)
+    d["conflicts"].append(tree.entry(spare))
+
+
+def _wrong_index(d: dict[str, Any]) -> None:
+    e = d["conflicts"][0]
+    e["index"] = e["index"] + 1
+
+
+def _wrong_salt(d: dict[str, Any]) -> None:
+    e = _with_conflicts(d)
+    e["salt"] = ("0" if e["salt"][0] != "0" else "1") + e["salt"][1:]
+
+
+def _bad_path(d: dict[str, Any]) -> None:
+    e = d["conflicts"][1]
+    e["path"][0] = ("0" if e["path"][0][0] != "0" else "1") + e["path"][0][1:]
+
+
+def _count_too_small(d: dict[str, Any]) -> None:
+    revealed = sum(len(e["inspectors"]) for e in d["conflicts"])
+    d["commitment"]["conflicts"]["count"] = revealed - 1
 
 
 # (name, exit status, check id, make(base) -> bytes, extra CLI args)
@@ -630,6 +696,47 @@ CASES: list[tuple[str, int, str, Callable[[dict[str, Any]], bytes], list[str]]] 
         2,
         "params.sample",
         edit(lambda d: d["commitment"]["params"]["sample"].update(sizes={})),
+        [],
+    ),
+    (
+        "conflict-entry-removed",
+        1,
+        "conflicts.entries",
+        edit(lambda d: d["conflicts"].remove(_with_conflicts(d))),
+        [],
+    ),
+    ("conflict-inspector-removed", 1, "conflicts.path", edit(_drop_inspector), []),
+    ("conflict-entry-of-undrawn-target", 1, "conflicts.entries", edit(_extra_entry), []),
+    ("conflict-wrong-index", 1, "conflicts.target", edit(_wrong_index), []),
+    ("conflict-wrong-salt", 1, "conflicts.path", edit(_wrong_salt), []),
+    ("conflict-bad-path", 1, "conflicts.path", edit(_bad_path), []),
+    (
+        "conflicts-out-of-result-order",
+        2,
+        "conflicts.order",
+        edit(lambda d: _swap(d["conflicts"], 0, 1)),
+        [],
+    ),
+    ("conflict-inspectors-unsorted", 2, "conflicts.order", edit(_unsorted_inspectors), []),
+    (
+        "conflict-salt-uppercase",
+        2,
+        "conflicts.keys",
+        edit(lambda d: d["conflicts"][0].update(salt=d["conflicts"][0]["salt"].upper())),
+        [],
+    ),
+    (
+        "conflict-count-too-small",
+        1,
+        "conflicts.count",
+        edit(_count_too_small, seal=True),
+        [],
+    ),
+    (
+        "recusal-reason-not-a-code",
+        2,
+        "recusals.reason",
+        edit(lambda d: d["recusals"][0].update(reason="与检查对象负责人系近亲属")),
         [],
     ),
 ]

@@ -10,6 +10,7 @@ from typing import Any
 from spotcheck.engine.proof import build_commitment, run_draw
 
 NONCE = "5a" * 32
+CONFLICT_KEY = "c4" * 32
 COMMITTED_AT = "2026-11-26T09:00:00Z"  # fixed-date: engine data
 DRAW_1_AT = "2026-11-27T13:15:00Z"  # fixed-date: engine data
 DRAW_2_AT = "2026-11-28T13:15:00Z"  # fixed-date: engine data
@@ -83,6 +84,7 @@ def make_proof(
     conflicts: list[dict[str, str]] | None = None,
     params: dict[str, Any] | None = None,
     nonce: str = NONCE,
+    conflict_key: str = CONFLICT_KEY,
     randomness: list[dict[str, str]] | None = None,
     recusals: list[dict[str, str]] | None = None,
     hash_name: str = "sha256",
@@ -97,6 +99,7 @@ def make_proof(
         inspectors=inspectors,
         conflicts=conflicts,
         nonce=nonce,
+        conflict_key=conflict_key,
         randomness_source=SOURCE,
         committed_at=COMMITTED_AT,
         hash_name=hash_name,
@@ -109,5 +112,6 @@ def make_proof(
         pool=pool,
         inspectors=inspectors,
         conflicts=conflicts,
+        conflict_key=conflict_key,
         recusals=recusals or [],
     )

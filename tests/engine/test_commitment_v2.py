@@ -14,6 +14,7 @@ from spotcheck.engine.proof import build_commitment, commitment_digest, run_draw
 
 from .helpers import (
     COMMITTED_AT,
+    CONFLICT_KEY,
     NONCE,
     RANDOMNESS,
     SOURCE,
@@ -32,6 +33,7 @@ def commit(**kw: Any) -> dict[str, Any]:
         "pool": make_pool(),
         "inspectors": make_inspectors(),
         "nonce": NONCE,
+        "conflict_key": CONFLICT_KEY,
         "randomness_source": SOURCE,
         "committed_at": COMMITTED_AT,
     }
@@ -102,6 +104,7 @@ def test_build_commitment_refuses(change: Any, message: str) -> None:
         "params": make_params(),
         "pool": make_pool(),
         "nonce": NONCE,
+        "conflict_key": CONFLICT_KEY,
         "randomness_source": copy.deepcopy(SOURCE),
         "committed_at": COMMITTED_AT,
     }
@@ -129,6 +132,7 @@ def test_run_draw_carries_ceremony_and_history() -> None:
     proof = run_draw(
         commitment=second,
         nonce=NONCE,
+        conflict_key=CONFLICT_KEY,
         randomness=RANDOMNESS,
         pool=make_pool(),
         inspectors=make_inspectors(),
@@ -141,6 +145,7 @@ def test_run_draw_carries_ceremony_and_history() -> None:
     plain = run_draw(
         commitment=first,
         nonce=NONCE,
+        conflict_key=CONFLICT_KEY,
         randomness=RANDOMNESS,
         pool=make_pool(),
         inspectors=make_inspectors(),
@@ -151,6 +156,7 @@ def test_run_draw_carries_ceremony_and_history() -> None:
         run_draw(
             commitment=first,
             nonce=NONCE,
+            conflict_key=CONFLICT_KEY,
             randomness=RANDOMNESS,
             pool=make_pool(),
             inspectors=make_inspectors(),

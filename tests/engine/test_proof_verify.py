@@ -19,6 +19,7 @@ from spotcheck.engine.verify import main, verify_proof
 
 from .helpers import (
     COMMITTED_AT,
+    CONFLICT_KEY,
     NONCE,
     RANDOMNESS,
     SOURCE,
@@ -129,7 +130,7 @@ def test_recusal_round_trip(proof: dict[str, Any]) -> None:
     leaving = proof["teams"][3]["inspectors"][1]
     doc = make_proof(
         conflicts=[{"inspector": "640106200001", "target": "91640106000000003X"}],
-        recusals=[{"inspector": leaving, "target": target, "reason": "曾在该企业任职"}],
+        recusals=[{"inspector": leaving, "target": target, "reason": "prior_involvement"}],
     )
     assert doc["result"] == proof["result"]
     assert doc["recusals"][0]["replacement"] not in proof["teams"][3]["inspectors"]
@@ -153,6 +154,7 @@ def test_run_draw_refuses_data_that_differs_from_commitment() -> None:
         pool=pool,
         inspectors=make_inspectors(),
         nonce=NONCE,
+        conflict_key=CONFLICT_KEY,
         randomness_source=SOURCE,
         committed_at=COMMITTED_AT,
     )
@@ -161,6 +163,7 @@ def test_run_draw_refuses_data_that_differs_from_commitment() -> None:
         run_draw(
             commitment=c,
             nonce=NONCE,
+            conflict_key=CONFLICT_KEY,
             randomness=RANDOMNESS,
             pool=pool,
             inspectors=make_inspectors(),
@@ -171,6 +174,7 @@ def test_run_draw_refuses_data_that_differs_from_commitment() -> None:
             params=make_params(),
             pool=pool,
             nonce=NONCE,
+            conflict_key=CONFLICT_KEY,
             randomness_source=SOURCE,
             committed_at="2026-11-29T00:00:00Z",  # fixed-date: engine data
         )

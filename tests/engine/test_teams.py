@@ -88,11 +88,11 @@ def test_recusal_replaced_by_next_in_same_order() -> None:
         insp,
         [],
         p,
-        [{"inspector": leaving, "target": "T1", "reason": "近亲属任职"}],
+        [{"inspector": leaving, "target": "T1", "reason": "kinship"}],
     )
     assert res.teams[1] == base.teams[1]  # other teams untouched
     rec = res.recusals[0]
-    assert rec["inspector"] == leaving and rec["reason"] == "近亲属任职"
+    assert rec["inspector"] == leaving and rec["reason"] == "kinship"
     assert (
         leaving not in res.teams[0]["inspectors"]
         and rec["replacement"] in res.teams[0]["inspectors"]

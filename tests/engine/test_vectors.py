@@ -45,6 +45,54 @@ def mth(name: str, leaves: list[bytes]) -> bytes:
     return H(name, b"\x01" + mth(name, leaves[:k]) + mth(name, leaves[k:]))
 
 
+def mth_path(name: str, m: int, leaves: list[bytes]) -> list[bytes]:
+    """RFC 6962 section 2.1.1 PATH(m, D[n]), returned leaf level first (RFC 9162 order)."""
+    n = len(leaves)
+    if n <= 1:
+        return []
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    if m < k:
+        return [*mth_path(name, m, leaves[:k]), mth(name, leaves[k:])]
+    return [*mth_path(name, m - k, leaves[k:]), mth(name, leaves[:k])]
+
+
+def root_from_path(name: str, leaf: bytes, m: int, n: int, path: list[bytes]) -> bytes | None:
+    """RFC 9162 section 2.1.3.2, written from the text."""
+    if m >= n:
+        return None
+    fn, sn, r = m, n - 1, H(name, b"\x00" + leaf)
+    for p in path:
+        if sn == 0:
+            return None
+        if fn % 2 == 1 or fn == sn:
+            r = H(name, b"\x01" + p + r)
+            if fn % 2 == 0:
+                while fn % 2 == 0 and fn != 0:
+                    fn //= 2
+                    sn //= 2
+        else:
+            r = H(name, b"\x01" + r + p)
+        fn //= 2
+        sn //= 2
+    return r if sn == 0 else None
+
+
+def conflict_leaves(
+    name: str, pool: list[dict[str, Any]], conflicts: list[dict[str, str]], key: bytes
+) -> list[dict[str, Any]]:
+    """Section 4.3: one leaf per pool line (pool order), salted with the secret key."""
+    out = []
+    for p in pool:
+        certs = sorted(
+            {c["inspector"] for c in conflicts if c["target"] == p["id"]}, key=str.encode
+        )
+        salt = H(name, F(b"spotcheck/v1/conflict-salt", key, p["id"].encode()))[:16]
+        out.append({"inspectors": certs, "salt": salt.hex(), "target": p["id"]})
+    return out
+
+
 def reference_pi(weights: list[int], n: int) -> list[int]:
     """Section 4 of the spec, on units already in id order."""
     size = len(weights)
@@ -75,8 +123,11 @@ def test_draw_vector(vec: dict[str, Any]) -> None:
     assert mth(name, [canon(p) for p in pool]).hex() == exp["pool_root"]
     insp = sorted(inp["inspectors"], key=lambda i: i["cert_no"].encode())
     assert mth(name, [canon(i) for i in insp]).hex() == exp["inspectors_root"]
-    confl = sorted(inp["conflicts"], key=lambda c: (c["inspector"].encode(), c["target"].encode()))
-    assert mth(name, [canon(c) for c in confl]).hex() == exp["conflicts_root"]
+    leaves = conflict_leaves(name, pool, inp["conflicts"], bytes.fromhex(inp["conflict_key"]))
+    assert {x["target"]: x["salt"] for x in leaves} == exp["conflict_salts"]
+    assert canon(leaves[0]).decode() == exp["conflict_leaf_of_first_pool_line"]
+    assert mth(name, [canon(x) for x in leaves]).hex() == exp["conflicts_root"]
+    assert sum(len(x["inspectors"]) for x in leaves) == exp["conflicts_count"]
     nonce = bytes.fromhex(inp["nonce"])
     assert H(name, F(b"spotcheck/v1/nonce", nonce)).hex() == exp["nonce_hash"]
     # Commitment digest and seed.
@@ -115,6 +166,17 @@ def test_draw_vector(vec: dict[str, Any]) -> None:
     assert [s["name"] for s in exp["strata"]] == sorted(
         {p["stratum"] for p in pool}, key=lambda x: x.encode()
     )
+    # The proof's conflict entries: the selected targets' leaves, in result order, with paths.
+    index = {p["id"]: i for i, p in enumerate(pool)}
+    encoded = [canon(x) for x in leaves]
+    assert exp["conflicts"] == [
+        {
+            **leaves[index[s["id"]]],
+            "index": index[s["id"]],
+            "path": [x.hex() for x in mth_path(name, index[s["id"]], encoded)],
+        }
+        for s in selected
+    ]
     first = exp["selected"][0]["id"].encode()
     assert {
         i["cert_no"]: H(
@@ -134,6 +196,7 @@ def test_engine_reproduces_vector(vec: dict[str, Any]) -> None:
         inspectors=inp["inspectors"],
         conflicts=inp["conflicts"],
         nonce=inp["nonce"],
+        conflict_key=inp["conflict_key"],
         randomness_source=inp["randomness_source"],
         committed_at=inp["committed_at"],
         hash_name=vec["hash"],
@@ -148,12 +211,15 @@ def test_engine_reproduces_vector(vec: dict[str, Any]) -> None:
         pool=inp["pool"],
         inspectors=inp["inspectors"],
         conflicts=inp["conflicts"],
+        conflict_key=inp["conflict_key"],
         recusals=inp["recusals"],
     )
     assert proof["seed"] == exp["seed"]
     assert proof["result"]["selected"] == exp["selected"]
     assert proof["teams"] == exp["teams"]
     assert proof["recusals"] == exp["recusals"]
+    assert proof["conflicts"] == exp["conflicts"]
+    assert inp["conflict_key"] not in json.dumps(proof)
     assert verify_proof(proof)[0] == []
 
 
@@ -301,10 +367,28 @@ def test_v2_proof_document_from_spec(name: str) -> None:
                 selected.append({"id": p["id"], "stratum": s["name"], "pi": v})
                 j += 1
     assert selected == proof["result"]["selected"]
+    # Conflicts: one entry per selected target in result order, each leaf proven against the
+    # committed root; at most the committed number of pairs revealed.
+    entries = proof["conflicts"]
+    assert [e["target"] for e in entries] == [s["id"] for s in selected]
+    root = bytes.fromhex(c["conflicts"]["root"])
+    for e in entries:
+        assert pool[e["index"]]["id"] == e["target"]
+        assert e["inspectors"] == sorted(set(e["inspectors"]), key=str.encode)
+        leaf = canon({k: e[k] for k in ("inspectors", "salt", "target")})
+        path = [bytes.fromhex(x) for x in e["path"]]
+        assert root_from_path(name, leaf, e["index"], c["pool"]["count"], path) == root
+    assert sum(len(e["inspectors"]) for e in entries) <= c["conflicts"]["count"]
+    assert any(e["inspectors"] for e in entries)
+    assert all(
+        set(r["reason"]) <= set("abcdefghijklmnopqrstuvwxyz0123456789_") for r in proof["recusals"]
+    )
     inp = {
         "params": params,
         "inspectors": proof["inspectors"],
-        "conflicts": proof["conflicts"],
+        "conflicts": [
+            {"inspector": i, "target": e["target"]} for e in entries for i in e["inspectors"]
+        ],
         "recusals": [
             {k: r[k] for k in ("inspector", "target", "reason")} for r in proof["recusals"]
         ],

@@ -21,6 +21,7 @@ TAG_COMMITMENT = b"spotcheck/v1/commitment"
 TAG_TARGET_TICKET = b"spotcheck/v1/ticket/target"
 TAG_INSPECTOR_TICKET = b"spotcheck/v1/ticket/inspector"
 TAG_START = b"spotcheck/v1/start"
+TAG_CONFLICT_SALT = b"spotcheck/v1/conflict-salt"
 
 SUPPORTED = ("sha256", "sm3")
 MAX_FIELD = 2**32 - 1

@@ -188,6 +188,26 @@ def check_ceremony(ceremony: Mapping[str, Any] | None) -> dict[str, Any]:
     return {"entered_by": entered_by, "witnesses": list(witnesses)}
 
 
+RECUSAL_REASONS = ("kinship", "interest", "prior_involvement", "other")
+"""The application's recusal reason codes (§11); the protocol enforces only the grammar."""
+
+
+def check_recusals(recusals: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """``[{"inspector", "target", "reason"}]`` with ``reason`` a reason code, never free text."""
+    out = []
+    for i, r in enumerate(recusals):
+        if not isinstance(r, Mapping) or set(r) != {"inspector", "target", "reason"}:
+            raise EngineError(f'recusals[{i}] must be exactly {{"inspector", "target", "reason"}}')
+        reason = r["reason"]
+        if not isinstance(reason, str) or not REASON_CODE_RE.fullmatch(reason):
+            raise EngineError(
+                f"recusals[{i}].reason {reason!r} is not a reason code ([a-z][a-z0-9_]{{0,39}}, "
+                f"e.g. {', '.join(RECUSAL_REASONS)}); keep free-text notes out of the proof"
+            )
+        out.append({"inspector": str(r["inspector"]), "target": str(r["target"]), "reason": reason})
+    return out
+
+
 HISTORY_KEYS = frozenset(
     {"draw_id", "commitment", "commitment_digest", "state", "aborted_at", "abort_reason", "nonce"}
 )

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import ENGINE_VERSION
 from .canonical import canonical_bytes
+from .conflicts import ConflictTree, conflict_key_bytes, conflict_tree
 from .draw import StratumDraw, select_targets
 from .hashing import (
     NONCE_BYTES,
@@ -24,7 +25,6 @@ from .hashing import (
     SUPPORTED,
     TAG_COMMITMENT,
     EngineError,
-    check_id,
     hash_fields,
     hasher_factory,
     nonce_hash,
@@ -36,6 +36,7 @@ from .inputs import (
     check_history,
     check_previous,
     check_randomness,
+    check_recusals,
     check_source,
     excluded_counts,
     normalise_params,
@@ -88,12 +89,17 @@ def _inspector_lines(inspectors: Sequence[Mapping[str, Any]]) -> list[dict[str, 
     return [i.line() for i in objs]
 
 
-def _conflict_lines(conflicts: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    lines = {
-        (check_id(c["inspector"], "conflict inspector"), check_id(c["target"], "conflict target"))
-        for c in conflicts
-    }
-    return [{"inspector": i.decode(), "target": t.decode()} for i, t in sorted(lines)]
+def _conflicts(
+    pool: Pool,
+    conflicts: Sequence[Mapping[str, Any]],
+    conflict_key: str | None,
+    params: Mapping[str, Any],
+    hash_name: str,
+) -> ConflictTree:
+    """The hiding conflict tree (§4.3); the key may be omitted only when nothing is hidden."""
+    needed = params.get("team") is not None or bool(conflicts)
+    key = conflict_key_bytes(conflict_key, needed=needed)
+    return conflict_tree(pool, conflicts, key, hash_name)
 
 
 def _as_pool(pool: Pool | Sequence[Mapping[str, Any]]) -> Pool:
@@ -171,6 +177,7 @@ def build_commitment(
     inspectors: Sequence[Mapping[str, Any]] = (),
     conflicts: Sequence[Mapping[str, Any]] = (),
     nonce: str,
+    conflict_key: str | None = None,
     randomness_source: Mapping[str, Any],
     committed_at: str,
     hash_name: str = "sha256",
@@ -188,6 +195,11 @@ def build_commitment(
     "items": [{"name": str, "not_before": timestamp}]}``. ``previous``: the task's previous
     commitment ``{"draw_id", "commitment_digest"}`` (a re-draw), or None. Pool lines may carry
     ``excluded: <reason code>``; ``pool.excluded`` counts them per code.
+
+    ``conflicts``: ``[{"inspector": cert_no, "target": id}]`` (pairs naming a target outside
+    the pool are not committed). ``conflict_key``: the draw's secret conflict salt key (64 hex,
+    e.g. ``new_nonce()``), kept like the nonce but never published; required when a team is
+    drawn or any conflict is given. ``conflicts.count`` is the number of committed pairs.
     """
     if hash_name not in SUPPORTED:
         raise EngineError(f"hash must be one of {SUPPORTED}")
@@ -206,7 +218,7 @@ def build_commitment(
     sizes = sample_sizes(p, params)
     populations = dict(zip(p.stratum_names, map(len, p.stratum_members()), strict=True))
     inspector_lines = _inspector_lines(inspectors)
-    conflict_lines = _conflict_lines(conflicts)
+    tree = _conflicts(p, conflicts, conflict_key, params, hash_name)
     return {
         "protocol": PROTOCOL,
         "draw_id": draw_id,
@@ -224,10 +236,7 @@ def build_commitment(
             "count": len(inspector_lines),
             "root": json_root(inspector_lines, hash_name).hex(),
         },
-        "conflicts": {
-            "count": len(conflict_lines),
-            "root": json_root(conflict_lines, hash_name).hex(),
-        },
+        "conflicts": {"count": tree.count, "root": tree.root.hex()},
         "nonce_hash": nonce_hash(hash_name, nonce_bytes).hex(),
         "randomness_source": source,
         "committed_at": committed_at,
@@ -303,6 +312,7 @@ def run_draw(
     pool: Pool | Sequence[Mapping[str, Any]],
     inspectors: Sequence[Mapping[str, Any]] = (),
     conflicts: Sequence[Mapping[str, Any]] = (),
+    conflict_key: str | None = None,
     recusals: Sequence[Mapping[str, str]] = (),
     check_roots: bool = True,
     include_pool: bool = True,
@@ -314,8 +324,12 @@ def run_draw(
 
     ``randomness``: ``[{"name", "value", "published_at"}]`` in the order the commitment's
     ``randomness_source.items`` names them. ``recusals``: ``[{"inspector", "target",
-    "reason"}]``, applied in order (call again with the longer list after each recusal; the
-    first teams never change). The proof's ``result.selected`` lists ``{"id", "stratum", "pi"}``
+    "reason"}]`` with ``reason`` a reason code (``kinship``, ``interest``,
+    ``prior_involvement``, ``other``; any ``[a-z][a-z0-9_]{0,39}``), applied in order (call
+    again with the longer list after each recusal; the first teams never change).
+    ``conflicts`` and ``conflict_key`` as committed: the proof's ``conflicts`` lists, per
+    selected target in result order, ``{"target", "index", "inspectors", "salt", "path"}``
+    (its conflict leaf and RFC 9162 inclusion proof); nothing of any other target. The proof's ``result.selected`` lists ``{"id", "stratum", "pi"}``
     (pi over 2^32); ``teams`` lists ``{"target", "inspectors"}``; ``recusals`` gains
     ``replacement``. ``ceremony``: ``{"entered_by": name, "witnesses": [names]}`` (who entered
     the randomness; ``[]`` witnesses for a beacon or lottery; None records
@@ -328,18 +342,24 @@ def run_draw(
     history_doc = check_history(history)
     nonce_bytes = parse_hex(nonce, "nonce")
     hash_name = commitment["hash"]
+    recusal_list = check_recusals(recusals)
     problems = check_randomness(commitment, list(randomness))
     if nonce_hash(hash_name, nonce_bytes).hex() != commitment["nonce_hash"]:
         problems.append("nonce does not match the committed nonce_hash")
     inspector_lines = _inspector_lines(inspectors)
-    conflict_lines = _conflict_lines(conflicts)
+    tree = _conflicts(p, conflicts, conflict_key, commitment["params"], hash_name)
+    if (
+        tree.root.hex() != commitment["conflicts"]["root"]
+        or tree.count != commitment["conflicts"]["count"]
+    ):
+        # Always checked (cheap next to the draw): a wrong salt key would publish a proof
+        # that cannot verify.
+        problems.append("conflict table or conflict_key differs from the committed root")
     if check_roots:
         if pool_root(p, hash_name, workers=workers).hex() != commitment["pool"]["root"]:
             problems.append("pool differs from the committed pool root")
         if json_root(inspector_lines, hash_name).hex() != commitment["inspectors"]["root"]:
             problems.append("inspector pool differs from the committed root")
-        if json_root(conflict_lines, hash_name).hex() != commitment["conflicts"]["root"]:
-            problems.append("conflict table differs from the committed root")
     if problems:
         raise CommitmentMismatch("; ".join(problems))
     values = [r["value"] for r in randomness]
@@ -349,10 +369,12 @@ def run_draw(
         values,
         p,
         inspector_lines,
-        conflict_lines,
-        recusals,
+        [{"inspector": i, "target": t} for i, t in tree.pairs()],
+        recusal_list,
         workers=workers,
     )
+    result = result_document(p, outcome)
+    positions = np.searchsorted(p.ids, [s["id"].encode("utf-8") for s in result["selected"]])
     proof: dict[str, Any] = {
         "protocol": PROTOCOL,
         "commitment": dict(commitment),
@@ -362,11 +384,11 @@ def run_draw(
         "ceremony": ceremony_doc,
         "history": history_doc,
         "seed": outcome.seed.hex(),
-        "result": result_document(p, outcome),
+        "result": result,
         "teams": outcome.teams.teams if outcome.teams else [],
         "recusals": outcome.teams.recusals if outcome.teams else [],
         "inspectors": inspector_lines,
-        "conflicts": conflict_lines,
+        "conflicts": [tree.entry(int(i)) for i in positions],
     }
     if include_pool:
         proof["pool"] = p.lines()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -106,6 +107,8 @@ HISTORY_KEYS = frozenset(
 )
 STRATUM_KEYS = frozenset({"name", "population", "sample_size", "take_all", "start"})
 RECUSAL_KEYS = frozenset({"inspector", "target", "reason", "replacement"})
+CONFLICT_KEYS = frozenset({"target", "index", "inspectors", "salt", "path"})
+SALT_RE = re.compile(r"[0-9a-f]{32}")
 
 # ----------------------------------------------------------------------------------------
 # SM3 (GB/T 32905-2016), used when hashlib has none.
@@ -198,6 +201,37 @@ def merkle_root(h: Hash, leaves: Iterable[bytes]) -> bytes:
             nxt.append(level[-1])
         level = nxt
     return level[0]
+
+
+def verify_inclusion(
+    h: Hash, leaf: bytes, index: int, size: int, path: Sequence[bytes], root: bytes
+) -> bool:
+    """RFC 9162 section 2.1.3.2: is ``leaf`` the entry ``index`` of the tree of ``size``
+    leaves with ``root``, given the inclusion proof ``path`` (leaf level first)?"""
+    if not 0 <= index < size:
+        return False
+    fn, sn = index, size - 1
+    r = h(b"\x00" + leaf)
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = h(b"\x01" + p + r)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            r = h(b"\x01" + r + p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
+def conflict_leaf(entry: Mapping[str, Any]) -> bytes:
+    """Canonical bytes of a conflict leaf (§4.3) from a proof's ``conflicts`` entry."""
+    return canon(
+        {"inspectors": entry["inspectors"], "salt": entry["salt"], "target": entry["target"]}
+    )
 
 
 def commitment_digest(h: Hash, commitment: Any) -> bytes:
@@ -692,23 +726,39 @@ class Shape:
                     )
                 prev = key
 
-    def conflicts(self, lines: Any) -> None:
-        prev: tuple[bytes, bytes] | None = None
-        for i, line in enumerate(self.list_of(lines, "conflicts", "conflicts.keys")):
-            if not self.keys(
-                line, frozenset({"inspector", "target"}), "conflicts.keys", f"conflicts[{i}]"
-            ):
+    def conflicts(self, entries: Any) -> None:
+        """One entry per selected target: its conflict leaf and inclusion proof (§12)."""
+        for i, e in enumerate(self.list_of(entries, "conflicts", "conflicts.keys")):
+            where = f"conflicts[{i}]"
+            if not self.keys(e, CONFLICT_KEYS, "conflicts.keys", where):
                 continue
-            if self.ident(
-                line["inspector"], f"conflicts[{i}].inspector", "conflicts.keys"
-            ) & self.ident(line["target"], f"conflicts[{i}].target", "conflicts.keys"):
-                key = (u8(line["inspector"]), u8(line["target"]))
-                if prev is not None and key <= prev:
-                    self.out.bad(
-                        "conflicts.order",
-                        f"conflicts[{i}] is not after conflicts[{i - 1}] (order: inspector, target; unique)",
-                    )
-                prev = key
+            self.ident(e["target"], f"{where}.target", "conflicts.keys")
+            if not is_int(e["index"], 0):
+                self.out.bad("conflicts.keys", f"{where}.index must be an integer >= 0")
+            if not (isinstance(e["salt"], str) and SALT_RE.fullmatch(e["salt"])):
+                self.out.bad(
+                    "conflicts.keys",
+                    f"{where}.salt must be 32 lowercase hex digits, got {e['salt']!r}",
+                )
+            path = e["path"]
+            if not isinstance(path, list) or not all(
+                isinstance(x, str) and HEX64_RE.fullmatch(x) for x in path
+            ):
+                self.out.bad(
+                    "conflicts.keys", f"{where}.path must be a list of 64-hex-digit hashes"
+                )
+            certs = e["inspectors"]
+            if not isinstance(certs, list) or not all(is_id(x) for x in certs):
+                self.out.bad(
+                    "conflicts.keys", f"{where}.inspectors must be a list of certificate numbers"
+                )
+                continue
+            keys = [u8(x) for x in certs]
+            if any(a >= b for a, b in itertools.pairwise(keys)):
+                self.out.bad(
+                    "conflicts.order",
+                    f"{where}.inspectors must be unique and in ascending UTF-8 order",
+                )
 
     def record(
         self, obj: Any, keys: frozenset[str], check: str, where: str, valid: Callable[..., bool]
@@ -766,15 +816,28 @@ class Shape:
                 f"recusals[{i}]",
                 lambda r: all(isinstance(r[k], str) for k in RECUSAL_KEYS),
             )
+            if (
+                isinstance(r, dict)
+                and isinstance(r.get("reason"), str)
+                and not REASON_RE.fullmatch(r["reason"])
+            ):
+                self.out.bad(
+                    "recusals.reason",
+                    f"recusals[{i}].reason {r['reason']!r} is not a reason code [a-z][a-z0-9_]{{0,39}}",
+                )
         result = doc["result"]
-        if (
-            self.out.fatal
-            or not isinstance(result, dict)
-            or doc["commitment"]["params"]["team"] is None
-        ):
+        if self.out.fatal or not isinstance(result, dict):
             return
         targets = [s["id"] for s in result["selected"]]
+        entries = [e["target"] for e in doc["conflicts"]]
+        if entries != targets and sorted(entries) == sorted(targets):
+            self.out.bad(
+                "conflicts.order",
+                "conflicts must list one entry per selected target in result order",
+            )
         got = [t["target"] for t in teams]
+        if doc["commitment"]["params"]["team"] is None:
+            return
         if got != targets and sorted(got) == sorted(targets):
             at = next(
                 (i for i, (a, b) in enumerate(zip(got, targets, strict=False)) if a != b),
@@ -1056,6 +1119,7 @@ class Verifier:
         engine = _engine_pool(lines, c["hash"])
         self.fast = engine is not None
         self.tables(lines, engine)
+        self.conflicts()
         populations: dict[str, int] = {}
         for line in lines:
             populations[line["stratum"]] = populations.get(line["stratum"], 0) + (
@@ -1227,14 +1291,52 @@ class Verifier:
                 "pool.excluded",
                 f"excluded lines per reason are {dict(sorted(excluded.items()))}, committed {c['pool']['excluded']}",
             )
-        for key in ("inspectors", "conflicts"):
-            got = self.doc[key]
-            if merkle_root(self.h, map(canon, got)).hex() != c[key]["root"]:
-                out.differs(f"{key}.root", f"the {key} lines do not give the committed root")
-            if len(got) != c[key]["count"]:
+        got = self.doc["inspectors"]
+        if merkle_root(self.h, map(canon, got)).hex() != c["inspectors"]["root"]:
+            out.differs("inspectors.root", "the inspectors lines do not give the committed root")
+        if len(got) != c["inspectors"]["count"]:
+            out.differs(
+                "inspectors.count",
+                f"{len(got)} inspectors lines, committed count {c['inspectors']['count']}",
+            )
+
+    def conflicts(self) -> None:
+        """§12: exactly one entry per selected target, in result order, each leaf proven."""
+        doc, c, out = self.doc, self.c, self.out
+        entries, lines = doc["conflicts"], doc["pool"]
+        selected = [s["id"] for s in doc["result"]["selected"]]
+        got = [e["target"] for e in entries]
+        if got != selected:
+            missing = [t for t in selected if t not in set(got)]
+            extra = [t for t in got if t not in set(selected)]
+            twice = sorted({t for t in got if got.count(t) > 1})
+            out.differs(
+                "conflicts.entries",
+                f"conflict entries are not one per selected target: missing {_short(missing)}; "
+                f"extra {_short(extra)}; repeated {_short(twice)}",
+            )
+        size, root = c["pool"]["count"], bytes.fromhex(c["conflicts"]["root"])
+        pairs = 0
+        for i, e in enumerate(entries):
+            pairs += len(e["inspectors"])
+            index = e["index"]
+            if index >= len(lines) or lines[index]["id"] != e["target"]:
                 out.differs(
-                    f"{key}.count", f"{len(got)} {key} lines, committed count {c[key]['count']}"
+                    "conflicts.target",
+                    f"conflicts[{i}]: pool line {index} is not target {e['target']}",
                 )
+                continue
+            path = [bytes.fromhex(x) for x in e["path"]]
+            if not verify_inclusion(self.h, conflict_leaf(e), index, size, path, root):
+                out.differs(
+                    "conflicts.path",
+                    f"conflicts[{i}] (target {e['target']}): the leaf and its path do not give the committed conflicts root",
+                )
+        if pairs > c["conflicts"]["count"]:
+            out.differs(
+                "conflicts.count",
+                f"the entries reveal {pairs} conflict pairs, more than the committed count {c['conflicts']['count']}",
+            )
 
     def compare_result(self, drawn: Drawn) -> None:
         out, claimed = self.out, self.doc["result"]
@@ -1290,8 +1392,14 @@ class Verifier:
             return
         targets = [s["id"] for s in drawn.selected]
         try:
+            # Only the revealed conflicts of the drawn targets: all that §11 ever consults.
+            pairs = [
+                {"inspector": i, "target": e["target"]}
+                for e in doc["conflicts"]
+                for i in e["inspectors"]
+            ]
             teams, log = form_teams(
-                self.h, seed, targets, doc["inspectors"], doc["conflicts"], team, doc["recusals"]
+                self.h, seed, targets, doc["inspectors"], pairs, team, doc["recusals"]
             )
         except TeamError as exc:
             out.differs(
