@@ -130,6 +130,7 @@ def make_proof(n: int, hash_name: str = "sha256") -> dict[str, Any]:
         inspectors=inspectors,
         conflicts=conflicts,
         nonce="00" * 32,
+        conflict_key="11" * 32,
         randomness_source=source,
         committed_at="2026-11-26T00:00:00Z",
         hash_name=hash_name,
@@ -140,12 +141,13 @@ def make_proof(n: int, hash_name: str = "sha256") -> dict[str, Any]:
         "pool": pool,
         "inspectors": inspectors,
         "conflicts": conflicts,
+        "conflict_key": "11" * 32,
         "ceremony": {"entered_by": "benchmark", "witnesses": []},
         "randomness": randomness,
     }
     first = run_draw(**common)
     team = first["teams"][0]
-    recusal = {"inspector": team["inspectors"][0], "target": team["target"], "reason": "kin"}
+    recusal = {"inspector": team["inspectors"][0], "target": team["target"], "reason": "kinship"}
     return run_draw(**common, recusals=[recusal])
 
 

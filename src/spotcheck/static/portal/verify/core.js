@@ -686,20 +686,29 @@
     }
     var recusals = this.listOf(doc.recusals, "recusals", "recusals.keys");
     for (i = 0; i < recusals.length; i++) {
-      this.record(recusals[i], RECUSAL_KEYS, "recusals.keys", "recusals[" + i + "]", function (r) {
+      var rec = recusals[i];
+      this.record(rec, RECUSAL_KEYS, "recusals.keys", "recusals[" + i + "]", function (r) {
         return RECUSAL_KEYS.every(function (k) {
           return isStr(r[k]);
         });
       });
+      if (isObject(rec) && isStr(rec.reason) && !REASON_RE.test(rec.reason)) {
+        this.out.bad(
+          "recusals.reason",
+          "recusals[" + i + "].reason " + repr(rec.reason) + " is not a reason code [a-z][a-z0-9_]{0,39}"
+        );
+      }
     }
     var result = doc.result;
-    if (this.out.isFatal() || !isObject(result) || doc.commitment.params.team === null) return;
+    if (this.out.isFatal() || !isObject(result)) return;
     var targets = result.selected.map(function (s) {
       return s.id;
     });
+    S.conflicts.order(this, doc, targets);
     var got = teams.map(function (t) {
       return t.target;
     });
+    if (doc.commitment.params.team === null) return;
     if (!sameList(got, targets) && sameList(got.slice().sort(cmpStr), targets.slice().sort(cmpStr))) {
       var at = 0;
       while (at < Math.min(got.length, targets.length) && got[at] === targets[at]) at++;
@@ -1146,6 +1155,7 @@
     this.ran.push("tables");
     var lines = doc.pool;
     yield* this.tables(lines);
+    S.conflicts.verify(this);
     this.ran.push("strata");
     var populations = Object.create(null);
     lines.forEach(function (line) {
@@ -1389,7 +1399,6 @@
     if (!ieq(got.length, c.inspectors.count)) {
       out.differs("inspectors.count", got.length + " inspectors lines, committed count " + c.inspectors.count);
     }
-    S.conflicts.tables(this);
   };
 
   Verifier.prototype.compareResult = function (drawn) {
@@ -1481,7 +1490,7 @@
     var formed;
     try {
       formed = yield* formTeams(
-        this.h, seed, targets, doc.inspectors, S.conflicts.blocked(this, targets), team, doc.recusals
+        this.h, seed, targets, doc.inspectors, S.conflicts.blocked(this), team, doc.recusals
       );
     } catch (exc) {
       if (!(exc instanceof TeamError)) throw exc;
@@ -1675,6 +1684,11 @@
   }
 
   S.PROTOCOL = PROTOCOL;
+  S.isInt = isInt;
+  S.isId = isId;
+  S.repr = repr;
+  S.short = short;
+  S.sameList = sameList;
   S.ieq = ieq;
   S.utf8Check = utf8Check;
   S.merkleRootOfValues = merkleRootOfValues;

@@ -27,7 +27,7 @@
       "tables",
       [
         "pool.root", "pool.count", "pool.excluded", "inspectors.root", "inspectors.count",
-        "conflicts.root", "conflicts.count",
+        "conflicts.entries", "conflicts.target", "conflicts.path", "conflicts.count",
       ],
     ],
     ["strata", ["strata", "limits"]],
