@@ -21,6 +21,12 @@
     this.message = message;
   }
 
+  // Parsed objects: no inherited properties at all (so "toString" in obj is false and a key
+  // "__proto__" is an ordinary own key), yet created by a constructor so that V8 keeps them
+  // in its fast, hidden-class form (Object.create(null) objects are slow dictionaries).
+  function Obj() {}
+  Obj.prototype = Object.create(null);
+
   // Python's int() refuses decimal strings longer than this (sys.int_info.default_max_str_digits).
   var MAX_INT_DIGITS = 4300;
   var MAX_DEPTH = 900;
@@ -133,8 +139,7 @@
       if (c === 123) {
         if (++depth > MAX_DEPTH) fail("too deeply nested");
         i++;
-        var obj = Object.create(null);
-        var keys = [];
+        var obj = new Obj();
         var dup = null;
         ws();
         if (text.charCodeAt(i) === 125) {
@@ -152,7 +157,6 @@
           var v = value();
           if (dup === null && Object.prototype.hasOwnProperty.call(obj, key)) dup = key;
           obj[key] = v;
-          keys.push(key);
           ws();
           c = text.charCodeAt(i);
           if (c === 44) {
