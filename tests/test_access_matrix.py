@@ -475,7 +475,12 @@ def _build_inspections(s: Samples, *, window_open: bool) -> Results:
     member.inspector.save()
     if TeamMember.objects.filter(draw=draw, target=b, active=True, inspector=member.inspector):
         draws.draw_recuse(
-            actor=p.section, draw=draw, inspector=member.inspector, target=b, reason="矩阵样例"
+            actor=p.section,
+            draw=draw,
+            inspector=member.inspector,
+            target=b,
+            reason_code="kinship",
+            reason="矩阵样例",
         )
     results = Results(record_args=[draw.pk, a.pk])
     if not window_open:

@@ -123,10 +123,12 @@ def test_directed_task_ceremony_recusal_and_proof(
 
     # One recusal: the replacement appears in the team history.
     section.select_option("#recusal-form select[name=member]", index=0)
+    section.select_option("#recusal-form select[name=reason_code]", "kinship")
     section.fill("#recusal-form input[name=reason]", "与该企业负责人为近亲属")
     section.click("#recusal-submit")
     history = section.locator("#results-table td.history")
     expect(history.filter(has_text="与该企业负责人为近亲属")).to_have_count(1)
+    expect(history.locator(".recusal-code")).to_have_text("近亲属关系")
     replacement = TeamMember.objects.exclude(replaces=None).select_related("inspector").get()
     expect(history.filter(has_text="与该企业负责人为近亲属")).to_contain_text(
         replacement.inspector.name
@@ -164,6 +166,9 @@ def test_directed_task_ceremony_recusal_and_proof(
     )
     assert run.returncode == 0, run.stdout
     assert proof["recusals"][0]["replacement"] == replacement.inspector.cert_no
+    # The public proof names the reason code; the note stays on the staff page.
+    assert proof["recusals"][0]["reason"] == "kinship"
+    assert "与该企业负责人为近亲属" not in path.read_text(encoding="utf-8")
     # ... and any edit makes it fail.
     proof["randomness"][0]["value"] = "111111"
     tampered, _ = verify_proof(proof)

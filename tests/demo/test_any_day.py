@@ -170,6 +170,7 @@ def _walk_through(today: dt.date) -> None:
         draw=draw,
         inspector=first.inspector,
         target=first.target,
+        reason_code="kinship",
         reason="近亲属在该单位任职",
     )
     team = TeamMember.objects.filter(draw=draw, target=first.target, active=True)

@@ -17,7 +17,7 @@ from spotcheck.accounts.models import User
 from spotcheck.audit.verify import verify_chain
 from spotcheck.demo import workflow
 from spotcheck.demo.loader import load_demo, wipe_demo
-from spotcheck.directory.models import Target
+from spotcheck.directory.models import ConflictDeclaration, Target
 from spotcheck.disclosure import selectors
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
 from spotcheck.draws.models import Draw
@@ -203,3 +203,32 @@ def test_reset_refuses_clearly_when_a_user_task_hangs_off_the_demo_plan() -> Non
     with pytest.raises(CommandError, match="不能重置"):
         _load("--reset")
     assert SpotCheckTask.objects.filter(name=workflow.TASK_NAME).exists()  # rolled back
+
+
+def test_public_proof_of_the_demo_draw_reveals_no_notes_and_no_undrawn_conflicts() -> None:
+    """Issue 12: the published proof carries reason codes, not notes, and the conflicts of the
+    drawn targets only; the conflict salt key is never published."""
+    _load()
+    draw = Draw.objects.get(task__name=workflow.TASK_NAME, state="executed")
+    assert draw.proof is not None and draw.conflict_key
+    published = Publication.objects.get(kind=PublicationKind.DRAW_PROOF, source_id=str(draw.pk))
+    proof = published.payload["document"]
+    dumped = json.dumps([p.payload for p in Publication.objects.all()], ensure_ascii=False)
+    # The recusal: recorded with its note internally, published as a code.
+    recused = draw.team_members.get(active=False)
+    assert recused.recused_reason == workflow.RECUSAL_NOTE
+    assert [r["reason"] for r in proof["recusals"]] == [recused.recused_reason_code]
+    assert recused.recused_reason_code == "prior_involvement"
+    assert workflow.RECUSAL_NOTE not in dumped
+    # Conflicts: one entry per drawn target, nothing about the others, and no key.
+    selected = [s["id"] for s in proof["result"]["selected"]]
+    assert [e["target"] for e in proof["conflicts"]] == selected
+    undrawn = {c["target"] for c in draw.conflict_lines} - set(selected)
+    assert undrawn, "the demo should commit a conflict of a target that was not drawn"
+    revealed = {e["target"] for e in proof["conflicts"]}
+    assert not undrawn & revealed
+    notes = set(ConflictDeclaration.objects.exclude(note="").values_list("note", flat=True))
+    assert notes and not any(note in dumped for note in notes)
+    assert draw.conflict_key not in dumped
+    assert proof["commitment"]["conflicts"]["count"] == len(draw.conflict_lines)
+    assert verify_proof(proof)[0] == []

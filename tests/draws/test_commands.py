@@ -64,6 +64,7 @@ def test_ceremony_from_the_command_line(world: World, tmp_path: Path) -> None:
         f"--draw={draw.pk}",
         f"--inspector={member.inspector.cert_no}",
         f"--target={member.target.credit_code}",
+        "--reason-code=prior_involvement",
         "--reason=曾在该企业任职",
     )
     assert "替补人员" in out

@@ -4,6 +4,7 @@ the inspector's own assignments."""
 from __future__ import annotations
 
 import io
+import json
 
 import openpyxl
 import pytest
@@ -78,16 +79,33 @@ def test_recusal_through_the_page(client: Client, world: World) -> None:
     member = TeamMember.objects.filter(draw=draw).select_related("inspector", "target").first()
     assert member is not None
     url = reverse("draws:recuse", args=[draw.pk])
-    response = client.post(url, {"member": member.pk, "reason": ""})
+    response = client.post(url, {"member": member.pk, "reason_code": "kinship", "reason": ""})
     assert response.status_code == 200 and not TeamMember.objects.filter(active=False).exists()
-    client.post(url, {"member": member.pk, "reason": "与该企业负责人为近亲属"})
+    # The reason code is required, and only a registered code is accepted.
+    for code in ("", "近亲属", "family"):
+        data = {"member": member.pk, "reason_code": code, "reason": "与该企业负责人为近亲属"}
+        response = client.post(url, data)
+        assert response.status_code == 200 and 'name="reason_code"' in response.content.decode()
+        assert not TeamMember.objects.filter(active=False).exists()
+    data = {"member": member.pk, "reason_code": "kinship", "reason": "与该企业负责人为近亲属"}
+    client.post(url, data)
     member.refresh_from_db()
     assert not member.active
+    assert (member.recused_reason_code, member.recused_reason) == (
+        "kinship",
+        "与该企业负责人为近亲属",
+    )
     replacement = TeamMember.objects.get(replaces=member)
     page = client.get(reverse("draws:results", args=[draw.pk])).content.decode()
-    assert "与该企业负责人为近亲属" in page and replacement.inspector.name in page
+    # Staff see the label and the note; the proof carries only the code.
+    assert "近亲属关系" in page and "与该企业负责人为近亲属" in page
+    assert replacement.inspector.name in page
+    draw.refresh_from_db()
+    assert draw.proof is not None
+    assert [r["reason"] for r in draw.proof["recusals"]] == ["kinship"]
+    assert "与该企业负责人为近亲属" not in json.dumps(draw.proof, ensure_ascii=False)
     # Recusing the same member again: not a valid choice any more, nothing changes.
-    response = client.post(url, {"member": member.pk, "reason": "重复"})
+    response = client.post(url, {"member": member.pk, "reason_code": "other", "reason": "重复"})
     assert response.status_code == 200
     assert TeamMember.objects.filter(draw=draw).count() == 11
 

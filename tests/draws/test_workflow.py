@@ -140,6 +140,7 @@ def test_recusal_replaces_from_the_same_order(world: World) -> None:
         draw=draw,
         inspector=member.inspector,
         target=member.target,
+        reason_code="kinship",
         reason="与该企业负责人为近亲属",
     )
     assert new.replaces == member and new.inspector != member.inspector

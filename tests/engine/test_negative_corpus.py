@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -195,3 +196,65 @@ def test_commitment_option_needs_the_exact_bytes(tmp_path: Path, capsys: Any) ->
     )
     assert V.main([str(proof), "--expect-digest", "XYZ"]) == 2
     assert "INVALID [option]" in capsys.readouterr().out
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_case_reports_in_chinese(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    """--lang zh: the same exit status and check id, and every line of the report in Chinese
+    (problem lines, summary, history heading and lines); check ids stay ASCII."""
+    monkeypatch.chdir(NEG)
+    monkeypatch.setenv("SPOTCHECK_VERIFY_PURE", "1")
+    for case in CASES:
+        code = V.main([case["file"], *case["args"], "--lang", "zh"])
+        lines = capsys.readouterr().out.splitlines()
+        assert code == case["exit"], (case["file"], lines)
+        if case["check"]:
+            assert any(line.startswith(f"{'无效' if code == 2 else '不符'} [") for line in lines)
+            assert any(f"[{case['check']}]：" in line for line in lines), lines
+        else:
+            assert lines[0].startswith("通过：第 42 号抽取")
+        for line in lines:
+            assert CJK.search(line), (case["file"], line)
+
+
+@pytest.mark.parametrize(
+    ("env", "lang"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "zh_TW.UTF-8"}, "zh"),
+        ({"LANGUAGE": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LANGUAGE": "zh_CN:en"}, "zh"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_default_language_follows_the_environment(env: dict[str, str], lang: str) -> None:
+    assert V.default_lang(env) == lang
+
+
+def test_lone_file_answers_in_chinese_under_a_chinese_locale(tmp_path: Path) -> None:
+    shutil.copy(V.__file__, tmp_path / "verify.py")
+    case = next(c for c in CASES if c["check"] == "conflicts.path" and c["hash"] == "sha256")
+    res = subprocess.run(
+        [sys.executable, "-I", "-S", str(tmp_path / "verify.py"), case["file"]],
+        cwd=NEG,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "zh_CN.UTF-8"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert res.returncode == 1 and res.stderr == ""
+    assert "不符 [conflicts.path]：" in res.stdout and "未通过" in res.stdout
+    english = subprocess.run(
+        [sys.executable, "-I", "-S", str(tmp_path / "verify.py"), case["file"], "--lang=en"],
+        cwd=NEG,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "zh_CN.UTF-8"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "MISMATCH [conflicts.path]: " in english.stdout and not CJK.search(
+        english.stdout.splitlines()[0].split("(")[0]
+    )

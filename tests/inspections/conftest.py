@@ -84,7 +84,12 @@ class Scene:
                 return t
         other = next(t for t in self.drawn_targets() if t != self.target)
         draws.draw_recuse(
-            actor=self.p.section, draw=self.draw, inspector=me, target=other, reason="测试"
+            actor=self.p.section,
+            draw=self.draw,
+            inspector=me,
+            target=other,
+            reason_code="kinship",
+            reason="测试",
         )
         return other
 

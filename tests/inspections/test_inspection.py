@@ -79,7 +79,12 @@ def test_wrong_roles_cannot_record(scene: Scene, who: str) -> None:
 def test_recused_inspector_can_no_longer_record(scene: Scene) -> None:
     me = scene.p.inspector.inspector
     draws.draw_recuse(
-        actor=scene.p.section, draw=scene.draw, inspector=me, target=scene.target, reason="近亲属"
+        actor=scene.p.section,
+        draw=scene.draw,
+        inspector=me,
+        target=scene.target,
+        reason_code="kinship",
+        reason="近亲属",
     )
     with pytest.raises(NotAllowed):
         scene.save(actor=scene.p.inspector)
@@ -117,6 +122,7 @@ def test_inspector_recused_after_saving_blocks_submit(scene: Scene) -> None:
         draw=scene.draw,
         inspector=scene.team[1],
         target=scene.target,
+        reason_code="kinship",
         reason="曾在该企业任职",
     )
     with pytest.raises(ServiceError, match="已回避"):

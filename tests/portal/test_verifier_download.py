@@ -38,13 +38,17 @@ def _forge(proof: dict[str, Any]) -> dict[str, Any]:
     """What an operator with the database could do: choose another nonce, recompute
     everything. The forgery is self-consistent; only the published commitment betrays it."""
     c = proof["commitment"]
-    nonce = new_nonce()
+    nonce, key = new_nonce(), new_nonce()
+    pairs = [
+        {"inspector": i, "target": e["target"]} for e in proof["conflicts"] for i in e["inspectors"]
+    ]
     commitment = build_commitment(
         draw_id=c["draw_id"],
         params=c["params"],
         pool=proof["pool"],
         inspectors=proof["inspectors"],
-        conflicts=proof["conflicts"],
+        conflicts=pairs,
+        conflict_key=key,
         nonce=nonce,
         randomness_source=c["randomness_source"],
         committed_at=c["committed_at"],
@@ -58,7 +62,8 @@ def _forge(proof: dict[str, Any]) -> dict[str, Any]:
         randomness=proof["randomness"],
         pool=proof["pool"],
         inspectors=proof["inspectors"],
-        conflicts=proof["conflicts"],
+        conflicts=pairs,
+        conflict_key=key,
         ceremony=proof["ceremony"],
         history=proof["history"],
     )

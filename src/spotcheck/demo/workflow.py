@@ -32,8 +32,16 @@ from spotcheck.accounts.models import Department, User
 from spotcheck.core.errors import ServiceError
 from spotcheck.credit.models import CreditRecord
 from spotcheck.demo import data
-from spotcheck.directory.models import CheckItem, Target, TargetKind
-from spotcheck.directory.services import item_update
+from spotcheck.directory.models import (
+    CheckItem,
+    ConflictDeclaration,
+    ConflictRelation,
+    Inspector,
+    InspectorStatus,
+    Target,
+    TargetKind,
+)
+from spotcheck.directory.services import conflict_declare, item_update
 from spotcheck.disclosure.models import Publication, PublicationKind
 from spotcheck.disclosure.publications import (
     publication_correct,
@@ -167,6 +175,7 @@ def load_workflow(users: dict[str, User]) -> WorkflowResult:
     )
     request = draw_abort_request(actor=section, draw=first, reason=ABORT_REASON)
     draw_abort_decide(actor=leader, request=request, approve=True, comment="同意改期")
+    _declare_conflicts(section, first)
     task.refresh_from_db()
     draw = draws.draw_commit(
         actor=section,
@@ -176,6 +185,7 @@ def load_workflow(users: dict[str, User]) -> WorkflowResult:
         reason="见证人到场后重新组织抽取",
     )
     draw = draws.draw_execute(actor=section, draw=draw, entries=WITNESSES)
+    _recuse_one(section, draw)
     task = planning.task_advance(actor=section, task=task, to=TaskState.INSPECTING)
 
     drawn = _drawn(draw)
@@ -328,6 +338,62 @@ def _drawn(draw: Draw) -> list[Target]:
     return [e.target for e in entries.order_by("credit_code")]
 
 
+CONFLICT_NOTE = "演示：其配偶在该企业担任财务负责人。"
+CONFLICTED_ENTERPRISES = SAMPLE["values"]["enterprise"] + 1
+
+
+def _declare_conflicts(section: User, first: Draw) -> None:
+    """Declared conflicts of one inspector with more of the pool's enterprises than the draw
+    takes, so at least one belongs to a target that is not drawn: the public proof must show
+    the conflicts of drawn targets only. Kept across a reset of the workflow (directory data)."""
+    inspector = (
+        Inspector.objects.filter(
+            department=section.department, user__isnull=True, status=InspectorStatus.ACTIVE
+        )
+        .order_by("cert_no")
+        .first()
+    )
+    if inspector is None:
+        return
+    lines = PoolEntry.objects.filter(draw=first, target__kind=TargetKind.ENTERPRISE)
+    for line in lines.select_related("target").order_by("credit_code")[:CONFLICTED_ENTERPRISES]:
+        if not ConflictDeclaration.objects.filter(
+            inspector=inspector, target=line.target, withdrawn_at__isnull=True
+        ).exists():
+            conflict_declare(
+                actor=section,
+                inspector=inspector,
+                target=line.target,
+                relation=ConflictRelation.KIN,
+                note=CONFLICT_NOTE,
+            )
+
+
+RECUSAL_NOTE = "该执法人员曾参与对该经营者的投诉核查，本人申请回避。"
+
+
+def _recuse_one(section: User, draw: Draw) -> None:
+    """A recusal after the draw, as the public sees it: the proof names the reason code and the
+    replacement; the note stays on the staff pages. An inspector without a login is chosen, so
+    the demo users' own assignments stay as drawn."""
+    member = (
+        TeamMember.objects.filter(draw=draw, active=True, inspector__user__isnull=True)
+        .select_related("inspector", "target")
+        .order_by("target__credit_code", "position")
+        .first()
+    )
+    if member is None:
+        return
+    draws.draw_recuse(
+        actor=section,
+        draw=draw,
+        inspector=member.inspector,
+        target=member.target,
+        reason_code="prior_involvement",
+        reason=RECUSAL_NOTE,
+    )
+
+
 def _team(draw: Draw, target: Target) -> list[Any]:
     members = TeamMember.objects.filter(draw=draw, target=target, active=True)
     return [m.inspector for m in members.select_related("inspector").order_by("position")]
@@ -419,7 +485,10 @@ def _delete_workflow_rows(
     CheckSlot.objects.filter(draw__in=draw_ids).delete()
     CapOverride.objects.filter(task__in=task_ids).delete()
     AdvanceNotice.objects.filter(draw__in=draw_ids).delete()
-    TeamMember.objects.filter(draw__in=draw_ids).order_by("-pk").delete()
+    # Replacements first: a recused member is PROTECTed by the row that replaced it.
+    members = TeamMember.objects.filter(draw__in=draw_ids)
+    while members.exists():
+        members.exclude(replaced_by__isnull=False).delete()
     PoolEntry.objects.filter(draw__in=draw_ids).delete()
     AbortRequest.objects.filter(draw__in=draw_ids).delete()
     for draw_id in sorted(draw_ids, reverse=True):

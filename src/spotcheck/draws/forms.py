@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from spotcheck.draws.models import Draw, RandomnessKind, TeamMember
+from spotcheck.draws.models import Draw, RandomnessKind, RecusalReason, TeamMember
 from spotcheck.engine.hashing import SUPPORTED
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -159,7 +159,14 @@ class AbortDecisionForm(forms.Form):
 
 class RecusalForm(forms.Form):
     member = forms.ChoiceField(label=_("回避的检查人员（检查对象 — 人员）"))
-    reason = forms.CharField(label=_("回避原因"), max_length=300)
+    reason_code = forms.ChoiceField(
+        label=_("回避事由"),
+        choices=[("", _("请选择")), *RecusalReason.choices],
+        help_text=_("公开的抽取证明只载明回避事由，不载明具体说明"),
+    )
+    reason = forms.CharField(
+        label=_("具体说明"), max_length=300, help_text=_("仅供内部留存，不对外公开")
+    )
 
     def __init__(self, *args: Any, members: list[TeamMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

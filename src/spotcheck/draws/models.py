@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from spotcheck.core.recusals import RecusalReason
 from spotcheck.directory.models import Inspector, Target
 from spotcheck.planning.models import SpotCheckTask
 
@@ -39,6 +40,9 @@ class Draw(models.Model):
     commitment_digest = models.CharField(_("承诺指纹"), max_length=64, unique=True)
     # Secret until the proof may be published (Art. 18); never rendered before then.
     nonce = models.CharField(max_length=64)
+    # Salts the committed conflict table (protocol §4.3). Never published, not even with the
+    # proof: it would let anyone test guesses about the conflicts of targets not drawn.
+    conflict_key = models.CharField(max_length=64, blank=True, editable=False)
     randomness_kind = models.CharField(
         _("公开随机数来源"), max_length=10, choices=RandomnessKind.choices
     )
@@ -150,7 +154,11 @@ class TeamMember(models.Model):
     inspector = models.ForeignKey(Inspector, on_delete=models.PROTECT, related_name="assignments")
     position = models.PositiveSmallIntegerField()
     active = models.BooleanField(default=True)
-    recused_reason = models.CharField(_("回避原因"), max_length=300, blank=True)
+    recused_reason_code = models.CharField(
+        _("回避事由"), max_length=40, choices=RecusalReason.choices, blank=True
+    )
+    # The free-text note: staff only; the public proof carries the code.
+    recused_reason = models.CharField(_("回避说明"), max_length=300, blank=True)
     recused_at = models.DateTimeField(null=True, blank=True)
     recused_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

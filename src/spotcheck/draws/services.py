@@ -27,6 +27,7 @@ from spotcheck.draws.models import (
     Draw,
     DrawState,
     PoolEntry,
+    RecusalReason,
     TeamMember,
 )
 from spotcheck.draws.pool import YEARLY_CAP, build_pool
@@ -122,6 +123,7 @@ def draw_commit(
         },
     }
     nonce = new_nonce()
+    conflict_key = new_nonce()  # a separate secret: it salts the committed conflict table
     committed_at = timezone.now()
     draw = Draw(
         task=task,
@@ -129,6 +131,7 @@ def draw_commit(
         commitment={},
         commitment_digest=f"pending-{nonce[:16]}",
         nonce=nonce,
+        conflict_key=conflict_key,
         randomness_kind=randomness_kind,
         inspector_lines=inspector_lines,
         conflict_lines=conflict_lines,
@@ -145,6 +148,7 @@ def draw_commit(
             inspectors=inspector_lines,
             conflicts=conflict_lines,
             nonce=nonce,
+            conflict_key=conflict_key,
             randomness_source={
                 "kind": randomness_kind,
                 "description": SOURCE_DESCRIPTION[randomness_kind],
@@ -253,6 +257,7 @@ def draw_execute(
             pool=pool,
             inspectors=draw.inspector_lines,
             conflicts=draw.conflict_lines,
+            conflict_key=draw.conflict_key,
             ceremony={"entered_by": str(actor), "witnesses": witness_names(draw)},
             history=draw_history(draw),
         )
@@ -310,18 +315,31 @@ def draw_execute(
 
 @transaction.atomic
 def draw_recuse(
-    *, actor: User, draw: Draw, inspector: Inspector, target: Target, reason: str
+    *,
+    actor: User,
+    draw: Draw,
+    inspector: Inspector,
+    target: Target,
+    reason_code: str,
+    reason: str,
 ) -> TeamMember:
-    """Art. 11 recusal after the draw: the engine names the replacement, in the same order."""
+    """Art. 11 recusal after the draw: the engine names the replacement, in the same order.
+
+    ``reason_code`` (a ``RecusalReason``) goes into the public proof; ``reason``, the free-text
+    note, stays internal (staff pages and the audit log)."""
     draw = Draw.objects.select_for_update().select_related("task").get(pk=draw.pk)
     task = draw.task
     if actor.role != Role.SECTION or actor.department_id not in set(
         task.departments.values_list("pk", flat=True)
     ):
         raise NotAllowed("只有参与部门的业务科室人员可以登记回避")
+    if reason_code not in RecusalReason.values:
+        raise ServiceError(
+            "请选择回避事由：" + "、".join(str(label) for label in RecusalReason.labels)
+        )
     reason = reason.strip()
     if not reason:
-        raise ServiceError("回避必须说明原因")
+        raise ServiceError("回避必须填写具体说明")
     if draw.state != DrawState.EXECUTED or task.state not in {
         TaskState.DRAWN,
         TaskState.INSPECTING,
@@ -334,7 +352,7 @@ def draw_recuse(
     recusals = [
         {"inspector": r["inspector"], "target": r["target"], "reason": r["reason"]}
         for r in draw.proof.get("recusals", [])
-    ] + [{"inspector": inspector.cert_no, "target": target.credit_code, "reason": reason}]
+    ] + [{"inspector": inspector.cert_no, "target": target.credit_code, "reason": reason_code}]
     pool = draw.proof["pool"]
     try:
         proof = run_draw(
@@ -344,6 +362,7 @@ def draw_recuse(
             pool=pool,
             inspectors=draw.inspector_lines,
             conflicts=draw.conflict_lines,
+            conflict_key=draw.conflict_key,
             recusals=recusals,
             check_roots=False,
             ceremony=draw.proof.get("ceremony"),
@@ -358,6 +377,7 @@ def draw_recuse(
     replacement_cert = proof["recusals"][-1]["replacement"]
     replacement = Inspector.objects.get(cert_no=replacement_cert)
     member.active = False
+    member.recused_reason_code = reason_code
     member.recused_reason = reason
     member.recused_at = timezone.now()
     member.recused_by = actor
@@ -377,7 +397,7 @@ def draw_recuse(
             summary=f"{inspector.name} 回避 {target.name}，由 {replacement.name} 替补",
             inspector=inspector.cert_no,
             target=target.credit_code,
-            reason=reason,
+            reason=f"{reason_code}: {reason}",
             replacement=replacement_cert,
         ),
         actor=actor,

@@ -135,6 +135,7 @@ def recuse(request: HttpRequest, pk: int) -> HttpResponse:
                 draw=draw,
                 inspector=member.inspector,
                 target=member.target,
+                reason_code=form.cleaned_data["reason_code"],
                 reason=form.cleaned_data["reason"],
             ),
         )
@@ -206,7 +207,16 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         )
     ws2 = wb.create_sheet("检查组")
     ws2.append(
-        ["统一社会信用代码", "检查对象", "执法检查人员", "部门", "执法证号", "状态", "回避原因"]
+        [
+            "统一社会信用代码",
+            "检查对象",
+            "执法检查人员",
+            "部门",
+            "执法证号",
+            "状态",
+            "回避事由",
+            "回避说明",
+        ]
     )
     for m in members:
         ws2.append(
@@ -217,6 +227,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
                 str(m.inspector.department),
                 m.inspector.cert_no,
                 "在组" if m.active else "已回避" if m.recused_reason else "已作废",
+                m.get_recused_reason_code_display() if m.recused_reason_code else "",
                 m.recused_reason,
             ]
         )

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from spotcheck.core.exclusions import exclusion_label
+from spotcheck.core.recusals import recusal_label
 from spotcheck.disclosure.models import PublicationKind
 
 K = PublicationKind
@@ -124,7 +125,11 @@ def draw_summary(kind: str, payload: dict[str, Any]) -> DrawSummary | None:
             if isinstance(s, dict)
         ],
         teams=[t for t in as_list(document.get("teams")) if isinstance(t, dict)],
-        recusals=[r for r in as_list(document.get("recusals")) if isinstance(r, dict)],
+        recusals=[
+            {**r, "reason_label": recusal_label(str(r.get("reason", "")))}
+            for r in as_list(document.get("recusals"))
+            if isinstance(r, dict)
+        ],
     )
 
 
