@@ -41,8 +41,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from spotcheck.engine.pool import Pool
-from spotcheck.engine.proof import build_commitment, run_draw
+from spotcheck.engine.pool import Pool  # noqa: E402  (after the path set-up)
+from spotcheck.engine.proof import build_commitment, run_draw  # noqa: E402
 
 STATIC = ROOT / "src" / "spotcheck" / "static"
 STRATA = ("再生资源回收", "拍卖", "单用途商业预付卡", "二手车交易市场")
@@ -262,13 +262,17 @@ def main() -> None:
                     rows.append((f"verify proof, {mode} thread, CPU x{rate}", times))
                 hashes = [page.evaluate(HASH_JS, [args.units]) for _ in range(args.runs)]
                 rows.append(
-                    (f"SHA-256 of {args.units} leaf lines, pure JS, CPU x{rate}",
-                     [h["js"] / 1000 for h in hashes])
+                    (
+                        f"SHA-256 of {args.units} leaf lines, pure JS, CPU x{rate}",
+                        [h["js"] / 1000 for h in hashes],
+                    )
                 )
                 if all(h["subtle"] is not None for h in hashes):
                     rows.append(
-                        (f"SHA-256 of {args.units} leaf lines, crypto.subtle, CPU x{rate}",
-                         [h["subtle"] / 1000 for h in hashes])
+                        (
+                            f"SHA-256 of {args.units} leaf lines, crypto.subtle, CPU x{rate}",
+                            [h["subtle"] / 1000 for h in hashes],
+                        )
                     )
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
             browser.close()
@@ -279,7 +283,9 @@ def main() -> None:
             f"{name:<{width}}  {statistics.median(times):8.2f} {min(times):7.2f} {max(times):7.2f}"
         )
     worst = max(
-        statistics.median(t) for name, t in rows if name.startswith("verify") and f"x{THROTTLE}" in name and "worker" in name
+        statistics.median(t)
+        for name, t in rows
+        if name.startswith("verify") and f"x{THROTTLE}" in name and "worker" in name
     )
     verdict = "OK" if worst <= LIMIT_SECONDS else "TOO SLOW"
     print(f"{verdict}: {worst:.2f} s with the CPU throttled {THROTTLE}x (limit {LIMIT_SECONDS} s)")

@@ -158,8 +158,26 @@ def _mutations(doc: dict[str, Any], rng: random.Random, count: int) -> Iterator[
 
     every = [p for p in paths(doc) if p]
     replacements: list[Any] = [
-        None, True, 0, -1, 1, 2**32, 2**40 + 1, 2**60, "", " x", "0.5", "sha256", "sm3",
-        "2026-11-27T13:21:00Z", "2026-02-30", "a" * 64, "A" * 64, [], {}, ["x"],
+        None,
+        True,
+        0,
+        -1,
+        1,
+        2**32,
+        2**40 + 1,
+        2**60,
+        "",
+        " x",
+        "0.5",
+        "sha256",
+        "sm3",
+        "2026-11-27T13:21:00Z",
+        "2026-02-30",
+        "a" * 64,
+        "A" * 64,
+        [],
+        {},
+        ["x"],
     ]
     for _ in range(count):
         mutated = copy.deepcopy(doc)
@@ -278,9 +296,7 @@ def test_phone_visitor_verifies_a_published_proof_and_an_altered_upload(
     outside: list[str] = []
     page.on(
         "request",
-        lambda r: outside.append(r.url)
-        if not r.url.startswith((base, "blob:", "data:"))
-        else None,
+        lambda r: outside.append(r.url) if not r.url.startswith((base, "blob:", "data:")) else None,
     )
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url) if "proof.json" in r.url else None)

@@ -39,9 +39,10 @@ def test_proof_record_and_draw_history_offer_verification(client: Client, scene:
     detail = client.get(reverse("portal:detail", args=[proof.pk])).content.decode()
     assert f'id="proof-verify" href="{verify_url}"' in detail
     # A commitment has nothing to re-compute yet: no 验证 button there.
-    assert 'id="proof-verify"' not in client.get(
-        reverse("portal:detail", args=[commitment.pk])
-    ).content.decode()
+    assert (
+        'id="proof-verify"'
+        not in client.get(reverse("portal:detail", args=[commitment.pk])).content.decode()
+    )
     history = client.get(
         reverse("portal:draw_history", args=[proof.payload["task_id"]])
     ).content.decode()

@@ -211,9 +211,11 @@ RESULT_PUBLICATION_WORKDAYS = env_int("RESULT_PUBLICATION_WORKDAYS", 20, minimum
 # portal's 如何验证 pages. Set it to the address of the copy the bureau actually runs.
 SPOTCHECK_SOURCE_URL = env_str("SPOTCHECK_SOURCE_URL", "https://github.com/spotcheck-gov/spotcheck")
 if not SPOTCHECK_SOURCE_URL.startswith(("https://", "http://")) or any(
-    c.isspace() or c in "\"<>" for c in SPOTCHECK_SOURCE_URL
+    c.isspace() or c in '"<>' for c in SPOTCHECK_SOURCE_URL
 ):
-    raise ConfigError(f"SPOTCHECK_SOURCE_URL must be an http(s) address, got {SPOTCHECK_SOURCE_URL!r}")
+    raise ConfigError(
+        f"SPOTCHECK_SOURCE_URL must be an http(s) address, got {SPOTCHECK_SOURCE_URL!r}"
+    )
 
 AUDIT_HASH_ALGORITHM = env_choice("AUDIT_HASH_ALGORITHM", "sha256", {"sha256", "sm3"})
 

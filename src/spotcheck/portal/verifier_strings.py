@@ -9,9 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 UI = {
     "fetching": _("正在下载抽取证明和抽取承诺……"),
-    "fetch_failed": _(
-        "无法下载抽取文件（如果这是保存到本机的页面，请在下方选择已下载的文件）。"
-    ),
+    "fetch_failed": _("无法下载抽取文件（如果这是保存到本机的页面，请在下方选择已下载的文件）。"),
     "reading": _("正在读取文件……"),
     "read_failed": _("无法读取所选文件。"),
     "choose_proof": _("请先选择抽取证明文件。"),
