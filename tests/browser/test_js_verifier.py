@@ -245,7 +245,12 @@ def test_same_verdict_as_python_on_proofs_made_by_the_app(
     # A recusal after the draw: the replacement must be recomputed the same way.
     member = scene.team_of(scene.target)[0]
     draws.draw_recuse(
-        actor=scene.p.section, draw=draw, inspector=member, target=scene.target, reason="kinship"
+        actor=scene.p.section,
+        draw=draw,
+        inspector=member,
+        target=scene.target,
+        reason_code="kinship",
+        reason="近亲属",
     )
     draw.refresh_from_db()
     proof = json.dumps(draw.proof, ensure_ascii=False).encode()
