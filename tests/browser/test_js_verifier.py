@@ -14,6 +14,7 @@ import base64
 import copy
 import json
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -393,3 +394,37 @@ def test_english_page_and_main_thread_fallback(
     expect(verdict.locator("strong")).to_have_text("Fail")
     expect(page.locator("#verify-first-check")).to_contain_text("the seed differs")
     context.close()
+
+
+def test_saved_copy_of_the_page_verifies_offline(
+    browser: Browser, live_server: object, tmp_path: Path
+) -> None:
+    """What Chrome's "save page, complete" keeps: the HTML and the files it references, here
+    with the scripts' addresses rewritten to the saved folder. Opened from file:// with no
+    network at all, the page still verifies an uploaded proof against its commitment."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server}/public/verify/")
+    html = page.content()
+    folder = tmp_path / "saved_files"
+    folder.mkdir()
+    for src in re.findall(r'<script src="([^"]+)"', html):
+        name = src.rsplit("/", 1)[-1]
+        (folder / name).write_bytes(page.request.get(f"{live_server}{src}").body())
+        html = html.replace(f'src="{src}"', f'src="saved_files/{name}"')
+    (tmp_path / "saved.html").write_text(html, encoding="utf-8")
+    context.close()
+
+    offline = browser.new_context(locale="zh-CN", offline=True)
+    page = offline.new_page()
+    page.goto((tmp_path / "saved.html").as_uri())
+    page.set_input_files("#verify-proof-file", str(VECTORS / "proof-v2-sha256.json"))
+    page.set_input_files("#verify-commitment-file", str(VECTORS / "commitment-v2-sha256.json"))
+    page.locator("#verify-run").click()
+    verdict = page.locator("#verify-verdict")
+    expect(verdict).to_have_attribute("data-exit", "0")
+    expect(verdict.locator("strong")).to_have_text("通过")
+    page.set_input_files("#verify-proof-file", str(NEGATIVE / "sha256" / "22-wrong-pi.json"))
+    page.locator("#verify-run").click()
+    expect(verdict).to_have_attribute("data-check", "result.pi")
+    offline.close()
