@@ -282,10 +282,13 @@ def main() -> None:
         print(
             f"{name:<{width}}  {statistics.median(times):8.2f} {min(times):7.2f} {max(times):7.2f}"
         )
+    # Chrome's CPU throttling acts fully on the page's main thread and only partly on a
+    # dedicated worker, so the main-thread figure (all the work on one throttled thread) is
+    # the one held against the limit.
     worst = max(
         statistics.median(t)
         for name, t in rows
-        if name.startswith("verify") and f"x{THROTTLE}" in name and "worker" in name
+        if name.startswith("verify") and name.endswith(f"x{THROTTLE}")
     )
     verdict = "OK" if worst <= LIMIT_SECONDS else "TOO SLOW"
     print(f"{verdict}: {worst:.2f} s with the CPU throttled {THROTTLE}x (limit {LIMIT_SECONDS} s)")
