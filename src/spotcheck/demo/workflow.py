@@ -90,7 +90,7 @@ PLAN_NOTES = f"{data.NAME_PREFIX}按照“双随机、一公开”实施细则�
 ITEM_CODE = f"{data.CODE_PREFIX}SW-03"
 # Directed pool: recyclers (F5191) in 丰登镇 — a few enterprises and individual businesses.
 TASK_FILTERS = {"industry": "F5191", "region": "丰登镇"}
-SAMPLE = {"mode": "count", "values": {"enterprise": 3, "individual": 2}}
+SAMPLE: dict[str, Any] = {"mode": "count", "values": {"enterprise": 3, "individual": 2}}
 WITNESSES = {"见证人：周立新": "352614", "见证人：马秀兰": "611243"}
 ABORT_REASON = "见证人马秀兰临时无法到场，改期抽取"
 # Window: three weeks, ending ten days ago, so results and proofs may be published (Art. 18).
@@ -339,7 +339,7 @@ def _drawn(draw: Draw) -> list[Target]:
 
 
 CONFLICT_NOTE = "演示：其配偶在该企业担任财务负责人。"
-CONFLICTED_ENTERPRISES = SAMPLE["values"]["enterprise"] + 1
+CONFLICTED_ENTERPRISES = int(SAMPLE["values"]["enterprise"]) + 1
 
 
 def _declare_conflicts(section: User, first: Draw) -> None:
