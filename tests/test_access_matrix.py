@@ -215,6 +215,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("portal:audit_checkpoint", "GET"):    (200, 200, 200, 200, 200, 200, 200, 200),
     ("portal:audit_latest", "GET"):        (200, 200, 200, 200, 200, 200, 200, 200),
     ("opendata:audit_checkpoints", "GET"): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("portal:verify_browser", "GET"):      (200, 200, 200, 200, 200, 200, 200, 200),
     # 审计日志: auditors and admins only
     ("audit:event_list", "GET"):           (302, 200, 403, 403, 403, 403, 403, 200),
     # 年度计划: sections and leaders of the department, oversight roles; leader approves

@@ -256,6 +256,16 @@ if TRUSTED_PROXY_COUNT:
 PENALTY_PUBLICATION_WORKDAYS = 7
 RESULT_PUBLICATION_WORKDAYS = env_int("RESULT_PUBLICATION_WORKDAYS", 20, minimum=1)
 
+# Where the public finds the source code (protocol spec, verifier, test vectors); shown on the
+# portal's 如何验证 pages. Set it to the address of the copy the bureau actually runs.
+SPOTCHECK_SOURCE_URL = env_str("SPOTCHECK_SOURCE_URL", "https://github.com/spotcheck-gov/spotcheck")
+if not SPOTCHECK_SOURCE_URL.startswith(("https://", "http://")) or any(
+    c.isspace() or c in '"<>' for c in SPOTCHECK_SOURCE_URL
+):
+    raise ConfigError(
+        f"SPOTCHECK_SOURCE_URL must be an http(s) address, got {SPOTCHECK_SOURCE_URL!r}"
+    )
+
 AUDIT_HASH_ALGORITHM = env_choice("AUDIT_HASH_ALGORITHM", "sha256", {"sha256", "sm3"})
 # Signed checkpoints of the audit chain (docs/operations.md, "The audit log"). The private key
 # is a file outside the database, never committed (var/ is ignored), mode 0600; every public key

@@ -15,6 +15,7 @@ urlpatterns = [
     path("draws/", views.draws, name="draws"),
     path("draws/tasks/<int:task_id>/", views.draw_history, name="draw_history"),
     path("verify/", views.verify, name="verify"),
+    path("verify/browser/", views.verify_browser, name="verify_browser"),
     path("verify/spotcheck_verify.py", views.verifier_download, name="verifier_download"),
     path("audit/", views_audit.checkpoints, name="audit_checkpoints"),
     path("audit/checkpoints/latest.json", views_audit.latest_json, name="audit_latest"),

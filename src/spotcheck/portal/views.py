@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -31,7 +32,7 @@ from spotcheck.disclosure.models import Publication, PublicationKind, Publicatio
 from spotcheck.engine import verify as engine_verify
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.engine.hashing import EngineError
-from spotcheck.portal import presenters
+from spotcheck.portal import presenters, verifier_strings
 
 K = PublicationKind
 PAGE_SIZE = 20
@@ -222,9 +223,69 @@ def inspectors(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/inspectors.html", {"lists": lists})
 
 
+def _verifier_context(**extra: Any) -> dict[str, Any]:
+    return {
+        "verifier_strings": verifier_strings.strings(),
+        "source_url": settings.SPOTCHECK_SOURCE_URL,
+        **extra,
+    }
+
+
 @public_page
 def verify(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/verify.html")
+    return render(request, "portal/verify.html", _verifier_context())
+
+
+def _published_commitment(payload: dict[str, Any]) -> Publication | None:
+    """The commitment the portal published for the same draw (before the randomness)."""
+    task_id, draw_id = payload.get("task_id"), payload.get("draw_id")
+    if not isinstance(task_id, int) or not isinstance(draw_id, int):
+        return None
+    history = selectors_draws.task_draw_history(task_id, today=timezone.localdate())
+    if history is None:
+        return None
+    return next((d.commitment for d in history.draws if d.draw_id == draw_id), None)
+
+
+@public_page
+def verify_browser(request: HttpRequest) -> HttpResponse:
+    """The browser verifier. With ``?record=<pk>`` of a published draw proof the page fetches
+    that proof and the draw's published commitment and checks them in the browser; without
+    it, the visitor chooses the files. The server computes nothing."""
+    record = request.GET.get("record", "")
+    if not record:
+        return render(request, "portal/verify_browser.html", _verifier_context())
+    publication = _record_or_404(int(record)) if record.isdigit() and len(record) < 12 else None
+    if publication is None or publication.kind != K.DRAW_PROOF:
+        raise _NotPublic(_("没有这份抽取证明，或它尚未公开。"))
+    payload = presenters.as_dict(publication.payload)
+    commitment = _published_commitment(payload)
+    config: dict[str, Any] = {
+        "proof_url": reverse("portal:proof", args=[publication.pk]),
+        "proof_name": presenters.proof_filename(publication.kind, payload, publication.pk),
+    }
+    if commitment is not None:
+        config |= {
+            "commitment_url": reverse("portal:proof", args=[commitment.pk]),
+            "commitment_name": presenters.proof_filename(
+                commitment.kind, presenters.as_dict(commitment.payload), commitment.pk
+            ),
+            "commitment_published_at": (
+                timezone.localtime(commitment.published_at).strftime("%Y-%m-%d %H:%M:%S")
+                if commitment.published_at
+                else ""
+            ),
+        }
+    return render(
+        request,
+        "portal/verify_browser.html",
+        _verifier_context(
+            record=publication,
+            draw_id=payload.get("draw_id"),
+            commitment=commitment,
+            verifier_config=config,
+        ),
+    )
 
 
 @public_page
