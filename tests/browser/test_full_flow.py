@@ -138,6 +138,7 @@ def test_full_flow_to_the_credit_record(
 
     # One recusal; the replacement takes the place in the same random order.
     section.select_option("#recusal-form select[name=member]", index=0)
+    section.select_option("#recusal-form select[name=reason_code]", "kinship")
     section.fill("#recusal-form input[name=reason]", "与该企业负责人为近亲属")
     section.click("#recusal-submit")
     history = section.locator("#results-table td.history", has_text="与该企业负责人为近亲属")

@@ -235,6 +235,10 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The portal's browser verifier builds its Web Worker from its own (self-served) code
+        # as a blob: URL, so a saved copy of the page works offline; only our scripts can
+        # create such a URL, since script-src stays 'self'.
+        "worker-src": ["'self'", "blob:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
