@@ -376,3 +376,23 @@ def test_voided_commitment_in_open_data_and_the_public_api(client: Client, world
     assert record["status"] == "voided" and record["void_reason"] == "见证人未到场"
     api = client.get(reverse("api:public-publication-detail", args=[pub.pk])).json()
     assert api["voided_at"] and api["void_reason"] == "见证人未到场"
+
+
+def test_the_public_abort_reason_is_redacted(client: Client, world: World) -> None:
+    task = world.approved_task()
+    first = _commit(world, task)
+    request = draw_abort_request(
+        actor=world.p.section, draw=first, reason="见证人电话13912345678无法接通，改期"
+    )
+    draw_abort_decide(actor=world.p.leader, request=request, approve=True)
+    first.refresh_from_db()
+    assert "13912345678" not in first.abort_reason and "改期" in first.abort_reason
+    assert "13912345678" in AbortRequest.objects.get().reason  # staff keep what was written
+    assert "13912345678" not in _commitment(first).void_reason
+    second = draws.draw_execute(
+        actor=world.p.section, draw=_commit(world, task, reason="重抽"), entries=DICE
+    )
+    assert second.proof is not None
+    assert "13912345678" not in json.dumps(second.proof, ensure_ascii=False)
+    page = client.get(reverse("portal:draw_history", args=[task.pk])).content.decode()
+    assert "13912345678" not in page and "改期" in page

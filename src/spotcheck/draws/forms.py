@@ -35,7 +35,10 @@ class CommitForm(forms.Form):
     names = forms.CharField(
         label=_("见证人姓名 / 随机信标轮次 / 彩票期号"),
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "王五\n赵六"}),
-        help_text=_("每行一个。见证人掷骰至少 2 名见证人，每人现场掷 6 枚骰子"),
+        help_text=_(
+            "每行一个。见证人掷骰至少 2 名见证人，每人现场掷 6 枚骰子。"
+            "见证人姓名将随抽取承诺在公示门户公开，请事先告知见证人"
+        ),
     )
     not_before = forms.DateTimeField(
         label=_("随机数公布时间（随机信标/彩票）"),
@@ -132,7 +135,7 @@ class AbortForm(forms.Form):
         label=_("作废原因"),
         max_length=300,
         error_messages={"required": _("请填写作废原因")},
-        help_text=_("原因将随作废标记在公示门户公开"),
+        help_text=_("原因将随作废标记在公示门户公开，请勿填写个人信息（证件号、电话号码会被遮盖）"),
     )
 
 

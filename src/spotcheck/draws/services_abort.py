@@ -16,6 +16,7 @@ from spotcheck.audit import events
 from spotcheck.audit.services import record
 from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.disclosure.draw_records import void_draw_commitment
+from spotcheck.disclosure.redaction import mask_text
 from spotcheck.draws.models import AbortRequest, CheckSlot, Draw, DrawState
 from spotcheck.planning.models import SpotCheckTask, TaskState
 from spotcheck.planning.services import _transition
@@ -114,10 +115,13 @@ def draw_abort_decide(
     _check_abortable(draw, task)
     request.save()
     previous = draw.state
+    # The reason goes public (portal, proof history): through the redaction rules first, so
+    # an ID or phone number typed into it is masked; the request keeps the original.
+    public_reason, _kinds = mask_text(request.reason)
     draw.state = DrawState.ABORTED
     draw.aborted_by = actor
     draw.aborted_at = now
-    draw.abort_reason = request.reason
+    draw.abort_reason = public_reason
     draw.save()
     # The draw and its teams stay on record; only its claim on the yearly cap is released.
     CheckSlot.objects.filter(draw=draw).delete()
@@ -125,7 +129,7 @@ def draw_abort_decide(
     _transition(
         task, TaskState.APPROVED, actor=actor, reason=f"第{draw.pk}号抽取作废：{request.reason}"
     )
-    void_draw_commitment(actor=actor, draw=draw, reason=request.reason, at=now)
+    void_draw_commitment(actor=actor, draw=draw, reason=public_reason, at=now)
     record(
         events.DrawAborted(
             object_id=str(draw.pk),
