@@ -172,8 +172,8 @@ def _mutations(doc: dict[str, Any], rng: random.Random, count: int) -> Iterator[
         "0.5",
         "sha256",
         "sm3",
-        "2026-11-27T13:21:00Z",
-        "2026-02-30",
+        "2026-11-27T13:21:00Z",  # fixed-date: a value spliced into proofs, not a clock
+        "2026-02-30",  # fixed-date: an impossible date the verifiers must refuse
         "a" * 64,
         "A" * 64,
         [],
