@@ -50,3 +50,12 @@ def test_commitment_times_carry_the_local_offset(client: Client, world: World) -
     local = timezone.localtime(draw.committed_at)
     assert f"{local:%Y-%m-%d %H:%M:%S} 北京时间" in page
     assert committed_at not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["portal:home", "portal:draws", "portal:verify", "portal:audit_checkpoints"]
+)
+def test_every_portal_page_names_its_time_zone(client: Client, name: str) -> None:
+    page = client.get(reverse(name)).content.decode()
+    assert "本平台的日期和时间均为北京时间" in page

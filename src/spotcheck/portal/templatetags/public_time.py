@@ -44,3 +44,9 @@ def public_time(value: Any) -> str:
     if parsed is None:
         return "" if value is None else str(value)
     return f"{timezone.localtime(parsed):%Y-%m-%d %H:%M:%S} {zone_label()}"
+
+
+@register.simple_tag
+def public_zone() -> str:
+    """The zone every date and time on the portal is in, for the footer."""
+    return zone_label()
