@@ -396,3 +396,32 @@ def test_the_public_abort_reason_is_redacted(client: Client, world: World) -> No
     assert "13912345678" not in json.dumps(second.proof, ensure_ascii=False)
     page = client.get(reverse("portal:draw_history", args=[task.pk])).content.decode()
     assert "13912345678" not in page and "改期" in page
+
+
+def test_a_delayed_proof_delays_the_aborted_proof_with_it(world: World) -> None:
+    from spotcheck.disclosure.selectors import published
+
+    task = world.approved_task()
+    first = draws.draw_execute(actor=world.p.section, draw=_commit(world, task), entries=DICE)
+    _abort(world, first)
+    second = draws.draw_execute(
+        actor=world.p.section, draw=_commit(world, task, reason="重抽"), entries=DICE
+    )
+    opens = timezone.make_aware(dt.datetime.combine(task.window_start, dt.time(9)))
+    until = task.window_start + dt.timedelta(days=3)
+    with time_machine.travel(opens):
+        draft = publication_draft(
+            actor=world.p.section,
+            kind="draw_proof",
+            source=second,
+            restriction_reason="涉及正在办理的案件，暂缓公开",
+            delayed_until=until,
+        )
+        draft = publication_submit(actor=world.p.section, publication=draft)
+        publication_review(actor=world.p.leader, publication=draft, approve=True)
+    aborted_proof = draw_publication("draw_proof", first)
+    assert aborted_proof is not None
+    assert aborted_proof.state == PublicationState.SCHEDULED
+    assert aborted_proof.delayed_until == until
+    assert aborted_proof not in published(today=task.window_start)
+    assert aborted_proof in published(today=until)

@@ -110,9 +110,11 @@ def publish_predecessor_proofs(*, publication: Publication, reviewer: User) -> l
                 department=publication.department,
                 supersedes=None,
                 correction_note="",
-                restriction_reason="",
+                # The same Art. 17 delay as the proof that carries it, if any: a scheduled
+                # record without its date would never go public.
+                restriction_reason=publication.restriction_reason,
                 withheld_fields=[],
-                delayed_until=None,
+                delayed_until=publication.delayed_until,
             )
             out.append(
                 _transition(
