@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import PoolEntry
@@ -24,10 +25,11 @@ def _drawn(world: World, n: int = 10) -> Any:
     return draws.draw_execute(actor=world.p.section, draw=_commit(world, task), entries=DICE)
 
 
-def _accept_all(world: World, draw: Any, problem_every: int) -> None:
+def _accept_all(world: World, draw: Any, problem_every: int, limit: int | None = None) -> None:
     ok = ResultCategory.objects.filter(problem_found=False).first()
     bad = ResultCategory.objects.filter(problem_found=True).first()
-    for i, entry in enumerate(PoolEntry.objects.filter(draw=draw, selected=True)):
+    entries = PoolEntry.objects.filter(draw=draw, selected=True).order_by("id")
+    for i, entry in enumerate(entries[:limit] if limit else entries):
         Inspection.objects.create(
             draw=draw,
             target=entry.target,
@@ -108,3 +110,22 @@ def test_task_report_estimates(world: World) -> None:
 def test_task_report_before_results(world: World) -> None:
     draw = _drawn(world)
     assert selectors.task_estimates(draw.task) == ([], 10)
+
+
+def test_task_report_nonresponse_uses_hajek_and_flags_ht(world: World) -> None:
+    # Issue: 10 drawn, all non-compliant, 5 accepted: the report's "missing at random" text
+    # holds for Hajek (1.0) only; HT (which counts the 5 missing as compliant) must be flagged.
+    draw = _drawn(world, n=10)
+    _accept_all(world, draw, problem_every=1, limit=5)
+    rows, selected = selectors.task_estimates(draw.task)
+    overall = rows[-1]
+    assert selected == 10 and overall.inspected == 5 and overall.noncompliant == 5
+    assert overall.hajek.rate == 1.0
+    assert overall.ht.rate < 1.0 and "nonresponse" in overall.ht.notes
+    assert any("计为合规" in str(f) for f in overall.ht_flags)
+    assert not any("计为合规" in str(f) for f in overall.hajek_flags)
+    client = Client()
+    client.force_login(world.p.leader)
+    with translation.override("zh-hans"):
+        page = client.get(reverse("reports:task_report", args=[draw.task_id])).content.decode()
+    assert "Hájek 估计" in page and "视为随机缺失" in page and "计为合规" in page

@@ -15,7 +15,7 @@ Entry points for the web app (all take and return plain data):
   randomness is known; raises ``teams.TeamFormationError`` (target + reasons) or
   ``proof.CommitmentMismatch``.
 - ``verify.verify_proof(proof) -> (problems, summary)``; CLI ``python -m spotcheck.engine.verify``.
-- ``estimate.estimate_rates(...)`` - HT / Hajek non-compliance rates with logit intervals.
+- ``estimate.estimate_rates(...)`` - Hajek (shown) / HT non-compliance rates with Korn-Graubard intervals.
 
 Per-unit hashing (tickets, the pool's Merkle tree) runs in the optional compiled accelerator
 ``_accel`` (see ``accel.py``) when it was built, in threads; otherwise in pure Python, in forked

@@ -8,8 +8,10 @@ At 10 million units a Python object per unit would cost gigabytes; columns cost 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,30 @@ from .hashing import EngineError, check_id
 from .tickets import IdArray, to_id_array
 
 MAX_WEIGHT = 2**40
+
+
+def check_weights(weights: Sequence[int] | npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """Weights as int64, or a clear error: floats (even 2.0), NaN, booleans, zero, negative
+    and values above 2^40 are rejected, never truncated or clipped."""
+    raw = weights if isinstance(weights, np.ndarray) else None
+    if raw is None:
+        bad = next((x for x in weights if isinstance(x, bool) or not isinstance(x, Integral)), None)
+        if bad is not None:
+            what = "NaN" if isinstance(bad, float) and math.isnan(bad) else repr(bad)
+            raise EngineError(f"weights must be integers in [1, 2^40], got {what}")
+        if any(not 1 <= int(x) <= MAX_WEIGHT for x in weights):
+            lo, hi = min(map(int, weights)), max(map(int, weights))
+            raise EngineError(f"weights must be integers in [1, 2^40], got [{lo}, {hi}]")
+        return np.asarray(weights, dtype=np.int64)
+    if raw.dtype.kind not in "iu":
+        nan = raw.dtype.kind == "f" and bool(np.isnan(raw).any())
+        raise EngineError(
+            "weights must be integers in [1, 2^40], got "
+            + ("NaN" if nan else f"an array of dtype {raw.dtype}")
+        )
+    if len(raw) and (int(raw.min()) < 1 or int(raw.max()) > MAX_WEIGHT):
+        raise EngineError(f"weights must be integers in [1, 2^40], got [{raw.min()}, {raw.max()}]")
+    return raw.astype(np.int64, copy=False)
 
 
 @dataclass(frozen=True)
@@ -32,6 +58,29 @@ class Pool:
     weights: npt.NDArray[np.int64]
     excluded: Mapping[int, str] = field(default_factory=dict)
     """Position -> reason for units kept in the record but not eligible (pi = 0)."""
+
+    def __post_init__(self) -> None:
+        """Direct construction gets the same checks as ``from_arrays`` (on canonical columns)."""
+        if not isinstance(self.ids, np.ndarray) or self.ids.dtype.kind != "S":
+            raise EngineError("Pool.ids must be a bytes ('S') array; use Pool.from_arrays")
+        size = len(self.ids)
+        for what, arr in (("strata", self.strata), ("weights", self.weights)):
+            if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "iu":
+                raise EngineError(f"Pool.{what} must be an integer array; use Pool.from_arrays")
+            if arr.ndim != 1 or len(arr) != size:
+                raise EngineError("ids, strata and weights must have the same length")
+        check_weights(self.weights)
+        if size and (
+            int(self.strata.min()) < 0 or int(self.strata.max()) >= len(self.stratum_names)
+        ):
+            raise EngineError("stratum codes must index stratum_names")
+        if list(self.stratum_names) != sorted(set(self.stratum_names), key=str.encode):
+            raise EngineError("stratum_names must be distinct and sorted by UTF-8 bytes")
+        if size > 1 and not bool(np.all(self.ids[1:] > self.ids[:-1])):
+            raise EngineError("Pool.ids must be strictly ascending (no duplicates)")
+        for pos, reason in self.excluded.items():
+            if not 0 <= pos < size or not isinstance(reason, str) or not reason:
+                raise EngineError(f"bad exclusion entry {pos!r}: {reason!r}")
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -47,9 +96,7 @@ class Pool:
         id_arr = to_id_array(ids, "target id")
         if len(strata) != len(id_arr) or len(weights) != len(id_arr):
             raise EngineError("ids, strata and weights must have the same length")
-        w = np.asarray(weights, dtype=np.int64)
-        if len(w) and (int(w.min()) < 1 or int(w.max()) > MAX_WEIGHT):
-            raise EngineError(f"weights must be integers in [1, 2^40], got [{w.min()}, {w.max()}]")
+        w = check_weights(weights)
         names = sorted(set(strata), key=lambda s: s.encode("utf-8"))
         for name in names:
             check_id(name, "stratum")

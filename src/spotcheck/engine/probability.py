@@ -199,6 +199,17 @@ def pool_inclusion(
         return StratumInfo(name, len(members), n, k)
 
     infos = map_items_threads(one, strata, len(pool), workers=workers)
+    for (name, members), info in zip(strata, infos, strict=True):
+        if info.sample_size and len(members):
+            zero = members[pi[members] == 0]
+            if len(zero):
+                i = int(zero[0])
+                raise EngineError(
+                    f"stratum {name!r}: eligible unit {pool.id_str(i)!r} (weight "
+                    f"{int(weights[i])}) would get inclusion probability 0 - its weight is below "
+                    f"1/2^32 of the stratum's share; {len(zero)} unit(s) affected. Raise "
+                    "floor_weight, rescale the weights or split the stratum"
+                )
     return pi, infos
 
 

@@ -8,15 +8,32 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, Role
 from spotcheck.directory.models import Target, TargetStatus
 from spotcheck.draws.models import Draw, DrawState, PoolEntry
-from spotcheck.engine.estimate import Estimate, estimate_rates
+from spotcheck.engine.estimate import (
+    NOTE_COLLAPSED,
+    NOTE_MISSING_STRATA,
+    NOTE_NONRESPONSE,
+    NOTE_OUT_OF_RANGE,
+    NOTE_SRS_FALLBACK,
+    Estimate,
+    estimate_rates,
+)
 from spotcheck.inspections.models import FollowUp, Inspection, InspectionState
 from spotcheck.planning.models import SpotCheckTask, TaskState
 
 ACTIVE_STATES = {TaskState.DRAWN, TaskState.INSPECTING}
+
+NOTE_TEXT = {
+    NOTE_OUT_OF_RANGE: _("HT 估计超出 [0, 1]，区间按截断到 [0, 1] 的值计算"),
+    NOTE_NONRESPONSE: _("有抽中但未审核的对象，HT 将其计为合规，结果偏低，仅供参考"),
+    NOTE_COLLAPSED: _("样本不足两个非必查对象的分层已与相邻分层合并计算方差"),
+    NOTE_SRS_FALLBACK: _("无法估计抽样方差（样本过少或估计值为 0 或 1），区间按有效样本量保守计算"),
+    NOTE_MISSING_STRATA: _("部分分层尚无审核通过的结果，合计只含有结果的分层"),
+}
 
 
 def _scope(user: Any) -> set[int] | None:
@@ -95,12 +112,22 @@ class StratumEstimate:
     ht: Estimate
     hajek: Estimate
 
+    @property
+    def ht_flags(self) -> list[str]:
+        return [str(NOTE_TEXT[n]) for n in self.ht.notes if n in NOTE_TEXT]
+
+    @property
+    def hajek_flags(self) -> list[str]:
+        return [str(NOTE_TEXT[n]) for n in self.hajek.notes if n in NOTE_TEXT]
+
 
 def task_estimates(task: SpotCheckTask) -> tuple[list[StratumEstimate], int]:
     """Non-compliance estimates per stratum and overall from accepted inspections.
 
-    Returns (rows, selected count). Targets drawn but not yet accepted are left out, which
-    treats them as missing at random; the report says so next to the figures.
+    Returns (rows, selected count). Targets drawn but not yet accepted are left out. The figure
+    shown is Hajek's, which re-weights the accepted targets of each stratum to the whole stratum:
+    the missing ones are treated as missing at random within their stratum (true for Hajek,
+    not for HT, which counts them as compliant and is flagged so). See docs/estimates.md.
     """
     draw = task.draws.filter(state=DrawState.EXECUTED).order_by("-id").first()
     if draw is None:
@@ -123,7 +150,10 @@ def task_estimates(task: SpotCheckTask) -> tuple[list[StratumEstimate], int]:
     populations = {name: int(s["population"]) for name, s in info.items()}
     if not strata:
         return [], len(entries)
-    est = estimate_rates(strata=strata, noncompliant=flags, pi_units=pis, populations=populations)
+    drawn = {name: int(s["sample_size"]) for name, s in info.items()}
+    est = estimate_rates(
+        strata=strata, noncompliant=flags, pi_units=pis, populations=populations, drawn=drawn
+    )
     rows = []
     for name in [*sorted(populations), "__overall__"]:
         mask = [s == name or name == "__overall__" for s in strata]
