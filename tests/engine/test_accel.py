@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from spotcheck.engine import accel, merkle, parallel
 from spotcheck.engine.canonical import dumps
-from spotcheck.engine.hashing import TAG_TARGET_TICKET, fields
+from spotcheck.engine.hashing import TAG_TARGET_TICKET, EngineError, fields
 from spotcheck.engine.merkle import (
     audit_path,
     pool_leaf_hashes,
@@ -200,7 +200,11 @@ def test_declined_inputs_fall_back_to_python(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(ValueError):
         mod.ticket_prefixes("md5", fields(b"t"), ids, ids.itemsize, 0, 2, np.empty(2, np.uint64))
     # A negative stratum code: Python indexes from the end, C declines - same root either way.
-    pool = Pool(ids, np.array([0, -1], dtype=np.int32), ("a", "b"), np.array([1, 2], np.int64))
+    # Pool(...) itself now refuses such a code (issue 14), so corrupt a valid pool's column.
+    with pytest.raises(EngineError):
+        Pool(ids, np.array([0, -1], dtype=np.int32), ("a", "b"), np.array([1, 2], np.int64))
+    pool = Pool(ids, np.array([0, 1], dtype=np.int32), ("a", "b"), np.array([1, 2], np.int64))
+    pool.strata[1] = -1
     fast, slow = both(monkeypatch, lambda: pool_root(pool, "sha256"))
     assert fast == slow
     # Invalid UTF-8 in an id that needs escaping: Python raises, and so does the fast path.
