@@ -297,6 +297,14 @@ def can_record_item(user: Any, task: Any, item: Any) -> bool:
     return True
 
 
+# --- 待办 (the home page and /api/v1/todo/) ----------------------------------------------------
+
+
+def can_view_todo(user: Any) -> bool:
+    """Everyone signed in has a 待办 list (empty for roles that only oversee)."""
+    return _role(user) is not None
+
+
 # --- dashboard and risk model -------------------------------------------------------------------
 
 OVERSIGHT = {Role.ADMIN, Role.SECTION, Role.LEADER, Role.AUDITOR}
