@@ -128,9 +128,7 @@ def _leader(user: Any, day: dt.date) -> list[TodoItem]:
             )
         )
     requests = (
-        AbortRequest.objects.filter(
-            decided_at__isnull=True, draw__task__lead_department__in=depts
-        )
+        AbortRequest.objects.filter(decided_at__isnull=True, draw__task__lead_department__in=depts)
         .exclude(requested_by=user)
         .select_related("draw__task")
     )
@@ -255,14 +253,14 @@ def _section(user: Any, day: dt.date) -> list[TodoItem]:
         status=InspectorStatus.ACTIVE,
         cert_valid_to__lte=day + dt.timedelta(days=CERT_WARNING_DAYS),
     )
-    for ins in certificates:
+    for person in certificates:
         out.append(
             _item(
                 "certificate",
-                str(ins),
-                reverse("directory:inspector_detail", args=[ins.pk]),
+                str(person),
+                reverse("directory:inspector_detail", args=[person.pk]),
                 day,
-                ins.cert_valid_to,
+                person.cert_valid_to,
             )
         )
     return out
