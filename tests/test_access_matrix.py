@@ -186,6 +186,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("api:inspector-detail", "GET"):       (401, 200, 200, 200, 200, 200, 200, 200),
     ("api:task-list", "GET"):              (401, 200, 200, 200, 403, 403, 200, 200),
     ("api:task-detail", "GET"):            (401, 200, 200, 403, 403, 403, 200, 200),
+    # 待办: everyone signed in has one (the same list as the home page)
+    ("api:todo", "GET"):                   (401, 200, 200, 200, 200, 200, 200, 200),
     # Public API over publications (一公开): no login, everyone alike
     ("api:public-publication-list", "GET"):(200, 200, 200, 200, 200, 200, 200, 200),
     ("api:public-publication-detail", "GET"):(200, 200, 200, 200, 200, 200, 200, 200),

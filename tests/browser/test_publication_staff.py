@@ -40,7 +40,7 @@ def test_draft_submit_approve_and_correct(
     expect(clerk.locator("#payload-preview")).to_contain_text(scene.target.credit_code)
     clerk.click("#draft-submit")
     expect(clerk.locator("#publication-state")).to_have_text("草稿")
-    expect(clerk.locator("#publication-deadline")).to_contain_text("应于")
+    expect(clerk.locator("#publication-deadline")).to_contain_text("最迟于")
     clerk.click("#publication-submit")
     expect(clerk.locator("#publication-state")).to_have_text("待审核")
     # The author is told why they cannot review their own publication (Art. 14).

@@ -192,3 +192,17 @@ def test_committed_draw_has_no_results_yet(client: Client, world: World) -> None
     response = client.get(reverse("draws:results", args=[draw.pk]))
     assert response.status_code == 302
     assert client.get(reverse("draws:results", args=[424242])).status_code == 404
+
+
+def test_the_403_reason_names_the_rule_that_applied(client: Client, world: World) -> None:
+    """Another section is refused because the task is not its department's, before and after
+    the window opens; only the administrator's refusal is about Art. 18 timing."""
+    draw = drawn(client, world)
+    url = reverse("draws:results", args=[draw.pk])
+    client.force_login(world.p.other_section)
+    body = client.get(url).content.decode()
+    assert "第十八条" not in body and "不属于您的部门" in body
+    client.force_login(world.p.admin)
+    assert "第十八条" in client.get(url).content.decode()
+    client.force_login(world.p.inspector)
+    assert "我的检查任务" in client.get(url).content.decode()

@@ -109,3 +109,20 @@ class SpotCheckTaskSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class TodoItemSerializer(serializers.Serializer[Any]):
+    """One thing waiting for the caller (the same rows as the 待办 home page)."""
+
+    kind = serializers.CharField(help_text="待办类型代码，如 task_approval、legal_review")
+    kind_label = serializers.CharField(help_text="待办类型名称（随界面语言）")
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="办理页面的站内路径")
+    due_on = serializers.DateField(allow_null=True, help_text="期限（如有）")
+    urgency = serializers.IntegerField(help_text="0 已逾期，1 七日内到期，2 待办理")
+    overdue = serializers.BooleanField()
+
+
+class TodoSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    results = TodoItemSerializer(many=True)

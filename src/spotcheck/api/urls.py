@@ -26,5 +26,6 @@ urlpatterns = [
         views_public.PublicationDetail.as_view(),
         name="public-publication-detail",
     ),
+    path("v1/todo/", views.TodoView.as_view(), name="todo"),
     path("v1/", include(router.urls)),
 ]

@@ -3,6 +3,7 @@ the selector's access check (NotAllowed → 403) and filtering apply to both ali
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,7 +15,9 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
 
 from spotcheck.api import serializers
 from spotcheck.api.pagination import ApiPagination
@@ -24,6 +27,7 @@ from spotcheck.directory import selectors as directory
 from spotcheck.directory.models import CheckItem, Inspector, InspectorStatus, Target
 from spotcheck.draws import selectors as draws
 from spotcheck.planning.models import SpotCheckTask
+from spotcheck.reports.todo import todo_list
 
 THROTTLES = [AnonRateThrottle, UserRateThrottle]
 MAX_ID = 2**31 - 1
@@ -182,3 +186,18 @@ class SchemaView(SpectacularAPIView):
     schema = ApiAutoSchema()
     permission_classes = [AllowAny]
     throttle_classes = THROTTLES
+
+
+class TodoView(APIView):
+    """待办：当前用户需要办理的事项，最紧急的在前（与登录后首页的列表相同）。"""
+
+    schema = ApiAutoSchema()
+    throttle_classes = THROTTLES
+
+    @extend_schema(responses=serializers.TodoSerializer, operation_id="todo_list")
+    def get(self, request: Request) -> Response:
+        if not access.can_view_todo(request.user):
+            raise PermissionDenied("无权查看待办")
+        items = todo_list(user=request.user)
+        data = {"count": len(items), "results": [asdict(i) for i in items]}
+        return Response(serializers.TodoSerializer(data).data)

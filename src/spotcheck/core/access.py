@@ -139,6 +139,20 @@ def can_view_draw_result(user: Any, task: Any) -> bool:
     return False
 
 
+def draw_result_denial(user: Any, task: Any) -> str:
+    """Why ``can_view_draw_result`` said no, in the words of the rule that applied."""
+    from django.utils.translation import gettext as _
+
+    role = _role(user)
+    if role in {Role.SECTION, Role.LEADER}:
+        return _("该抽查任务不属于您的部门，抽取名单只向任务参与部门和纪检监督人员开放")
+    if role == Role.INSPECTOR:
+        return _("执法检查人员只能在“我的检查任务”中查看本人的检查安排")
+    if role == Role.ADMIN and not window_open(task):
+        return _("抽取结果在检查开始前保密（第十八条），您无权查看")
+    return _("您的角色不能查看抽取名单")
+
+
 def can_view_all_draw_results(user: Any) -> bool:
     """Every draw's lists, whatever the task and the day: the auditor only."""
     return _role(user) == Role.AUDITOR
@@ -295,6 +309,14 @@ def can_record_item(user: Any, task: Any, item: Any) -> bool:
     if _role(user) == Role.SECTION and user.department_id != task.lead_department_id:
         return bool(item.department_id == user.department_id)
     return True
+
+
+# --- 待办 (the home page and /api/v1/todo/) ----------------------------------------------------
+
+
+def can_view_todo(user: Any) -> bool:
+    """Everyone signed in has a 待办 list (empty for roles that only oversee)."""
+    return _role(user) is not None
 
 
 # --- dashboard and risk model -------------------------------------------------------------------

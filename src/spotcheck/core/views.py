@@ -13,19 +13,26 @@ from django.views.decorators.http import require_safe
 
 from spotcheck.core import access
 from spotcheck.directory.models import CheckItem, Inspector, Target
+from spotcheck.reports.todo import todo_counts, todo_list
 
 log = logging.getLogger(__name__)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """待办 home: what waits for this person (reports.todo), then the directory counters."""
     counts = {}
     if access.can_view_targets(request.user):
         counts["targets"] = Target.objects.count()
     if access.can_view_items(request.user):
         counts["items"] = CheckItem.objects.filter(active=True).count()
         counts["inspectors"] = Inspector.objects.count()
-    return render(request, "core/home.html", {"counts": counts})
+    todo = todo_list(user=request.user)
+    return render(
+        request,
+        "core/home.html",
+        {"counts": counts, "todo": todo, "todo_counts": todo_counts(todo)},
+    )
 
 
 @cache

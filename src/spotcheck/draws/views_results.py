@@ -77,7 +77,7 @@ def _result_draw(user: Any, pk: int) -> Draw:
     draw = get_object_or_404(Draw.objects.select_related("task"), pk=pk)
     require(
         access.can_view_draw_result(user, draw.task),
-        _("抽取结果在检查开始前保密（第十八条），您无权查看"),
+        access.draw_result_denial(user, draw.task),
     )
     return draw
 

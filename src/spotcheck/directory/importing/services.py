@@ -110,13 +110,15 @@ def import_commit(
     spec = plan.spec
     stamp = timezone.now()
     reason = f"导入文件 {filename}"[:100]
-    total = len(plan.creates) + len(plan.updates)
+    writes = len(plan.creates) + len(plan.updates)
+    # The same denominator as validation (the file's rows), scaled from the rows written.
+    total = plan.rows
     done = 0
 
     def step(n: int) -> None:
         nonlocal done
         done += n
-        progress(done, total)
+        progress(done * total // writes if writes else total, total)
 
     with _bulk_gc():
         _write_creates(spec, plan.creates, actor=actor, stamp=stamp, reason=reason, step=step)
