@@ -41,11 +41,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from spotcheck.engine.pool import Pool  # noqa: E402  (after the path set-up)
+# The same synthetic pool as the draw benchmark (benchmarks/ is on sys.path when run).
+from draw import STRATA, make_pool  # noqa: E402
+
 from spotcheck.engine.proof import build_commitment, run_draw  # noqa: E402
 
 STATIC = ROOT / "src" / "spotcheck" / "static"
-STRATA = ("再生资源回收", "拍卖", "单用途商业预付卡", "二手车交易市场")
 DEPARTMENTS = ("商务执法大队", "市场监管所")
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 THROTTLE = 4
@@ -68,21 +69,6 @@ PAGE = """<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8"><title
 <script src="static/portal/verify/conflicts.js"></script>
 <script src="static/portal/verify/core.js"></script>
 </head><body></body></html>"""
-
-
-def make_pool(n: int, rng: np.random.Generator) -> Pool:
-    """Ids shaped like credit codes, lognormal weights (as benchmarks/draw.py)."""
-    digits = np.zeros((n, 18), dtype=np.uint8)
-    digits[:, :8] = np.frombuffer(b"91640106", dtype=np.uint8)
-    num = np.arange(n, dtype=np.int64) * 7 + 1000
-    for col in range(17, 7, -1):
-        digits[:, col] = ord("0") + num % 10
-        num //= 10
-    ids = digits.view("S18").ravel()
-    weights = np.maximum(1, np.round(rng.lognormal(0.0, 1.0, n) * 1000)).astype(np.int64)
-    strata = rng.integers(0, len(STRATA), n).astype(np.int32)
-    names = tuple(sorted(STRATA, key=lambda s: s.encode("utf-8")))
-    return Pool(ids, strata, names, weights)
 
 
 def make_proof(n: int, hash_name: str = "sha256") -> dict[str, Any]:
