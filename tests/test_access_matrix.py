@@ -456,6 +456,7 @@ def _build_workflow(s: Samples, *, window_open: bool) -> Workflow:
     from django.utils import timezone
 
     from spotcheck.draws import services as draws
+    from spotcheck.draws.services_cap import cap_override_request
     from spotcheck.planning import services as planning
 
     p = s.personas
@@ -478,7 +479,7 @@ def _build_workflow(s: Samples, *, window_open: bool) -> Workflow:
         sample={"mode": "count", "values": {"*": 2}},
         plan=plan,
     )
-    override = draws.cap_override_request(
+    override = cap_override_request(
         actor=p.section, task=task, target=s.target, reason="访问矩阵样例"
     )
     task = planning.task_approve(actor=p.leader, task=task)

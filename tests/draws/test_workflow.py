@@ -14,6 +14,7 @@ from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import CheckSlot, DrawState, PoolEntry, TeamMember
 from spotcheck.draws.services_abort import draw_abort_decide, draw_abort_request
+from spotcheck.draws.services_cap import cap_override_approve, cap_override_request
 from spotcheck.engine.verify import verify_proof
 from spotcheck.planning.models import TaskState
 from tests.workflow_fixtures import World
@@ -189,12 +190,12 @@ def test_cap_override_needs_leader_approval(world: World) -> None:
         draws.draw_execute(actor=world.p.section, draw=_commit(world, task), entries=DICE)
     task = world.task(sample={"mode": "count", "values": {"*": 1}})
     target = world.targets[0]
-    override = draws.cap_override_request(
+    override = cap_override_request(
         actor=world.p.section, task=task, target=target, reason="群众集中投诉，需再次检查"
     )
     with pytest.raises(NotAllowed):
-        draws.cap_override_approve(actor=world.p.section, override=override)
-    draws.cap_override_approve(actor=world.p.leader, override=override)
+        cap_override_approve(actor=world.p.section, override=override)
+    cap_override_approve(actor=world.p.leader, override=override)
     from spotcheck.planning.services import task_approve
 
     task = task_approve(actor=world.p.leader, task=task)

@@ -411,62 +411,6 @@ def draw_recuse(
 
 
 @transaction.atomic
-def cap_override_request(
-    *, actor: User, task: SpotCheckTask, target: Target, reason: str
-) -> CapOverride:
-    _require_lead_section(actor, task)
-    if not reason.strip():
-        raise ServiceError("超过年度检查次数上限必须说明理由")
-    if task.state not in {TaskState.DRAFT, TaskState.APPROVED}:
-        raise ServiceError("只能在承诺抽取前申请突破年度检查次数上限")
-    if CapOverride.objects.filter(task=task, target=target).exists():
-        raise ServiceError("已为该检查对象提出过申请")
-    override = CapOverride.objects.create(
-        task=task,
-        target=target,
-        year=task.window_start.year,
-        reason=reason.strip(),
-        requested_by=actor,
-    )
-    record(
-        events.CapOverrideRequested(
-            object_id=str(override.pk),
-            summary=f"申请 {target.name} 在 {override.year} 年超过 2 次检查：{override.reason}",
-            target=target.credit_code,
-            year=override.year,
-            reason=override.reason,
-        ),
-        actor=actor,
-    )
-    return override
-
-
-@transaction.atomic
-def cap_override_approve(*, actor: User, override: CapOverride) -> CapOverride:
-    override = (
-        CapOverride.objects.select_for_update().select_related("task", "target").get(pk=override.pk)
-    )
-    if actor.role != Role.LEADER or override.task.lead_department_id not in actor.department_ids():
-        raise NotAllowed("只有分管领导可以批准突破年度检查次数上限")
-    if override.approved_at is not None:
-        raise ServiceError("该申请已批准")
-    override.approved_by = actor
-    override.approved_at = timezone.now()
-    override.save()
-    record(
-        events.CapOverrideApproved(
-            object_id=str(override.pk),
-            summary=f"批准 {override.target.name} 在 {override.year} 年超过 2 次检查：{override.reason}",
-            target=override.target.credit_code,
-            year=override.year,
-            reason=override.reason,
-        ),
-        actor=actor,
-    )
-    return override
-
-
-@transaction.atomic
 def log_confidential_access(
     *, actor: User, draw: Draw, what: str, target: Target | None = None
 ) -> None:

@@ -26,7 +26,7 @@ from spotcheck.directory.models import (
     TargetKind,
 )
 from spotcheck.draws import selectors as draw_selectors
-from spotcheck.draws import services as draw_services
+from spotcheck.draws import services_cap
 from spotcheck.draws.forms import CommitForm
 from spotcheck.draws.models import CapOverride, PoolEntry
 from spotcheck.draws.pool import (
@@ -357,7 +357,7 @@ def override_request(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("planning:task_detail", pk=pk)
     return act_and_redirect(
         request,
-        lambda: draw_services.cap_override_request(
+        lambda: services_cap.cap_override_request(
             actor=user, task=task, target=target, reason=reason
         ),
         _("已提交突破年度检查次数上限的申请，待分管领导批准"),
@@ -377,7 +377,7 @@ def override_approve(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return act_and_redirect(
         request,
-        lambda: draw_services.cap_override_approve(actor=user, override=override),
+        lambda: services_cap.cap_override_approve(actor=user, override=override),
         _("已批准突破年度检查次数上限"),
         "planning:task_detail",
         pk=override.task_id,

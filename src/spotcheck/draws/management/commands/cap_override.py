@@ -7,7 +7,7 @@ from django.core.management.base import CommandError, CommandParser
 from spotcheck.core.commands import ActingCommand, lookup
 from spotcheck.directory.models import Target
 from spotcheck.draws.models import CapOverride
-from spotcheck.draws.services import cap_override_approve, cap_override_request
+from spotcheck.draws.services_cap import cap_override_approve, cap_override_request
 from spotcheck.planning.models import SpotCheckTask
 
 
