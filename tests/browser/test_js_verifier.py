@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import gzip
 import json
 import random
 import re
@@ -428,3 +429,26 @@ def test_saved_copy_of_the_page_verifies_offline(
     page.locator("#verify-run").click()
     expect(verdict).to_have_attribute("data-check", "result.pi")
     offline.close()
+
+
+def test_gzip_file_as_the_portal_serves_it_is_verified(
+    browser: Browser, live_server: object, tmp_path: Path
+) -> None:
+    """A proof saved still compressed (.json.gz) verifies like the plain file; a damaged one
+    is refused as unreadable, not reported as a passing or failing proof."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server}/public/verify/")
+    packed = tmp_path / "proof.json.gz"
+    packed.write_bytes(gzip.compress((VECTORS / "proof-v2-sha256.json").read_bytes()))
+    page.set_input_files("#verify-proof-file", str(packed))
+    page.set_input_files("#verify-commitment-file", str(VECTORS / "commitment-v2-sha256.json"))
+    page.locator("#verify-run").click()
+    verdict = page.locator("#verify-verdict")
+    expect(verdict).to_have_attribute("data-exit", "0")
+    broken = tmp_path / "broken.json.gz"
+    broken.write_bytes(packed.read_bytes()[:-40])
+    page.set_input_files("#verify-proof-file", str(broken))
+    page.locator("#verify-run").click()
+    expect(page.locator("#verify-status")).to_contain_text("无法读取")
+    context.close()

@@ -9,13 +9,15 @@ from typing import Any
 import pytest
 
 from spotcheck.engine.canonical import canonical_bytes
-from spotcheck.engine.conflicts import conflict_tree
+from spotcheck.engine.conflicts import CHUNK_BITS, ConflictTree, conflict_tree
 from spotcheck.engine.hashing import EngineError
-from spotcheck.engine.merkle import audit_path, root_of_leaf_hashes, verify_inclusion
+from spotcheck.engine.merkle import audit_path, leaf_hash, root_of_leaf_hashes, verify_inclusion
 from spotcheck.engine.pool import Pool
 from spotcheck.engine.verify import verify_document
 
 from .helpers import CONFLICT_KEY, make_params, make_pool, make_proof
+
+CHUNK = 1 << CHUNK_BITS
 
 KEY = bytes.fromhex(CONFLICT_KEY)
 
@@ -32,7 +34,7 @@ def test_paths_and_root_match_the_reference_tree(n: int) -> None:
     ]
     tree = conflict_tree(pool, conflicts, KEY, "sha256")
     assert tree.count == (2 if n > 1 else 0)
-    leaves = [tree.levels[0][32 * i : 32 * (i + 1)] for i in range(n)] if n else []
+    leaves = _leaf_hashes(tree)
     assert tree.root == root_of_leaf_hashes(leaves, "sha256")
     for i in range(n):
         entry = tree.entry(i)
@@ -49,13 +51,46 @@ def test_salts_depend_on_the_key_and_hide_empty_leaves() -> None:
     a = conflict_tree(pool, [], KEY, "sha256")
     b = conflict_tree(pool, [], bytes(32), "sha256")
     assert a.root != b.root
-    assert len(set(a.salts)) == 10 and all(len(s) == 16 for s in a.salts)
+    salts = [a.salt(i) for i in range(10)]
+    assert len(set(salts)) == 10 and all(len(s) == 16 for s in salts)
     # A leaf with a conflict and one without cannot be told apart by their hashes' shape, and
     # without the key nobody can recompute an empty leaf to compare.
     c = conflict_tree(
         pool, [{"inspector": "640106200001", "target": pool.id_str(3)}], KEY, "sha256"
     )
-    assert c.levels[0][:96] == a.levels[0][:96] and c.levels[0][96:128] != a.levels[0][96:128]
+    leaves_a, leaves_c = _leaf_hashes(a), _leaf_hashes(c)
+    assert leaves_c[:3] == leaves_a[:3] and leaves_c[3] != leaves_a[3]
+
+
+def _leaf_hashes(tree: ConflictTree) -> list[bytes]:
+    """Each leaf's hash recomputed from its revealed entry (line and salt), independently."""
+    return [
+        leaf_hash(
+            tree.hash_name,
+            canonical_bytes({k: e[k] for k in ("inspectors", "salt", "target")}),
+        )
+        for e in tree.entries(list(range(tree.size)))
+    ]
+
+
+@pytest.mark.parametrize("accel_on", ["1", "0"])
+@pytest.mark.parametrize("n", [CHUNK + 1, 2 * CHUNK + 5])
+def test_trees_larger_than_one_block_match_the_reference(
+    n: int, accel_on: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The root and paths are built block by block: they must still be the one RFC 6962 tree,
+    with and without the compiled accelerator, including a last, partial block."""
+    monkeypatch.setenv("SPOTCHECK_ENGINE_ACCEL", accel_on)
+    pool = Pool.from_arrays([f"T{i:06d}" for i in range(n)], ["a"] * n, [1] * n)
+    conflicts = [{"inspector": "A", "target": f"T{i:06d}"} for i in (0, CHUNK - 1, CHUNK, n - 1)]
+    tree = conflict_tree(pool, conflicts, KEY, "sha256", workers=2)
+    leaves = _leaf_hashes(tree)
+    assert tree.root == root_of_leaf_hashes(leaves, "sha256")
+    for i in sorted({0, 1, CHUNK - 1, CHUNK, min(CHUNK + 1, n - 1), n - 2, n - 1}):
+        assert [bytes.fromhex(p) for p in tree.entry(i)["path"]] == audit_path(leaves, i, "sha256")
+    picked = [n - 1, 3, CHUNK, 3]
+    assert [e["index"] for e in tree.entries(picked)] == picked
+    assert tree.entry(CHUNK)["inspectors"] == ["A"]
 
 
 def test_key_is_required_with_a_team() -> None:

@@ -4,6 +4,7 @@ what must 404, corrected and withdrawn records, and the proof download the verif
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -333,6 +334,30 @@ def test_proof_download_is_the_document_the_verifier_accepts(
     assert "commitment.json" in commitment["Content-Disposition"]
     # Records that are not draws have nothing to download.
     assert _get(client, "proof", site.result.pk).status_code == 404
+
+
+def test_proof_download_is_gzip_compressed_for_clients_that_accept_it(
+    client: Client, scene: Scene, site: Published, tmp_path: Path
+) -> None:
+    url = reverse("portal:proof", args=[site.proof.pk])
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == canonical_bytes(scene.draw.proof)
+    plain = client.get(url)
+    assert not plain.has_header("Content-Encoding")
+    assert plain.content == canonical_bytes(scene.draw.proof)
+    # The verifier takes the compressed file as saved, too.
+    path = tmp_path / "proof.json.gz"
+    path.write_bytes(packed.content)
+    run = subprocess.run(
+        [sys.executable, "-m", "spotcheck.engine.verify", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=SRC,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
 
 
 def test_proof_detail_shows_fingerprint_and_download(

@@ -19,6 +19,14 @@
  *       [lo, hi) (block_bits = 0 gives the leaf hashes themselves).
  *   merkle_reduce(algo, nodes, size) -> bytes
  *       root over packed size-byte nodes by level-wise pairing, odd node carried up.
+ *   pool_lines(ids, width, strata, names, weights, excl_pos, excl_reasons, lo, hi) -> bytes
+ *       those canonical lines themselves, joined by ',' (the proof's "pool" array body).
+ *   conflict_block_roots(algo, salt_prefix, ids, width, ovr_pos, ovr_hashes, lo, hi,
+ *                        block_bits) -> bytes
+ *       the same for the hiding conflict tree's leaves (salts derived in C; leaves of targets
+ *       with declared conflicts passed in as hashes).
+ *   merkle_levels(algo, nodes, size) -> bytes
+ *       every level of that reduction, concatenated (for audit paths inside one block).
  * ValueError means "input this code does not handle"; callers fall back to Python.
  */
 #define PY_SSIZE_T_CLEAN
@@ -44,7 +52,7 @@
 #define MAX_DIGEST 64
 /* Bump when a function's signature or output changes; accel.py ignores a module built from
    another version (e.g. a stale in-place build after a pull). */
-#define ACCEL_API_VERSION 1
+#define ACCEL_API_VERSION 2
 
 /* ------------------------------------------------------------------------------------------ */
 /* Hash abstraction                                                                           */
@@ -499,6 +507,57 @@ fail_buffers:
 
 enum { ERR_NONE = 0, ERR_HASH, ERR_STRATUM, ERR_UTF8, ERR_EXCLUDED };
 
+/* The canonical JSON of pool line i (section 4.1) into out; *e walks the ascending excluded
+   positions. Returns its length, or -1 with *err set. out needs pool_line_cap() bytes. */
+static Py_ssize_t
+format_pool_line(unsigned char *out, const unsigned char *idb, Py_ssize_t width,
+                 const int32_t *st, const ByteList *names, const int64_t *wt, const int64_t *ex,
+                 const ByteList *reasons, Py_ssize_t *e, Py_ssize_t i, int *err)
+{
+    const unsigned char *rec = idb + (size_t)i * (size_t)width;
+    Py_ssize_t idn = id_length(rec, width), k = 0, w, n_ex = reasons->count;
+    int32_t s = st[i];
+    if (s < 0 || s >= names->count) {
+        *err = ERR_STRATUM;
+        return -1;
+    }
+    out[k++] = '{';
+    while (*e < n_ex && ex[*e] < i)
+        (*e)++; /* only with duplicate or unsorted positions */
+    if (*e < n_ex && ex[*e] == i) {
+        if (*e + 1 < n_ex && ex[*e + 1] <= i) {
+            *err = ERR_EXCLUDED;
+            return -1;
+        }
+        PUT_LIT(out, k, "\"excluded\":");
+        memcpy(out + k, reasons->ptr[*e], (size_t)reasons->len[*e]);
+        k += reasons->len[*e];
+        out[k++] = ',';
+        (*e)++;
+    }
+    PUT_LIT(out, k, "\"id\":");
+    w = put_json_string(out + k, rec, idn);
+    if (w < 0) {
+        *err = ERR_UTF8;
+        return -1;
+    }
+    k += w;
+    PUT_LIT(out, k, ",\"stratum\":");
+    memcpy(out + k, names->ptr[s], (size_t)names->len[s]);
+    k += names->len[s];
+    PUT_LIT(out, k, ",\"weight\":");
+    k += put_int64(out + k, wt[i]);
+    out[k++] = '}';
+    return k;
+}
+
+static size_t
+pool_line_cap(const ByteList *names, const ByteList *reasons, Py_ssize_t width)
+{
+    /* {"excluded":R,"id":I,"stratum":S,"weight":W}; an id byte escapes to at most 6 bytes */
+    return 96 + (size_t)reasons->maxlen + 6 * (size_t)width + (size_t)names->maxlen;
+}
+
 static PyObject *
 accel_pool_block_roots(PyObject *self, PyObject *args)
 {
@@ -556,8 +615,7 @@ accel_pool_block_roots(PyObject *self, PyObject *args)
     Py_ssize_t bsize = (Py_ssize_t)1 << block_bits;
     Py_ssize_t nblocks = hi > lo ? (hi - lo + bsize - 1) / bsize : 0;
     size_t dsize = algo.size;
-    /* 0x00 {"excluded":R,"id":I,"stratum":S,"weight":W} */
-    size_t line_cap = 96 + (size_t)reasons.maxlen + 6 * (size_t)width + (size_t)names.maxlen;
+    size_t line_cap = 1 + pool_line_cap(&names, &reasons, width);
     line = PyMem_Malloc(line_cap);
     block = PyMem_Malloc((size_t)(hi > lo ? (bsize < hi - lo ? bsize : hi - lo) : 1) * dsize);
     result = PyBytes_FromStringAndSize(NULL, nblocks * (Py_ssize_t)dsize);
@@ -592,42 +650,12 @@ accel_pool_block_roots(PyObject *self, PyObject *args)
         if (stop > hi)
             stop = hi;
         for (i = start; i < stop && !err; i++) {
-            const unsigned char *rec = idb + (size_t)i * (size_t)width;
-            Py_ssize_t idn = id_length(rec, width), k = 0, w;
-            int32_t s = st[i];
-            if (s < 0 || s >= names.count) {
-                err = ERR_STRATUM;
+            Py_ssize_t k;
+            line[0] = 0x00;
+            k = format_pool_line(line + 1, idb, width, st, &names, wt, ex, &reasons, &e, i, &err);
+            if (k < 0)
                 break;
-            }
-            line[k++] = 0x00;
-            line[k++] = '{';
-            while (e < n_ex && ex[e] < i)
-                e++; /* only with duplicate or unsorted positions */
-            if (e < n_ex && ex[e] == i) {
-                if (e + 1 < n_ex && ex[e + 1] <= i) {
-                    err = ERR_EXCLUDED;
-                    break;
-                }
-                PUT_LIT(line, k, "\"excluded\":");
-                memcpy(line + k, reasons.ptr[e], (size_t)reasons.len[e]);
-                k += reasons.len[e];
-                line[k++] = ',';
-                e++;
-            }
-            PUT_LIT(line, k, "\"id\":");
-            w = put_json_string(line + k, rec, idn);
-            if (w < 0) {
-                err = ERR_UTF8;
-                break;
-            }
-            k += w;
-            PUT_LIT(line, k, ",\"stratum\":");
-            memcpy(line + k, names.ptr[s], (size_t)names.len[s]);
-            k += names.len[s];
-            PUT_LIT(line, k, ",\"weight\":");
-            k += put_int64(line + k, wt[i]);
-            line[k++] = '}';
-            if (h_oneshot(&h, line, (size_t)k, block + (size_t)(i - start) * dsize))
+            if (h_oneshot(&h, line, (size_t)k + 1, block + (size_t)(i - start) * dsize))
                 err = ERR_HASH;
         }
         if (!err && reduce_nodes(&h, block, stop - start, dsize))
@@ -727,6 +755,376 @@ accel_merkle_reduce(PyObject *self, PyObject *args)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* pool_lines                                                                                 */
+
+/* The canonical JSON lines of pool positions [lo, hi) joined by ',' (the body of the proof's
+   "pool" array): exactly what the leaves of pool_block_roots hash, without the 0x00. */
+static PyObject *
+accel_pool_lines(PyObject *self, PyObject *args)
+{
+    PyObject *ids_obj, *strata_obj, *names_obj, *weights_obj, *excl_obj, *reasons_obj;
+    Py_ssize_t width, lo, hi;
+    Py_buffer ids, strata, weights, excl;
+    ByteList names = {0}, reasons = {0};
+    int err = ERR_NONE, have_ids = 0, have_strata = 0, have_weights = 0, have_excl = 0;
+    unsigned char *line = NULL;
+    PyObject *result = NULL;
+    Py_ssize_t total = 0;
+    (void)self;
+
+    if (!PyArg_ParseTuple(args, "OnOOOOOnn", &ids_obj, &width, &strata_obj, &names_obj,
+                          &weights_obj, &excl_obj, &reasons_obj, &lo, &hi))
+        return NULL;
+    if (get_buffer(ids_obj, &ids, 0, "ids") < 0)
+        goto done;
+    have_ids = 1;
+    if (get_buffer(strata_obj, &strata, 0, "strata") < 0)
+        goto done;
+    have_strata = 1;
+    if (get_buffer(weights_obj, &weights, 0, "weights") < 0)
+        goto done;
+    have_weights = 1;
+    if (get_buffer(excl_obj, &excl, 0, "excluded positions") < 0)
+        goto done;
+    have_excl = 1;
+    if (bytelist_from(names_obj, &names, "stratum names") < 0 ||
+        bytelist_from(reasons_obj, &reasons, "exclusion reasons") < 0)
+        goto done;
+    {
+        Py_ssize_t n_all = width > 0 ? ids.len / width : -1;
+        if (width <= 0 || width > (1 << 24) || ids.len % width != 0 ||
+            strata.len != n_all * 4 || weights.len != n_all * 8 ||
+            excl.len != reasons.count * 8 || lo < 0 || hi < lo || hi > n_all) {
+            PyErr_SetString(PyExc_ValueError, "pool_lines: inconsistent sizes");
+            goto done;
+        }
+    }
+    line = PyMem_Malloc(pool_line_cap(&names, &reasons, width));
+    if (line == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const unsigned char *idb = (const unsigned char *)ids.buf;
+    const int32_t *st = (const int32_t *)strata.buf;
+    const int64_t *wt = (const int64_t *)weights.buf;
+    const int64_t *ex = (const int64_t *)excl.buf;
+    Py_ssize_t e, i, first = 0;
+    {
+        Py_ssize_t a = 0, z = reasons.count;
+        while (a < z) {
+            Py_ssize_t m = a + (z - a) / 2;
+            if (ex[m] < lo)
+                a = m + 1;
+            else
+                z = m;
+        }
+        first = a;
+    }
+    /* Two passes (length, then bytes) so the result is allocated once at its exact size. */
+    Py_BEGIN_ALLOW_THREADS
+    e = first;
+    for (i = lo; i < hi; i++) {
+        Py_ssize_t k = format_pool_line(line, idb, width, st, &names, wt, ex, &reasons, &e, i,
+                                        &err);
+        if (k < 0)
+            break;
+        total += k + (i > lo);
+    }
+    Py_END_ALLOW_THREADS
+    if (!err) {
+        result = PyBytes_FromStringAndSize(NULL, total);
+        if (result == NULL)
+            goto done;
+        unsigned char *out = (unsigned char *)PyBytes_AS_STRING(result);
+        Py_BEGIN_ALLOW_THREADS
+        Py_ssize_t at = 0;
+        e = first;
+        for (i = lo; i < hi; i++) {
+            if (i > lo)
+                out[at++] = ',';
+            at += format_pool_line(out + at, idb, width, st, &names, wt, ex, &reasons, &e, i,
+                                   &err);
+        }
+        Py_END_ALLOW_THREADS
+    }
+    if (err) {
+        Py_CLEAR(result);
+        PyErr_SetString(PyExc_ValueError,
+                        err == ERR_STRATUM    ? "stratum index out of range"
+                        : err == ERR_UTF8     ? "an id needing escapes is not valid UTF-8"
+                                              : "excluded positions are not strictly ascending");
+    }
+
+done:
+    PyMem_Free(line);
+    bytelist_free(&names);
+    bytelist_free(&reasons);
+    if (have_excl)
+        PyBuffer_Release(&excl);
+    if (have_weights)
+        PyBuffer_Release(&weights);
+    if (have_strata)
+        PyBuffer_Release(&strata);
+    if (have_ids)
+        PyBuffer_Release(&ids);
+    return result;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* conflict_block_roots                                                                       */
+
+/* Leaves of the hiding conflict tree (section 4.3) for pool positions [lo, hi): the salt
+   s_i = H(prefix || u32(len id_i) || id_i)[:16] and the leaf H(0x00 || {"inspectors":[],
+   "salt":hex(s_i),"target":id_i}); positions listed in ovr_pos (ascending) take the packed
+   leaf hash given in ovr_hashes instead (targets with declared conflicts, hashed in Python).
+   Returns the roots of consecutive 2^block_bits-leaf blocks, as pool_block_roots does. */
+static PyObject *
+accel_conflict_block_roots(PyObject *self, PyObject *args)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *name;
+    PyObject *ids_obj, *pos_obj, *ovr_obj;
+    Py_buffer prefix, ids, pos, ovr;
+    Py_ssize_t width, lo, hi;
+    int block_bits;
+    Algo algo;
+    Hasher h, salt_h;
+    int err = ERR_NONE, have_ids = 0, have_pos = 0, have_ovr = 0, have_algo = 0;
+    int have_hasher = 0, have_salt = 0;
+    unsigned char *line = NULL, *block = NULL;
+    PyObject *result = NULL;
+    (void)self;
+
+    if (!PyArg_ParseTuple(args, "sy*OnOOnni", &name, &prefix, &ids_obj, &width, &pos_obj,
+                          &ovr_obj, &lo, &hi, &block_bits))
+        return NULL;
+    if (get_buffer(ids_obj, &ids, 0, "ids") < 0)
+        goto done;
+    have_ids = 1;
+    if (get_buffer(pos_obj, &pos, 0, "override positions") < 0)
+        goto done;
+    have_pos = 1;
+    if (get_buffer(ovr_obj, &ovr, 0, "override hashes") < 0)
+        goto done;
+    have_ovr = 1;
+    if (algo_open(name, &algo) < 0)
+        goto done;
+    have_algo = 1;
+    {
+        Py_ssize_t n_all = width > 0 ? ids.len / width : -1;
+        if (width <= 0 || width > (1 << 24) || ids.len % width != 0 || pos.len % 8 != 0 ||
+            ovr.len != (pos.len / 8) * (Py_ssize_t)algo.size || lo < 0 || hi < lo ||
+            hi > n_all || block_bits < 0 || block_bits > 30 ||
+            (lo & (((Py_ssize_t)1 << block_bits) - 1))) {
+            PyErr_SetString(PyExc_ValueError, "conflict_block_roots: inconsistent sizes");
+            goto done;
+        }
+    }
+    if (hasher_open(&h, &algo) < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    have_hasher = 1;
+    if (hasher_open(&salt_h, &algo) < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    have_salt = 1;
+
+    Py_ssize_t bsize = (Py_ssize_t)1 << block_bits;
+    Py_ssize_t nblocks = hi > lo ? (hi - lo + bsize - 1) / bsize : 0;
+    size_t dsize = algo.size;
+    size_t line_cap = 96 + 6 * (size_t)width;
+    line = PyMem_Malloc(line_cap);
+    block = PyMem_Malloc((size_t)(hi > lo ? (bsize < hi - lo ? bsize : hi - lo) : 1) * dsize);
+    result = PyBytes_FromStringAndSize(NULL, nblocks * (Py_ssize_t)dsize);
+    if (line == NULL || block == NULL || result == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        Py_CLEAR(result);
+        goto done;
+    }
+
+    Py_BEGIN_ALLOW_THREADS
+    const unsigned char *idb = (const unsigned char *)ids.buf;
+    const unsigned char *pre = (const unsigned char *)prefix.buf;
+    size_t plen = (size_t)prefix.len;
+    const int64_t *ov = (const int64_t *)pos.buf;
+    const unsigned char *ovh = (const unsigned char *)ovr.buf;
+    Py_ssize_t n_ov = pos.len / 8, e = 0, i, b;
+    unsigned char *res = (unsigned char *)PyBytes_AS_STRING(result);
+    unsigned char digest[MAX_DIGEST], len4[4];
+#if ACCEL_LOWLEVEL_SHA256
+    SHA256_CTX mid;
+    if (algo.lowlevel && (SHA256_Init(&mid) != 1 || SHA256_Update(&mid, pre, plen) != 1))
+        err = ERR_HASH;
+#endif
+    {
+        Py_ssize_t a = 0, z = n_ov;
+        while (a < z) {
+            Py_ssize_t m = a + (z - a) / 2;
+            if (ov[m] < lo)
+                a = m + 1;
+            else
+                z = m;
+        }
+        e = a;
+    }
+    for (b = 0; b < nblocks && !err; b++) {
+        Py_ssize_t start = lo + b * bsize, stop = start + bsize;
+        if (stop > hi)
+            stop = hi;
+        for (i = start; i < stop && !err; i++) {
+            unsigned char *dst = block + (size_t)(i - start) * dsize;
+            if (e < n_ov && ov[e] == i) {
+                if (e + 1 < n_ov && ov[e + 1] <= i) {
+                    err = ERR_EXCLUDED;
+                    break;
+                }
+                memcpy(dst, ovh + (size_t)e * dsize, dsize);
+                e++;
+                continue;
+            }
+            const unsigned char *rec = idb + (size_t)i * (size_t)width;
+            Py_ssize_t idn = id_length(rec, width), k = 0, w;
+            put_u32(len4, (uint32_t)idn);
+#if ACCEL_LOWLEVEL_SHA256
+            if (algo.lowlevel) {
+                salt_h.sha = mid;
+                if (SHA256_Update(&salt_h.sha, len4, 4) != 1 ||
+                    SHA256_Update(&salt_h.sha, rec, (size_t)idn) != 1 ||
+                    SHA256_Final(digest, &salt_h.sha) != 1)
+                    err = ERR_HASH;
+            }
+            else
+#endif
+            if (h_init(&salt_h) || h_update(&salt_h, pre, plen) || h_update(&salt_h, len4, 4) ||
+                h_update(&salt_h, rec, (size_t)idn) || h_final(&salt_h, digest))
+                err = ERR_HASH;
+            line[k++] = 0x00;
+            PUT_LIT(line, k, "{\"inspectors\":[],\"salt\":\"");
+            for (int q = 0; q < 16; q++) {
+                line[k++] = (unsigned char)hex[digest[q] >> 4];
+                line[k++] = (unsigned char)hex[digest[q] & 15];
+            }
+            PUT_LIT(line, k, "\",\"target\":");
+            w = put_json_string(line + k, rec, idn);
+            if (w < 0) {
+                err = ERR_UTF8;
+                break;
+            }
+            k += w;
+            line[k++] = '}';
+            if (!err && h_oneshot(&h, line, (size_t)k, dst))
+                err = ERR_HASH;
+        }
+        if (!err && reduce_nodes(&h, block, stop - start, dsize))
+            err = ERR_HASH;
+        if (!err)
+            memcpy(res + (size_t)b * dsize, block, dsize);
+    }
+    Py_END_ALLOW_THREADS
+
+    if (err) {
+        Py_CLEAR(result);
+        PyErr_SetString(PyExc_ValueError,
+                        err == ERR_UTF8       ? "an id needing escapes is not valid UTF-8"
+                        : err == ERR_EXCLUDED ? "override positions are not strictly ascending"
+                                              : "digest computation failed");
+    }
+
+done:
+    PyMem_Free(line);
+    PyMem_Free(block);
+    if (have_salt)
+        hasher_close(&salt_h);
+    if (have_hasher)
+        hasher_close(&h);
+    if (have_algo)
+        algo_close(&algo);
+    if (have_ovr)
+        PyBuffer_Release(&ovr);
+    if (have_pos)
+        PyBuffer_Release(&pos);
+    if (have_ids)
+        PyBuffer_Release(&ids);
+    PyBuffer_Release(&prefix);
+    return result;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* merkle_levels                                                                              */
+
+/* Every level of the tree over packed nodes (level 0 = the input), concatenated; pairing as
+   in reduce_nodes. Used for the audit paths inside one block. */
+static PyObject *
+accel_merkle_levels(PyObject *self, PyObject *args)
+{
+    const char *name;
+    Py_buffer nodes;
+    Py_ssize_t size, n, total = 0;
+    Algo algo;
+    Hasher h;
+    PyObject *result = NULL;
+    int err = 0;
+    (void)self;
+
+    if (!PyArg_ParseTuple(args, "sy*n", &name, &nodes, &size))
+        return NULL;
+    if (size <= 0 || size > MAX_DIGEST || nodes.len == 0 || nodes.len % size != 0) {
+        PyErr_SetString(PyExc_ValueError, "merkle_levels: inconsistent sizes");
+        PyBuffer_Release(&nodes);
+        return NULL;
+    }
+    if (algo_open(name, &algo) < 0) {
+        PyBuffer_Release(&nodes);
+        return NULL;
+    }
+    if ((size_t)size != algo.size || hasher_open(&h, &algo) < 0) {
+        algo_close(&algo);
+        PyBuffer_Release(&nodes);
+        PyErr_SetString(PyExc_ValueError, "merkle_levels: node size differs from digest size");
+        return NULL;
+    }
+    for (n = nodes.len / size; n > 1; n = n / 2 + (n & 1))
+        total += n;
+    total += 1;
+    result = PyBytes_FromStringAndSize(NULL, total * size);
+    if (result != NULL) {
+        unsigned char *out = (unsigned char *)PyBytes_AS_STRING(result);
+        Py_BEGIN_ALLOW_THREADS
+        unsigned char msg[1 + 2 * MAX_DIGEST];
+        unsigned char *cur = out;
+        msg[0] = 0x01;
+        memcpy(cur, nodes.buf, (size_t)nodes.len);
+        n = nodes.len / size;
+        while (n > 1 && !err) {
+            Py_ssize_t pairs = n / 2, i;
+            unsigned char *nxt = cur + (size_t)n * (size_t)size;
+            for (i = 0; i < pairs && !err; i++) {
+                memcpy(msg + 1, cur + (size_t)(2 * i) * (size_t)size, 2 * (size_t)size);
+                if (h_oneshot(&h, msg, 1 + 2 * (size_t)size, nxt + (size_t)i * (size_t)size))
+                    err = 1;
+            }
+            if (n & 1)
+                memcpy(nxt + (size_t)pairs * (size_t)size, cur + (size_t)(n - 1) * (size_t)size,
+                       (size_t)size);
+            cur = nxt;
+            n = pairs + (n & 1);
+        }
+        Py_END_ALLOW_THREADS
+        if (err) {
+            Py_CLEAR(result);
+            PyErr_SetString(PyExc_ValueError, "digest computation failed");
+        }
+    }
+    hasher_close(&h);
+    algo_close(&algo);
+    PyBuffer_Release(&nodes);
+    return result;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 
 static PyMethodDef accel_methods[] = {
     {"ticket_prefixes", accel_ticket_prefixes, METH_VARARGS,
@@ -736,6 +1134,14 @@ static PyMethodDef accel_methods[] = {
      "hi, block_bits) -> Merkle roots of 2^block_bits-line blocks of canonical pool lines."},
     {"merkle_reduce", accel_merkle_reduce, METH_VARARGS,
      "merkle_reduce(algo, nodes, size) -> root of packed nodes (level-wise, odd carried up)."},
+    {"pool_lines", accel_pool_lines, METH_VARARGS,
+     "pool_lines(ids, width, strata, names, weights, excl_pos, excl_reasons, lo, hi) -> the "
+     "canonical pool lines of [lo, hi) joined by ','."},
+    {"conflict_block_roots", accel_conflict_block_roots, METH_VARARGS,
+     "conflict_block_roots(algo, salt_prefix, ids, width, ovr_pos, ovr_hashes, lo, hi, "
+     "block_bits) -> Merkle roots of 2^block_bits-leaf blocks of the hiding conflict tree."},
+    {"merkle_levels", accel_merkle_levels, METH_VARARGS,
+     "merkle_levels(algo, nodes, size) -> every level of the tree over packed nodes."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from types import ModuleType
 
-API_VERSION = 1
+API_VERSION = 2
 """The ``_accel`` interface this code expects (``ACCEL_API_VERSION`` in ``_accel.c``)."""
 
 _MODULE: ModuleType | None = None

@@ -36,6 +36,8 @@ def _check(value: Any, path: str) -> None:
                 raise EngineError(f"canonical JSON keys must be strings (at {path})")
             _check(item, f"{path}.{key}")
         return
+    if type(value) is list and all(type(item) is str for item in value):
+        return  # the common leaf: a list of hex digests or names (audit paths, teams)
     if isinstance(value, Sequence):
         for i, item in enumerate(value):
             _check(item, f"{path}[{i}]")

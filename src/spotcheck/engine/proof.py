@@ -95,11 +95,12 @@ def _conflicts(
     conflict_key: str | None,
     params: Mapping[str, Any],
     hash_name: str,
+    workers: int | None = None,
 ) -> ConflictTree:
     """The hiding conflict tree (§4.3); the key may be omitted only when nothing is hidden."""
     needed = params.get("team") is not None or bool(conflicts)
     key = conflict_key_bytes(conflict_key, needed=needed)
-    return conflict_tree(pool, conflicts, key, hash_name)
+    return conflict_tree(pool, conflicts, key, hash_name, workers)
 
 
 def _as_pool(pool: Pool | Sequence[Mapping[str, Any]]) -> Pool:
@@ -347,7 +348,7 @@ def run_draw(
     if nonce_hash(hash_name, nonce_bytes).hex() != commitment["nonce_hash"]:
         problems.append("nonce does not match the committed nonce_hash")
     inspector_lines = _inspector_lines(inspectors)
-    tree = _conflicts(p, conflicts, conflict_key, commitment["params"], hash_name)
+    tree = _conflicts(p, conflicts, conflict_key, commitment["params"], hash_name, workers)
     if (
         tree.root.hex() != commitment["conflicts"]["root"]
         or tree.count != commitment["conflicts"]["count"]
@@ -388,7 +389,7 @@ def run_draw(
         "teams": outcome.teams.teams if outcome.teams else [],
         "recusals": outcome.teams.recusals if outcome.teams else [],
         "inspectors": inspector_lines,
-        "conflicts": [tree.entry(int(i)) for i in positions],
+        "conflicts": tree.entries(positions.tolist(), workers=workers),
     }
     if include_pool:
         proof["pool"] = p.lines()

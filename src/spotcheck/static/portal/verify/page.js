@@ -220,6 +220,22 @@
       });
   };
 
+  // A saved .json.gz (the portal sends proofs gzip-compressed) is inflated first, as
+  // verify.py does; anything else is read as it is. Browsers without DecompressionStream
+  // pass the bytes on, and the strict reader then reports them as not JSON.
+  function readFile(file) {
+    return file.arrayBuffer().then(function (buf) {
+      var bytes = new Uint8Array(buf);
+      if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b || typeof DecompressionStream !== "function") {
+        return bytes;
+      }
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return new Response(stream).arrayBuffer().then(function (out) {
+        return new Uint8Array(out);
+      });
+    });
+  }
+
   Page.prototype.fromForm = function () {
     var self = this;
     var proofFile = this.form.querySelector("#verify-proof-file").files[0];
@@ -231,9 +247,9 @@
     }
     this.busy(true);
     this.status.textContent = this.t("reading");
-    Promise.all([proofFile.arrayBuffer(), commitmentFile ? commitmentFile.arrayBuffer() : null])
+    Promise.all([readFile(proofFile), commitmentFile ? readFile(commitmentFile) : null])
       .then(function (files) {
-        return self.verify(new Uint8Array(files[0]), files[1] ? new Uint8Array(files[1]) : null, digest || null, {
+        return self.verify(files[0], files[1], digest || null, {
           proofName: proofFile.name,
           commitmentName: commitmentFile ? commitmentFile.name : "",
         });
