@@ -2,9 +2,11 @@
 
     .venv/bin/python benchmarks/import_targets.py [--rows 100000] [--db sqlite,postgres]
                                                   [--pg postgres://postgres@127.0.0.1:5432]
+                                                  [--pg-db spotcheck_bench]
 
 Each (database, format) run gets a fresh database (SQLite: a temp file; PostgreSQL: the scratch
-database ``spotcheck_bench``, dropped and re-created), migrates it, and runs the same two steps
+database ``--pg-db``, default ``spotcheck_bench`` or ``$BENCH_PG_DB``, dropped and re-created:
+never point it at a database you want to keep), migrates it, and runs the same two steps
 a user triggers: the dry run (parse + validate + diff) and the commit (re-validate inside the
 transaction, bulk insert with history, one audit event). Goals on PostgreSQL: CSV ≤ 30 s,
 xlsx ≤ 60 s. The data is synthetic.
@@ -16,6 +18,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -23,7 +26,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "spotcheck_bench"
+BENCH_DB = os.environ.get("BENCH_PG_DB", "spotcheck_bench")
+SAFE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 def make_files(rows: int, folder: Path) -> dict[str, Path]:
@@ -69,7 +73,7 @@ def make_files(rows: int, folder: Path) -> dict[str, Path]:
     return {"csv": csv_path, "xlsx": xlsx_path}
 
 
-def fresh_database(db: str, pg: str, folder: Path) -> str:
+def fresh_database(db: str, pg: str, folder: Path, name: str = BENCH_DB) -> str:
     if db == "sqlite":
         path = folder / "bench.sqlite3"
         for suffix in ("", "-wal", "-shm"):
@@ -78,9 +82,9 @@ def fresh_database(db: str, pg: str, folder: Path) -> str:
     import psycopg
 
     with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return f"{pg}/{BENCH_DB}"
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{pg}/{name}"
 
 
 def worker(fmt: str, path: Path) -> dict[str, float]:
@@ -137,8 +141,13 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--formats", default="csv,xlsx")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--pg-db", default=BENCH_DB, help="scratch PostgreSQL database (dropped and re-created)"
+    )
     parser.add_argument("--worker", nargs=2, metavar=("FMT", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not SAFE_NAME.fullmatch(args.pg_db) or args.pg_db in ("postgres", "template0", "template1"):
+        parser.error(f"--pg-db {args.pg_db!r}: use a scratch database name (it is dropped)")
     if args.worker:
         print(json.dumps(worker(args.worker[0], Path(args.worker[1]))))
         return
@@ -156,7 +165,7 @@ def main() -> None:
             for fmt in args.formats.split(","):
                 env = {
                     **os.environ,
-                    "DATABASE_URL": fresh_database(db, args.pg, folder),
+                    "DATABASE_URL": fresh_database(db, args.pg, folder, args.pg_db),
                     "DJANGO_SETTINGS_MODULE": "spotcheck.config.settings",
                     "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only"),
                     "DEBUG": "0",
@@ -181,7 +190,7 @@ def main() -> None:
             import psycopg
 
             with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+                conn.execute(f"DROP DATABASE IF EXISTS {args.pg_db} WITH (FORCE)")
 
 
 if __name__ == "__main__":
