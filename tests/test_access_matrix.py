@@ -220,6 +220,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("portal:verify_browser", "GET"):      (200, 200, 200, 200, 200, 200, 200, 200),
     # 审计日志: auditors and admins only
     ("audit:event_list", "GET"):           (302, 200, 403, 403, 403, 403, 403, 200),
+    ("audit:full_verify", "GET"):          (302, 405, 405, 405, 405, 405, 405, 405),
+    ("audit:full_verify", "POST"):         (302, 302, 403, 403, 403, 403, 403, 302),
     # 年度计划: sections and leaders of the department, oversight roles; leader approves
     ("planning:plan_list", "GET"):         (302, 200, 200, 200, 403, 403, 200, 200),
     ("planning:plan_create", "GET"):       (302, 403, 200, 200, 403, 403, 403, 403),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from spotcheck.audit.chain import GENESIS, event_hash
@@ -16,10 +16,18 @@ class ChainProblem:
     message: str
 
 
-def verify_chain(*, after_seq: int = 0, after_hash: str = GENESIS) -> Iterator[ChainProblem]:
+def verify_chain(
+    *,
+    after_seq: int = 0,
+    after_hash: str = GENESIS,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[ChainProblem]:
     """Walk the events after ``after_seq`` (default: all), whose predecessor must hash to
     ``after_hash``. Starting from a signed checkpoint's (size, head) this checks exactly that
-    the log from the checkpoint to now extends it (the chain's consistency proof)."""
+    the log from the checkpoint to now extends it (the chain's consistency proof).
+    ``progress(done, total)`` is told how far the walk got (for a job's progress bar)."""
+    head_row = ChainHead.objects.filter(id=1).first()
+    total = max((head_row.seq if head_row else 0) - after_seq, 0)
     expected_prev = after_hash
     expected_seq = after_seq + 1
     last_seq = after_seq
@@ -50,6 +58,8 @@ def verify_chain(*, after_seq: int = 0, after_hash: str = GENESIS) -> Iterator[C
         expected_prev = ev.hash
         expected_seq = ev.seq + 1
         last_seq = ev.seq
+        if progress is not None:
+            progress(min(last_seq - after_seq, total), total)
     head = ChainHead.objects.filter(id=1).first()
     if head is not None and (head.seq != last_seq or head.hash != expected_prev):
         yield ChainProblem(
