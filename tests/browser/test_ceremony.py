@@ -95,13 +95,13 @@ def test_directed_task_ceremony_recusal_and_proof(
 
     def directed(page: Page) -> None:
         page.select_option("select[name=mode]", "directed")
-        page.select_option("select[name=items]", [str(world["item"].pk)])  # type: ignore[attr-defined]
+        page.check(f"input[name=items][value='{world['item'].pk}']")  # type: ignore[attr-defined]
         page.select_option("select[name=credit_class]", "D")
 
     # A directed task without any limit is refused with a clear message first.
     section.goto(f"{base}/planning/tasks/new/")
     section.fill("input[name=name]", "无条件的定向任务")
-    section.select_option("select[name=items]", [str(world["item"].pk)])  # type: ignore[attr-defined]
+    section.check(f"input[name=items][value='{world['item'].pk}']")  # type: ignore[attr-defined]
     start, end = _window()
     section.fill("input[name=window_start]", start)
     section.fill("input[name=window_end]", end)
@@ -192,11 +192,10 @@ def test_joint_task_one_visit_mixed_teams(
 
     def joint(page: Page) -> None:
         page.select_option("select[name=mode]", "joint")
-        page.select_option(
-            "select[name=items]",
-            [str(world["item"].pk), str(other_item.pk)],  # type: ignore[attr-defined]
-        )
+        # A partner's items appear once that partner is ticked.
         page.check(f"input[name=partner_departments][value='{personas.other_dept.pk}']")
+        for item in (world["item"], other_item):
+            page.check(f"input[name=items][value='{item.pk}']")  # type: ignore[attr-defined]
 
     task_pk = _create_task(section, base, "预付卡与再生资源联合抽查", joint)
     leader = new_page()

@@ -85,7 +85,7 @@ def _plan_and_task(section: Page, leader: Page, base: str, item_pk: int, today: 
     section.click("#plan-new-task")
     section.fill("input[name=name]", "预付卡定向抽查（D类）")
     section.select_option("select[name=mode]", "directed")
-    section.select_option("select[name=items]", [str(item_pk)])
+    section.check(f"input[name=items][value='{item_pk}']")
     section.select_option("select[name=credit_class]", "D")
     section.fill("input[name=sample_all]", "2")
     section.select_option("select[name=sample_mode]", "count")

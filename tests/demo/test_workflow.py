@@ -21,10 +21,12 @@ from spotcheck.directory.models import ConflictDeclaration, Target
 from spotcheck.disclosure import selectors
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
 from spotcheck.draws.models import Draw
+from spotcheck.draws.pool import pool_shortfall
 from spotcheck.engine.verify import verify_proof
 from spotcheck.inspections.models import FollowUp, Inspection, InspectionState
 from spotcheck.planning.models import AnnualPlan, PlanState, SpotCheckTask, TaskState
 from spotcheck.planning.services import plan_create, task_create
+from spotcheck.reports.todo import todo_list
 from tests.inspections.conftest import ensure_result_categories
 
 pytestmark = pytest.mark.django_db
@@ -135,13 +137,26 @@ def test_workflow_loads_every_kind_and_is_idempotent(client: Client) -> None:
     assert list(verify_chain()) == []
 
 
+def test_the_leader_has_a_task_to_approve() -> None:
+    """The leader's 待办 home shows work after a demo load: a draft task whose window lies
+    ahead of the load day and whose pool can supply its sample."""
+    _load()
+    task = SpotCheckTask.objects.get(name=workflow.PENDING_TASK_NAME)
+    assert task.state == TaskState.DRAFT and task.window_start > timezone.localdate()
+    assert pool_shortfall(task) == ""
+    leader = User.objects.get(username="demo_leader")
+    waiting = [i for i in todo_list(user=leader) if i.kind == "task_approval"]
+    assert [i.title for i in waiting] == [task.name]
+
+
 def test_reset_wipes_and_reloads_the_workflow() -> None:
     _load()
     first_task = SpotCheckTask.objects.get(name=workflow.TASK_NAME).pk
     _load("--reset")
     task = SpotCheckTask.objects.get(name=workflow.TASK_NAME)
     assert task.pk != first_task
-    assert SpotCheckTask.objects.count() == 1
+    # The finished task and the draft left for the leader to approve.
+    assert SpotCheckTask.objects.count() == 2
     # The window's year's plan, and this year's too when the window lay in last December.
     years = {task.window_start.year, timezone.localdate().year}
     assert set(AnnualPlan.objects.values_list("year", flat=True)) == years

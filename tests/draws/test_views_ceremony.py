@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from spotcheck.audit.models import AuditEvent
+from spotcheck.directory.models import TargetStatus
 from spotcheck.draws.models import Draw, DrawState, TeamMember
 from spotcheck.engine.verify import verify_proof
 from spotcheck.planning.models import TaskState
@@ -160,8 +161,12 @@ def test_too_few_inspectors_is_a_clear_message(client: Client, world: World) -> 
 
 def test_stratum_asking_too_many(client: Client, world: World) -> None:
     client.force_login(world.p.section)
-    response = commit(client, world.approved_task(sample={"mode": "count", "values": {"*": 31}}))
-    assert "只有 30 个符合条件" in response.content.decode()
+    task = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
+    # The pool shrank after approval: the commit refuses and says by how much.
+    world.targets[0].status = TargetStatus.DEREGISTERED
+    world.targets[0].save()
+    response = commit(client, task)
+    assert "只有 29 个符合条件" in response.content.decode()
 
 
 @pytest.mark.parametrize("dice", ["12", "123457", "abcdef", ""])

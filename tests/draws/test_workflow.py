@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from spotcheck.audit.verify import verify_chain
 from spotcheck.core.errors import NotAllowed, ServiceError
+from spotcheck.directory.models import TargetStatus
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import CheckSlot, DrawState, PoolEntry, TeamMember
 from spotcheck.draws.services_abort import draw_abort_decide, draw_abort_request
@@ -117,8 +118,12 @@ def test_only_the_lead_section_runs_the_draw(world: World, who: str) -> None:
 
 
 def test_stratum_asking_for_more_than_eligible_is_refused(world: World) -> None:
-    task = world.approved_task(sample={"mode": "count", "values": {"*": 31}})
-    with pytest.raises(ServiceError, match="只有 30 个符合条件"):
+    # Approval refuses such a task (planning tests); the commit re-checks, since the pool can
+    # shrink between approval and draw.
+    task = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
+    world.targets[0].status = TargetStatus.DEREGISTERED
+    world.targets[0].save()
+    with pytest.raises(ServiceError, match="只有 29 个符合条件"):
         _commit(world, task)
 
 
@@ -174,11 +179,12 @@ def test_abort_keeps_the_record_and_redo_needs_a_reason(world: World) -> None:
 
 def test_yearly_cap_excludes_targets_checked_twice(world: World) -> None:
     world.staff_for_full_draws()
-    for _ in range(2):
-        task = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
-        draws.draw_execute(actor=world.p.section, draw=_commit(world, task), entries=DICE)
-    assert CheckSlot.objects.filter(slot=2).count() == 30
+    # Approved while the targets were still free; the cap fills up before its draw.
     task = world.approved_task(sample={"mode": "count", "values": {"*": 1}})
+    for _ in range(2):
+        full = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
+        draws.draw_execute(actor=world.p.section, draw=_commit(world, full), entries=DICE)
+    assert CheckSlot.objects.filter(slot=2).count() == 30
     with pytest.raises(ServiceError, match="只有 0 个符合条件"):
         _commit(world, task)
 

@@ -349,3 +349,35 @@ def test_before_the_window_no_form_and_the_view_is_logged(client: Client, scene:
     response = client.post(url, _post_data(scene, inspectors=[m.inspector_id for m in team]))
     assert response.status_code == 200 and "尚不能录入检查结果" in response.content.decode()
     assert not Inspection.objects.filter(draw=draw).exists()
+
+
+def test_error_summary_lists_per_item_errors_with_links(client: Client, scene: Scene) -> None:
+    """Issue 15: an item's missing findings is named in the summary at the top, linked to that
+    item's own field (not only a form-level line), and the field has a label naming the item."""
+    _login(client, scene.p.inspector)
+    problem = scene.cats["not_disclosed"]
+    findings = f"findings_{scene.item.pk}"
+    response = client.post(
+        _url(scene),
+        _post_data(
+            scene, **{f"category_{scene.item.pk}": problem.pk, "overall_category": problem.pk}
+        ),
+    )
+    page = response.content.decode()
+    summary = page[
+        page.index("data-error-summary") : page.index("</ul>", page.index("data-error-summary"))
+    ]
+    assert f'href="#id_{findings}"' in summary and "发现问题，请填写检查发现" in summary
+    assert scene.item.name in summary
+    assert f'<label for="id_{findings}" class="visually-hidden">' in page
+    assert not Inspection.objects.filter(draw=scene.draw, target=scene.target).exists()
+
+
+def test_a_service_refusal_about_one_item_sits_at_that_item(scene: Scene) -> None:
+    from spotcheck.core.errors import ServiceError
+    from spotcheck.inspections.services import ItemResultInput
+
+    problem = scene.cats["not_disclosed"]
+    with pytest.raises(ServiceError) as exc:
+        scene.save(item_results=[ItemResultInput(scene.item, problem, "")])
+    assert exc.value.field == f"findings_{scene.item.pk}"

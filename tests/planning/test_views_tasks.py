@@ -40,7 +40,9 @@ def task_data(world: World, **extra: Any) -> dict[str, Any]:
 def test_section_creates_a_directed_task(client: Client, world: World) -> None:
     client.force_login(world.p.section)
     page = client.get(reverse("planning:task_create")).content.decode()
-    assert "optgroup" in page and "市场建设科" in page  # items grouped by department
+    # Items as checkboxes grouped by department (own first), with a filter box for the script.
+    assert 'type="checkbox" name="items"' in page and "市场建设科" in page
+    assert "data-picker-filter" in page
     response = client.post(reverse("planning:task_create"), task_data(world))
     task = SpotCheckTask.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/tasks/{task.pk}/")

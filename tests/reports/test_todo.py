@@ -113,6 +113,23 @@ def test_expiring_certificates_reach_their_section_and_the_holder(
     assert item.due_on == soon.cert_valid_to
 
 
+def test_an_expired_certificate_says_expired_not_expiring(
+    client: Any, personas: Any, today: dt.date
+) -> None:
+    InspectorFactory(
+        department=personas.dept,
+        cert_valid_to=today - dt.timedelta(days=2),
+        user=personas.inspector,
+    )
+    assert who_has(personas, "certificate_expired") == {"section", "inspector"}
+    assert who_has(personas, "certificate") == set()
+    (item,) = todo_list(user=personas.section)
+    assert item.kind_label == "执法证已过期" and item.urgency == OVERDUE
+    client.force_login(personas.section)
+    page = client.get("/").content.decode()
+    assert "执法证已过期" in page and "执法证即将到期" not in page
+
+
 def test_overdue_first_then_due_soon_then_the_rest(personas: Any, today: dt.date) -> None:
     InspectorFactory(department=personas.dept, cert_valid_to=today + dt.timedelta(days=20))
     InspectorFactory(department=personas.dept, cert_valid_to=today - dt.timedelta(days=1))

@@ -42,8 +42,7 @@ class AccountError(ServiceError):
     """A refused change, with the form field it concerns (None: the form as a whole)."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field or "")
 
 
 def _check_actor(actor: User | None) -> None:

@@ -88,6 +88,11 @@ K = PublicationKind
 TASK_NAME = f"{data.NAME_PREFIX}再生资源回收行业定向抽查"
 PLAN_NOTES = f"{data.NAME_PREFIX}按照“双随机、一公开”实施细则编制，重点检查再生资源回收经营者备案。"
 ITEM_CODE = f"{data.CODE_PREFIX}SW-03"
+# Left as a draft for the leader to approve, so demo_leader's 待办 home shows work waiting. Its
+# window opens two weeks after the load and lasts three: ahead of "today" on any load day.
+PENDING_TASK_NAME = f"{data.NAME_PREFIX}再生资源回收行业不定向抽查（待批准）"
+PENDING_WINDOW_DAYS = (14, 35)
+PENDING_SAMPLE: dict[str, Any] = {"mode": "count", "values": {"*": 3}}
 # Directed pool: recyclers (F5191) in 丰登镇 — a few enterprises and individual businesses.
 TASK_FILTERS = {"industry": "F5191", "region": "丰登镇"}
 SAMPLE: dict[str, Any] = {"mode": "count", "values": {"enterprise": 3, "individual": 2}}
@@ -295,7 +300,26 @@ def load_workflow(users: dict[str, User]) -> WorkflowResult:
     )
     # Left as a draft: shows on the dashboard with its Art. 16 deadline.
     publication_draft(actor=section, kind=K.INSPECTION_RESULT, source=accepted["draft"])
+    _pending_task(section, item, today)
     return _result(True)
+
+
+def _pending_task(section: User, item: CheckItem, today: dt.date) -> SpotCheckTask:
+    """A draft task awaiting the leader's approval (the leader's 待办 shows it)."""
+    start = today + dt.timedelta(days=PENDING_WINDOW_DAYS[0])
+    end = today + dt.timedelta(days=PENDING_WINDOW_DAYS[1])
+    # Under the plan of its window's year when there is one (not when it opens next January).
+    plan = AnnualPlan.objects.filter(department=section.department, year=start.year).first()
+    return planning.task_create(
+        actor=section,
+        name=PENDING_TASK_NAME,
+        mode="undirected",
+        items=[item],
+        window_start=start,
+        window_end=end,
+        sample=PENDING_SAMPLE,
+        plan=plan,
+    )
 
 
 def task_window(today: dt.date) -> tuple[dt.date, dt.date]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, Role, User
+from spotcheck.core.widgets import PickerCheckboxes
 from spotcheck.directory.creditcode import check_code, normalise_code
 from spotcheck.directory.models import (
     CheckItem,
@@ -16,6 +18,7 @@ from spotcheck.directory.models import (
     Target,
     TargetKind,
 )
+from spotcheck.directory.selectors import target_regions
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -54,7 +57,7 @@ class TargetForm(forms.ModelForm[Target]):
             "status",
             "departments",
         ]
-        widgets = {"departments": forms.CheckboxSelectMultiple}
+        widgets = {"departments": PickerCheckboxes}
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +68,10 @@ class TargetForm(forms.ModelForm[Target]):
         departments.queryset = Department.objects.filter(active=True)
         if not self.instance.pk and actor.department_id:
             departments.initial = [actor.department_id]
+        # The region is the target's own data (a new street can appear), so it stays free text,
+        # with the directory's regions offered as suggestions to keep spellings consistent.
+        self.fields["region"].widget.attrs["list"] = "region-suggestions"
+        self.region_suggestions = target_regions()
 
     def clean_credit_code(self) -> str:
         result = check_code(self.cleaned_data.get("credit_code", ""))
@@ -160,7 +167,7 @@ class InspectorForm(forms.ModelForm[Inspector]):
         widgets = {
             "cert_valid_from": DATE_WIDGET,
             "cert_valid_to": DATE_WIDGET,
-            "expertise_items": forms.SelectMultiple(attrs={"size": 6}),
+            "expertise_items": PickerCheckboxes,
         }
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
@@ -175,7 +182,16 @@ class InspectorForm(forms.ModelForm[Inspector]):
         ).exclude(pk__in=taken)
         items_field = self.fields["expertise_items"]
         assert isinstance(items_field, forms.ModelMultipleChoiceField)
-        items_field.queryset = CheckItem.objects.filter(active=True)
+        # Items this department checks; any item already linked stays listed, so saving the
+        # form never drops it silently.
+        linked = (
+            list(self.instance.expertise_items.values_list("pk", flat=True))
+            if self.instance.pk
+            else []
+        )
+        items_field.queryset = CheckItem.objects.filter(
+            Q(active=True, department_id=actor.department_id) | Q(pk__in=linked)
+        ).order_by("code")
 
     def clean_cert_no(self) -> str:
         return normalise_code(self.cleaned_data.get("cert_no", ""))

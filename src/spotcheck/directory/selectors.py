@@ -143,6 +143,43 @@ def target_industries() -> list[tuple[str, str]]:
     )
 
 
+def industry_prefix_choices() -> list[tuple[str, str]]:
+    """Every GB/T 4754 prefix that selects something in the directory: the section letter, the
+    two-digit division and each full code, labelled with the names of the codes it covers."""
+    names: dict[str, list[str]] = {}
+    for code, name in target_industries():
+        for prefix in {code[:1], code[:3], code}:
+            if prefix:
+                bucket = names.setdefault(prefix, [])
+                if name and name not in bucket:
+                    bucket.append(name)
+    choices = []
+    for prefix in sorted(names):
+        covered = names[prefix]
+        label = "、".join(covered[:3]) + ("等" if len(covered) > 3 else "")
+        choices.append((prefix, f"{prefix} {label}".strip()))
+    return choices
+
+
+def scope_value_errors(filters: TargetFilter) -> list[str]:
+    """Values a task's scope names that the target directory does not hold.
+
+    A region or industry typed slightly wrong ("黄河东路" for "黄河东路街道") would otherwise
+    save a task with no eligible target at all, so the service refuses it and says why.
+    """
+    errors = []
+    if filters.region and not Target.objects.filter(region=filters.region).exists():
+        errors.append(f"所属区域“{filters.region}”不在检查对象名录库中，请从名录已有的区域中选择")
+    if (
+        filters.industry
+        and not Target.objects.filter(industry_code__startswith=filters.industry.upper()).exists()
+    ):
+        errors.append(
+            f"行业代码“{filters.industry}”在检查对象名录库中没有对应的检查对象，请从列表中选择"
+        )
+    return errors
+
+
 def item_list(*, user: Any, q: str = "", department: int | None = None) -> QuerySet[CheckItem]:
     if not access.can_view_items(user):
         raise NotAllowed("无权查看抽查事项清单")

@@ -56,7 +56,7 @@ def call_service(form: forms.BaseForm, fn: Callable[[], T]) -> T | None:
     try:
         return fn()
     except ServiceError as exc:
-        form.add_error(None, exc.message)
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
 
 

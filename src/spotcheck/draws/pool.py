@@ -204,3 +204,36 @@ def engine_sample(task: SpotCheckTask, pool: Pool) -> dict[str, Any]:
         "ratios": ratios,
         "minimum": int(spec.get("minimum", 0)),
     }
+
+
+def pool_shortfall(task: SpotCheckTask) -> str:
+    """Why this task cannot be drawn as it stands ("" when it can): no eligible target, or a
+    sample larger than the eligible pool. Said before approval, so nobody approves a task whose
+    draw can only fail."""
+    try:
+        pool = build_pool(task)
+    except ServiceError as exc:
+        return shortfall_message(error=exc.message)
+    except EngineError as exc:
+        return f"抽取引擎拒绝了输入数据：{exc}"
+    return shortfall_message(pool=pool)
+
+
+def shortfall_message(*, pool: TaskPool | None = None, error: str = "") -> str:
+    """The reason text for a pool already built (or the error building it raised)."""
+    if error:
+        # build_pool names the stratum, how many it needs and how many are eligible.
+        return f"符合条件的检查对象不足，无法抽取：{error}"
+    assert pool is not None
+    eligible = sum(1 for line in pool.lines if not line.excluded)
+    hint = "请检查定向条件（如所属区域、行业）和所选抽查事项的适用对象类型"
+    if eligible == 0:
+        if pool.lines:
+            return (
+                f"符合条件的检查对象为 0 个（范围内 {len(pool.lines)} 个均被排除），"
+                f"无法抽取：{hint}"
+            )
+        return f"符合条件的检查对象为 0 个，无法抽取：{hint}"
+    if sum(pool.sizes.values()) == 0:
+        return f"按当前抽查比例或数量，在 {eligible} 个符合条件的检查对象中应抽取 0 个，无法抽取"
+    return ""

@@ -67,13 +67,17 @@ class InspectionForm(forms.Form):
         _categories(self.fields["overall_category"])
         self.items = list(items)
         for item in self.items:
+            # Item-specific labels: the error summary and screen readers name the item.
+            which = f"{item.code} {item.name}"
             category = forms.ModelChoiceField(
-                label=_("检查结果"), queryset=ResultCategory.objects.none(), required=False
+                label=_("%(item)s 检查结果") % {"item": which},
+                queryset=ResultCategory.objects.none(),
+                required=False,
             )
             _categories(category)
             self.fields[f"category_{item.pk}"] = category
             self.fields[f"findings_{item.pk}"] = forms.CharField(
-                label=_("检查发现"),
+                label=_("%(item)s 检查发现") % {"item": which},
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
             )
@@ -82,6 +86,19 @@ class InspectionForm(forms.Form):
         return [
             self[name] for name in ("inspected_on", "inspectors", "overall_category", "summary")
         ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for item in self.items:
+            category = cleaned.get(f"category_{item.pk}")
+            findings = (cleaned.get(f"findings_{item.pk}") or "").strip()
+            if category is not None and category.problem_found and not findings:
+                # Said beside the item's own field (the service says the same, as a last word).
+                self.add_error(
+                    f"findings_{item.pk}",
+                    _("事项“%(item)s”发现问题，请填写检查发现") % {"item": item.name},
+                )
+        return cleaned
 
     def item_rows(self) -> list[tuple[CheckItem, forms.BoundField, forms.BoundField]]:
         return [(i, self[f"category_{i.pk}"], self[f"findings_{i.pk}"]) for i in self.items]

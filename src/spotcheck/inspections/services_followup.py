@@ -55,12 +55,12 @@ def _department(actor: User) -> Department:
     return actor.department
 
 
-def _check_day(day: dt.date, inspection: Inspection, what: str) -> None:
+def _check_day(day: dt.date, inspection: Inspection, what: str, field: str) -> None:
     assert inspection.inspected_on is not None
     if day < inspection.inspected_on:
-        raise ServiceError(f"{what}不能早于检查日期")
+        raise ServiceError(f"{what}不能早于检查日期", field=field)
     if day > timezone.localdate():
-        raise ServiceError(f"{what}不能晚于今天")
+        raise ServiceError(f"{what}不能晚于今天", field=field)
 
 
 def _added(follow_up: FollowUp, actor: User, summary: str, details: dict[str, Any]) -> None:
@@ -197,7 +197,7 @@ def _penalty_fields(
             raise ServiceError("金额过大")
     if penalty_kind == PenaltyKind.FINE and amount is None:
         raise ServiceError("罚款须填写金额")
-    _check_day(decided_on, inspection, "处罚决定日期")
+    _check_day(decided_on, inspection, "处罚决定日期", "decided_on")
     return decision_no, amount
 
 
@@ -415,7 +415,7 @@ def transfer_record(
         raise ServiceError("请填写接收机关")
     if not description.strip():
         raise ServiceError("请填写移送事由")
-    _check_day(transferred_on, inspection, "移送日期")
+    _check_day(transferred_on, inspection, "移送日期", "transferred_on")
     follow_up = FollowUp(
         inspection=inspection,
         department=_department(actor),

@@ -105,9 +105,13 @@ def _check_item_results(
             raise ServiceError(f"事项“{r.item.name}”重复录入")
         seen.add(r.item.pk)
         if not r.category.active:
-            raise ServiceError(f"检查结果类别“{r.category.name}”已停用")
+            raise ServiceError(
+                f"检查结果类别“{r.category.name}”已停用", field=f"category_{r.item.pk}"
+            )
         if r.category.problem_found and not r.findings.strip():
-            raise ServiceError(f"事项“{r.item.name}”发现问题，请填写检查发现")
+            raise ServiceError(
+                f"事项“{r.item.name}”发现问题，请填写检查发现", field=f"findings_{r.item.pk}"
+            )
         # Joint task: a partner department's clerk answers only for its own items (Art. 8).
         if not access.can_record_item(actor, task, r.item):
             raise NotAllowed(f"只能录入本部门事项的检查结果：“{r.item.name}”不属于本部门")
@@ -328,7 +332,7 @@ def _read_limited(file: IO[bytes] | bytes, limit: int) -> bytes:
         else:
             data = file.read(limit + 1)
     if len(data) > limit:
-        raise ServiceError(f"文件超过大小限制（最大 {limit / 1024 / 1024:.1f} MB）")
+        raise ServiceError(f"文件超过大小限制（最大 {limit / 1024 / 1024:.1f} MB）", field="file")
     return data
 
 
@@ -349,10 +353,10 @@ def evidence_add(
         raise ServiceError("检查结果已审核通过，不能再添加证据材料")
     data = _read_limited(file, settings.EVIDENCE_MAX_BYTES)
     if not data:
-        raise ServiceError("文件为空")
+        raise ServiceError("文件为空", field="file")
     detected = detect_type(data[:16])
     if detected is None:
-        raise ServiceError("只能上传照片（JPEG、PNG）或 PDF 文件")
+        raise ServiceError("只能上传照片（JPEG、PNG）或 PDF 文件", field="file")
     content_type, ext = detected
     digest = hashlib.sha256(data).hexdigest()
     name = f"evidence/{timezone.localdate().year}/{digest[:16]}-{uuid.uuid4().hex[:8]}{ext}"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, User
+from spotcheck.core.widgets import PickerCheckboxes, PickerSelect
 from spotcheck.directory.models import (
     Affiliation,
     CheckItem,
@@ -20,7 +21,11 @@ from spotcheck.directory.models import (
     Scale,
     TargetKind,
 )
-from spotcheck.directory.selectors import TARGET_FLAG_FILTERS
+from spotcheck.directory.selectors import (
+    TARGET_FLAG_FILTERS,
+    industry_prefix_choices,
+    target_regions,
+)
 from spotcheck.planning.models import AnnualPlan, StratifyBy, TaskMode
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -38,7 +43,7 @@ class PlanForm(forms.Form):
     items = forms.ModelMultipleChoiceField(
         label=_("抽查事项"),
         queryset=CheckItem.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=PickerCheckboxes,
         required=False,
     )
     notes = forms.CharField(
@@ -124,18 +129,37 @@ class TaskForm(forms.Form):
     )
     items = forms.MultipleChoiceField(
         label=_("抽查事项"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("按住 Ctrl 可多选；联合抽查中每个参与部门选择本部门的事项"),
+        widget=PickerCheckboxes,
+        help_text=_("勾选本部门的抽查事项；跨部门联合抽查时，勾选参与部门后还要选择该部门的事项"),
+        error_messages={
+            "invalid_choice": _("“%(value)s”不是本部门（或联合抽查参与部门）可用的抽查事项"),
+        },
     )
     partner_departments = forms.ModelMultipleChoiceField(
         label=_("联合抽查的其他参与部门"),
         queryset=Department.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=PickerCheckboxes,
         required=False,
     )
-    # Directed-mode limits: the same names as the target directory's Art. 8 filters.
-    industry = forms.CharField(label=_("行业（代码或前缀）"), max_length=10, required=False)
-    region = forms.CharField(label=_("所属区域"), max_length=50, required=False)
+    # Directed-mode limits: the same names as the target directory's Art. 8 filters. Region and
+    # industry offer only what the directory holds: a value typed slightly wrong used to save a
+    # task with no eligible target at all.
+    industry = forms.ChoiceField(
+        label=_("行业（代码或前缀）"),
+        required=False,
+        widget=PickerSelect,
+        error_messages={
+            "invalid_choice": _("行业代码“%(value)s”在检查对象名录库中没有对应的检查对象"),
+        },
+    )
+    region = forms.ChoiceField(
+        label=_("所属区域"),
+        required=False,
+        widget=PickerSelect,
+        error_messages={
+            "invalid_choice": _("所属区域“%(value)s”不在检查对象名录库中，请从列表中选择"),
+        },
+    )
     affiliation = forms.ChoiceField(
         label=_("隶属关系"), choices=_blank_first(Affiliation.choices), required=False
     )
@@ -207,19 +231,42 @@ class TaskForm(forms.Form):
         partners.queryset = Department.objects.filter(active=True).exclude(
             pk__in=[actor.department_id] if actor.department_id else []
         )
-        # Grouped by the department that checks them, as in the published item list.
-        groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        self._items = {
-            str(i.pk): i
-            for i in CheckItem.objects.filter(active=True)
+        self._set_item_choices(actor, partners.queryset)
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = [("", _("不限"))] + [(r, r) for r in target_regions()]
+        industry = self.fields["industry"]
+        assert isinstance(industry, forms.ChoiceField)
+        industry.choices = [("", _("不限")), *industry_prefix_choices()]
+
+    def _set_item_choices(self, actor: User, partners: Any) -> None:
+        """Only items a department taking part may use: the actor's own department first, then
+        each possible partner's (the picker shows those once that partner is ticked for a joint
+        task; the service refuses items of a department not taking part)."""
+        allowed = [actor.department_id, *partners.values_list("pk", flat=True)]
+        items = (
+            CheckItem.objects.filter(active=True, department_id__in=allowed)
             .select_related("department")
             .order_by("department__code", "code")
-        }
+        )
+        self._items = {str(i.pk): i for i in items}
+        groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        own: list[tuple[str, str]] = []
+        group_attrs: dict[str, dict[str, str]] = {}
         for pk, item in self._items.items():
-            groups[str(item.department)].append((pk, f"{item.code} {item.name}"))
+            if item.department_id == actor.department_id:
+                own.append((pk, f"{item.code} {item.name}"))
+            else:
+                label = str(_("%(department)s（联合抽查时选择）") % {"department": item.department})
+                groups[label].append((pk, f"{item.code} {item.name}"))
+                group_attrs[label] = {"data-picker-department": str(item.department_id)}
+        own_label = str(actor.department) if actor.department_id else ""
         items_field = self.fields["items"]
         assert isinstance(items_field, forms.MultipleChoiceField)
-        items_field.choices = list(groups.items())
+        items_field.choices = [(own_label, own), *groups.items()] if own else list(groups.items())
+        widget = items_field.widget
+        assert isinstance(widget, PickerCheckboxes)
+        widget.group_attrs = group_attrs
 
     def clean_items(self) -> list[CheckItem]:
         return [self._items[pk] for pk in self.cleaned_data.get("items", [])]

@@ -17,7 +17,8 @@ from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.credit.selectors import current_risk_model
 from spotcheck.directory.models import CheckItem
-from spotcheck.directory.selectors import TargetFilter
+from spotcheck.directory.selectors import TargetFilter, scope_value_errors
+from spotcheck.draws.pool import pool_shortfall
 from spotcheck.planning.models import (
     AnnualPlan,
     PlanState,
@@ -212,6 +213,9 @@ def task_create(
     parsed, errors = TargetFilter.from_params(filters or {})
     if errors:
         raise ServiceError("定向条件无效：" + "；".join(errors))
+    unknown = scope_value_errors(parsed)
+    if unknown:
+        raise ServiceError("定向条件无效：" + "；".join(unknown))
     if mode == TaskMode.DIRECTED and not parsed.as_dict():
         raise ServiceError("定向抽查需要至少一个限定条件（行业、区域、规模等）")
     if mode == TaskMode.UNDIRECTED and parsed.as_dict():
@@ -227,6 +231,9 @@ def task_create(
         raise ServiceError("检查结束日期不能早于开始日期")
     if not items:
         raise ServiceError("请至少选择一个抽查事项")
+    inactive = [i for i in items if not i.active]
+    if inactive:
+        raise ServiceError(f"抽查事项“{inactive[0].name}”已停用，不能列入新任务")
     item_depts = {i.department_id for i in items}
     if not item_depts <= {d.pk for d in departments}:
         raise ServiceError("所选抽查事项的检查主体必须是参与部门")
@@ -269,6 +276,11 @@ def task_approve(*, actor: User, task: SpotCheckTask) -> SpotCheckTask:
     task = SpotCheckTask.objects.select_for_update().get(pk=task.pk)
     if actor.role != Role.LEADER or task.lead_department_id not in actor.department_ids():
         raise NotAllowed("只有分管牵头部门的领导可以批准抽查任务")
+    if task.state == TaskState.DRAFT:
+        # An approved task whose draw can only fail would move work on for nothing.
+        shortfall = pool_shortfall(task)
+        if shortfall:
+            raise ServiceError(f"该任务不能批准：{shortfall}")
     _transition(task, TaskState.APPROVED, actor=actor)
     task.approved_by = actor
     task.approved_at = timezone.now()

@@ -55,7 +55,7 @@ def call_service(form: forms.BaseForm | None, fn: Callable[[], T]) -> T | None:
         return fn()
     except ServiceError as exc:
         if form is not None:
-            form.add_error(None, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
     except EngineError as exc:
         # The engine re-checks its inputs (ids, weights, sizes); a refusal there is still the

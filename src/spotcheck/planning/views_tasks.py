@@ -35,6 +35,8 @@ from spotcheck.draws.pool import (
     build_pool,
     capped_target_ids,
     exclusion_label,
+    pool_shortfall,
+    shortfall_message,
 )
 from spotcheck.engine.hashing import EngineError
 from spotcheck.engine.probability import M, probability_text
@@ -127,9 +129,20 @@ def task_create(request: HttpRequest) -> HttpResponse:
             ),
         )
         if task is not None:
-            messages.success(
-                request, _("已制定抽查任务“%(name)s”，请报分管领导批准") % {"name": task.name}
-            )
+            shortfall = pool_shortfall(task)
+            if shortfall:
+                # Saved as a draft all the same (the clerk may fix the directory first), but
+                # said now rather than when the leader's approval is refused.
+                messages.warning(
+                    request,
+                    _("已保存抽查任务“%(name)s”（草稿），但暂不能报批：%(why)s")
+                    % {"name": task.name, "why": shortfall},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("已制定抽查任务“%(name)s”，请报分管领导批准") % {"name": task.name},
+                )
             return redirect("planning:task_detail", pk=task.pk)
     return render(request, "planning/task_form.html", {"form": form})
 
@@ -205,10 +218,16 @@ def _preview(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
         except ServiceError as exc:
             # A pool emptied by the yearly cap is exactly when an override is needed, so
             # the capped targets are still offered for a request.
-            return {"error": exc.message, "live": True, "capped": _capped_choices(task)}
+            return {
+                "error": exc.message,
+                "live": True,
+                "capped": _capped_choices(task),
+                "shortfall": shortfall_message(error=exc.message),
+            }
         page, page_range = paginate(request, pool.lines, PREVIEW_PAGE)
         return {
             "live": True,
+            "shortfall": shortfall_message(pool=pool),
             "page": page,
             "page_range": page_range,
             "rows": _rows(page.object_list),
@@ -290,6 +309,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "preview": preview,
         "query": "",
         "can_approve": access.can_approve_task(user, task) and task.state == TaskState.DRAFT,
+        # Before approval: why this task cannot go forward, said before anyone tries.
+        "shortfall": preview.get("shortfall", "") if task.state == TaskState.DRAFT else "",
         "can_run": can_run,
         "can_view_result": access.can_view_draw_result(user, task),
         "commit_form": CommitForm(has_previous=task.draws.exists())

@@ -72,6 +72,7 @@ KIND_LABELS = {
     "publication_returned": gettext_lazy("公示被退回"),
     "publication_due": gettext_lazy("公示期限"),
     "certificate": gettext_lazy("执法证即将到期"),
+    "certificate_expired": gettext_lazy("执法证已过期"),
 }
 
 
@@ -256,7 +257,7 @@ def _section(user: Any, day: dt.date) -> list[TodoItem]:
     for person in certificates:
         out.append(
             _item(
-                "certificate",
+                _certificate_kind(person, day),
                 str(person),
                 reverse("directory:inspector_detail", args=[person.pk]),
                 day,
@@ -264,6 +265,11 @@ def _section(user: Any, day: dt.date) -> list[TodoItem]:
             )
         )
     return out
+
+
+def _certificate_kind(inspector: Inspector, day: dt.date) -> str:
+    # "即将到期" beside a date already passed read as a contradiction: an expired one says so.
+    return "certificate_expired" if inspector.cert_valid_to < day else "certificate"
 
 
 def _record_item(
@@ -320,7 +326,7 @@ def _inspector(user: Any, day: dt.date) -> list[TodoItem]:
     for ins in own:
         out.append(
             _item(
-                "certificate",
+                _certificate_kind(ins, day),
                 str(ins),
                 reverse("directory:inspector_detail", args=[ins.pk]),
                 day,

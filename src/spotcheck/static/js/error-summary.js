@@ -25,8 +25,14 @@
       return; // no such element: let the link do what an anchor does
     }
     event.preventDefault();
-    var label = document.querySelector("label[for='" + field.id + "']");
-    (label || field).scrollIntoView({ block: "center" });
-    field.focus({ preventScroll: true });
+    // A group of checkboxes is linked by its wrapper: focus its first box, show its legend.
+    var target = field.matches("input, select, textarea, button")
+      ? field
+      : field.querySelector("input:not([type=hidden]):not([hidden]), select, textarea") || field;
+    var group = field.closest("fieldset");
+    var label = document.querySelector("label[for='" + target.id + "']:not(.visually-hidden)");
+    var shown = label || (target !== field && group ? group : null) || target;
+    shown.scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
   });
 })();
