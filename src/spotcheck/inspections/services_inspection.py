@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import User
 from spotcheck.audit import events
@@ -147,7 +148,9 @@ def inspection_save(
         Inspection.objects.select_for_update(of=("self",)).filter(draw=draw, target=target).first()
     )
     if inspection is not None and inspection.state not in EDITABLE:
-        raise ServiceError(f"检查结果{inspection.get_state_display()}，不能修改")
+        raise ServiceError(
+            _("检查结果%(state)s，不能修改") % {"state": inspection.get_state_display()}
+        )
     day = inspected_on if inspected_on is not None else getattr(inspection, "inspected_on", None)
     if inspected_on is not None:
         _check_date(task, inspected_on)
