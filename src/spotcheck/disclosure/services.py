@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import User
 from spotcheck.audit import events
@@ -16,7 +17,7 @@ from spotcheck.disclosure.models import CalendarOverride, CalendarYear, Override
 
 def _require_admin(actor: User) -> None:
     if not access.can_manage_calendar(actor):
-        raise NotAllowed("只有系统管理员可以维护工作日历")
+        raise NotAllowed(gettext("只有系统管理员可以维护工作日历"))
 
 
 @transaction.atomic
@@ -52,7 +53,7 @@ def calendar_override_remove(*, actor: User, override: CalendarOverride) -> None
     pk, date, kind = override.pk, override.date, override.kind
     deleted, _ = CalendarOverride.objects.filter(pk=pk).delete()
     if not deleted:
-        raise ServiceError("该日历调整已被删除")
+        raise ServiceError(gettext("该日历调整已被删除"))
     record(
         events.CalendarOverrideRemoved(
             object_id=str(pk),
@@ -84,7 +85,7 @@ def calendar_year_import(
     if not 2000 <= year <= 2100:
         raise ServiceError(f"年份 {year} 超出范围")
     if not holidays:
-        raise ServiceError("请至少录入一个休息日")
+        raise ServiceError(gettext("请至少录入一个休息日"))
     outside = sorted(d for d in [*holidays, *workdays] if d.year != year)
     if outside:
         raise ServiceError(f"日期 {outside[0]:%Y-%m-%d} 不在 {year} 年内")

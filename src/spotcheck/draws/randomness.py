@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spotcheck.core.errors import ServiceError
 from spotcheck.disclosure.draw_records import published_commitment
@@ -57,7 +58,7 @@ def randomness_items(
 ) -> list[dict[str, Any]]:
     names = [normalise_name(n) for n in names if n and normalise_name(n)]
     if kind not in RandomnessKind.values:
-        raise ServiceError("请选择公开随机数来源：随机信标、彩票开奖号码或见证人掷骰")
+        raise ServiceError(gettext("请选择公开随机数来源：随机信标、彩票开奖号码或见证人掷骰"))
     keys = [name_key(n) for n in names]
     if len(set(keys)) != len(keys):
         duplicates = sorted({n for n, k in zip(names, keys, strict=True) if keys.count(k) > 1})
@@ -67,9 +68,9 @@ def randomness_items(
             raise ServiceError(f"见证人掷骰至少需要 {MIN_WITNESSES} 名不同的见证人")
         return [{"name": f"{WITNESS_PREFIX}{n}"} for n in names]
     if not names:
-        raise ServiceError("请填写随机信标轮次或彩票期号")
+        raise ServiceError(gettext("请填写随机信标轮次或彩票期号"))
     if not_before is None or not_before <= timezone.now():
-        raise ServiceError("随机信标/开奖时间必须晚于现在（承诺之后才产生的随机数）")
+        raise ServiceError(gettext("随机信标/开奖时间必须晚于现在（承诺之后才产生的随机数）"))
     return [{"name": n, "not_before": timezone.localtime(not_before).isoformat()} for n in names]
 
 
@@ -80,9 +81,9 @@ def randomness_values(
     commitment was published; stamp when it was entered."""
     publication = published_commitment(draw)
     if publication is None or publication.published_at is None:
-        raise ServiceError("抽取承诺尚未在门户公示，不能录入公开随机数")
+        raise ServiceError(gettext("抽取承诺尚未在门户公示，不能录入公开随机数"))
     if publication.voided_at is not None:
-        raise ServiceError("抽取承诺已标记作废，不能再执行")
+        raise ServiceError(gettext("抽取承诺已标记作废，不能再执行"))
     public_since = max(publication.published_at, draw.committed_at)
     now = timezone.now()
     out = []

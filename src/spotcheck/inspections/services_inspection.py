@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import User
@@ -75,7 +76,7 @@ def _check_date(task: SpotCheckTask, day: dt.date) -> None:
             f"检查日期应在检查期 {_fmt(task.window_start)} 至 {_fmt(task.window_end)} 之内"
         )
     if day > timezone.localdate():
-        raise ServiceError("检查日期不能晚于今天")
+        raise ServiceError(gettext("检查日期不能晚于今天"))
 
 
 def _check_present(
@@ -134,7 +135,9 @@ def inspection_save(
     task = SpotCheckTask.objects.select_for_update(of=("self",)).get(pk=draw.task_id)
     draw = Draw.objects.select_related("task").get(pk=draw.pk)
     if not access.can_record_inspection(actor, draw, target):
-        raise NotAllowed("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以录入检查结果")
+        raise NotAllowed(
+            gettext("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以录入检查结果")
+        )
     if draw.state != DrawState.EXECUTED:
         raise ServiceError(f"第{draw.pk}号抽取{draw.get_state_display()}，不能录入检查结果")
     if not selectors.is_drawn(draw, target):
@@ -215,20 +218,22 @@ def inspection_submit(*, actor: User, inspection: Inspection) -> Inspection:
     task, inspection = _lock(inspection)
     draw, target = inspection.draw, inspection.target
     if not access.can_record_inspection(actor, draw, target):
-        raise NotAllowed("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以提交检查结果")
+        raise NotAllowed(
+            gettext("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以提交检查结果")
+        )
     if inspection.state not in EDITABLE:
         raise ServiceError(f"检查结果当前为“{inspection.get_state_display()}”，不能提交")
     if inspection.inspected_on is None:
-        raise ServiceError("请填写检查日期")
+        raise ServiceError(gettext("请填写检查日期"))
     _check_date(task, inspection.inspected_on)
     present = list(inspection.inspectors.all())
     if len(present) < MIN_PRESENT:
-        raise ServiceError("到场检查人员至少应记录两名（第十一条），请补充")
+        raise ServiceError(gettext("到场检查人员至少应记录两名（第十一条），请补充"))
     # A recusal after the draft was saved must not leave a recused inspector on the record.
     _check_present(draw, target, present, inspection.inspected_on)
     overall = inspection.overall_category
     if overall is None:
-        raise ServiceError("请选择总体检查结果")
+        raise ServiceError(gettext("请选择总体检查结果"))
     recorded = {r.item_id: r for r in inspection.item_results.select_related("category")}
     missing = [i.name for i in selectors.applicable_items(task, target) if i.pk not in recorded]
     if missing:
@@ -261,14 +266,14 @@ def inspection_review(
     task, inspection = _lock(inspection)
     target = inspection.target
     if not access.can_review_inspection(actor, task):
-        raise NotAllowed("只有牵头部门的业务科室人员可以审核检查结果")
+        raise NotAllowed(gettext("只有牵头部门的业务科室人员可以审核检查结果"))
     if inspection.state != InspectionState.SUBMITTED:
         raise ServiceError(f"检查结果当前为“{inspection.get_state_display()}”，不在待审核状态")
     if inspection.submitted_by_id == actor.pk:
-        raise NotAllowed("不能审核本人提交的检查结果，请由牵头部门其他人员审核")
+        raise NotAllowed(gettext("不能审核本人提交的检查结果，请由牵头部门其他人员审核"))
     comment = comment.strip()
     if not accept and not comment:
-        raise ServiceError("退回时请填写审核意见")
+        raise ServiceError(gettext("退回时请填写审核意见"))
     to = InspectionState.ACCEPTED if accept else InspectionState.RETURNED
     _move(inspection, to, actor=actor, comment=comment)
     inspection.reviewed_by = actor
@@ -347,15 +352,17 @@ def evidence_add(
     """Attach a photo (JPEG/PNG) or PDF. Nothing is written unless every check passes."""
     _, inspection = _lock(inspection)
     if not access.can_record_inspection(actor, inspection.draw, inspection.target):
-        raise NotAllowed("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以上传证据材料")
+        raise NotAllowed(
+            gettext("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以上传证据材料")
+        )
     if inspection.state == InspectionState.ACCEPTED:
-        raise ServiceError("检查结果已审核通过，不能再添加证据材料")
+        raise ServiceError(gettext("检查结果已审核通过，不能再添加证据材料"))
     data = _read_limited(file, settings.EVIDENCE_MAX_BYTES)
     if not data:
-        raise ServiceError("文件为空")
+        raise ServiceError(gettext("文件为空"))
     detected = detect_type(data[:16])
     if detected is None:
-        raise ServiceError("只能上传照片（JPEG、PNG）或 PDF 文件")
+        raise ServiceError(gettext("只能上传照片（JPEG、PNG）或 PDF 文件"))
     content_type, ext = detected
     digest = hashlib.sha256(data).hexdigest()
     name = f"evidence/{timezone.localdate().year}/{digest[:16]}-{uuid.uuid4().hex[:8]}{ext}"

@@ -43,8 +43,8 @@ def bar_chart(
             f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="12">{escape(shown)}</text>'
         )
     if not rows:
-        parts.append(
-            f'<text x="0" y="{top + 15}" font-size="12" fill="#667085">{escape(_("暂无数据"))}</text>'
-        )
+        # Outside the f-string, where makemessages can find it.
+        empty = escape(_("暂无数据"))
+        parts.append(f'<text x="0" y="{top + 15}" font-size="12" fill="#667085">{empty}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
