@@ -38,7 +38,7 @@ def risk_model_create(*, actor: User, config: dict[str, Any], note: str = "") ->
         compute_weight(_PROBE, config)
         compute_weight({"credit_class": "A", "supervision_grade": "low"}, config)
     except (EngineError, KeyError, TypeError) as exc:
-        raise ServiceError(f"风险模型参数无效：{exc}") from exc
+        raise ServiceError(gettext("风险模型参数无效：%(exc)s") % {"exc": exc}) from exc
     version = (RiskModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
     model = RiskModel.objects.create(version=version, config=config, note=note, created_by=actor)
     record(

@@ -118,7 +118,10 @@ def target_create(
     if not access.can_create_directory_records(actor):
         raise NotAllowed(gettext("只有业务科室人员可以新增检查对象"))
     if Target.objects.filter(credit_code=data["credit_code"]).exists():
-        raise ServiceError(f"统一社会信用代码 {data['credit_code']} 已存在")
+        raise ServiceError(
+            gettext("统一社会信用代码 %(credit_code)s 已存在")
+            % {"credit_code": data["credit_code"]}
+        )
     owners = departments or ([actor.department] if actor.department else [])
     target = Target(**data)
     _save_new(actor, target, {"departments": list(owners)})
@@ -151,7 +154,7 @@ def item_create(*, actor: User, data: dict[str, Any]) -> CheckItem:
         raise NotAllowed(gettext("只有业务科室人员可以新增抽查事项"))
     data = {**data, "department": actor.department}
     if CheckItem.objects.filter(code=data["code"]).exists():
-        raise ServiceError(f"事项编码 {data['code']} 已存在")
+        raise ServiceError(gettext("事项编码 %(code)s 已存在") % {"code": data["code"]})
     item = CheckItem(**data)
     _save_new(actor, item)
     return item
@@ -185,7 +188,7 @@ def inspector_create(
     data = {**data, "department": actor.department}
     _check_cert_dates(data)
     if Inspector.objects.filter(cert_no=data["cert_no"]).exists():
-        raise ServiceError(f"执法证号 {data['cert_no']} 已存在")
+        raise ServiceError(gettext("执法证号 %(cert_no)s 已存在") % {"cert_no": data["cert_no"]})
     inspector = Inspector(**data)
     _save_new(actor, inspector, {"expertise_items": list(expertise_items or [])})
     return inspector

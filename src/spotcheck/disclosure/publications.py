@@ -115,7 +115,7 @@ def _create(
     delayed_until: dt.date | None,
 ) -> Publication:
     if kind not in PublicationKind.values:
-        raise ServiceError(f"未知的公示类型：{kind}")
+        raise ServiceError(gettext("未知的公示类型：%(kind)s") % {"kind": kind})
     if not can_draft(actor, department):
         raise NotAllowed(gettext("只有公示部门的业务科室人员可以起草公示"))
     if (withheld_fields or delayed_until) and not restriction_reason.strip():
@@ -123,10 +123,12 @@ def _create(
     try:
         built = payloads.build(kind, source, department)
     except ValueError as exc:
-        raise ServiceError(f"无法从该记录生成公示：{exc}") from exc
+        raise ServiceError(gettext("无法从该记录生成公示：%(exc)s") % {"exc": exc}) from exc
     unknown = sorted(set(withheld_fields) - set(built.payload))
     if unknown:
-        raise ServiceError(f"公示内容中没有字段：{'、'.join(unknown)}")
+        raise ServiceError(
+            gettext("公示内容中没有字段：%(unknown)s") % {"unknown": "、".join(unknown)}
+        )
     # Narrowed scope (Art. 17): withheld fields never enter the stored payload.
     payload = {k: v for k, v in built.payload.items() if k not in withheld_fields}
     due = (
@@ -206,7 +208,7 @@ def publication_draft(
     """
     department = _owning_department(kind, source, actor)
     if kind not in PublicationKind.values:
-        raise ServiceError(f"未知的公示类型：{kind}")
+        raise ServiceError(gettext("未知的公示类型：%(kind)s") % {"kind": kind})
     # Serialise drafts of one source so two clerks cannot both pass the check below.
     source = type(source)._default_manager.select_for_update().get(pk=source.pk)
     reason = selectors_staff.not_ready_reason(kind, source)
@@ -241,7 +243,9 @@ def publication_submit(*, actor: User, publication: Publication) -> Publication:
     if not can_draft(actor, publication.department):
         raise NotAllowed(gettext("只有公示部门的业务科室人员可以提交公示"))
     if publication.state not in {S.DRAFT, S.RETURNED}:
-        raise ServiceError(f"「{publication.get_state_display()}」的公示不能提交")
+        raise ServiceError(
+            gettext("「%(state)s」的公示不能提交") % {"state": publication.get_state_display()}
+        )
     return _transition(publication, actor, S.SUBMITTED, submitted_at=timezone.now())
 
 
@@ -264,7 +268,10 @@ def _check_timing(publication: Publication, today: dt.date) -> None:
         if not source.proof:
             raise ServiceError(gettext("该抽取尚无抽取证明"))
     elif not access.window_open(task, today):
-        raise ServiceError(f"检查开始日期（{task.window_start:%Y-%m-%d}）之前不得公示（第十八条）")
+        raise ServiceError(
+            gettext("检查开始日期（%(window_start)s）之前不得公示（第十八条）")
+            % {"window_start": format(task.window_start, "%Y-%m-%d")}
+        )
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ def calendar_override_set(
     """Mark one date a holiday or a make-up workday; replaces an earlier mark of that date."""
     _require_admin(actor)
     if kind not in OverrideKind.values:
-        raise ServiceError(f"未知的日历调整类型：{kind}")
+        raise ServiceError(gettext("未知的日历调整类型：%(kind)s") % {"kind": kind})
     previous = CalendarOverride.objects.select_for_update().filter(date=date).first()
     previous_kind = previous.kind if previous else ""
     override, _ = CalendarOverride.objects.update_or_create(
@@ -83,15 +83,21 @@ def calendar_year_import(
     """
     _require_admin(actor)
     if not 2000 <= year <= 2100:
-        raise ServiceError(f"年份 {year} 超出范围")
+        raise ServiceError(gettext("年份 %(year)s 超出范围") % {"year": year})
     if not holidays:
         raise ServiceError(gettext("请至少录入一个休息日"))
     outside = sorted(d for d in [*holidays, *workdays] if d.year != year)
     if outside:
-        raise ServiceError(f"日期 {outside[0]:%Y-%m-%d} 不在 {year} 年内")
+        raise ServiceError(
+            gettext("日期 %(outside)s 不在 %(year)s 年内")
+            % {"outside": format(outside[0], "%Y-%m-%d"), "year": year}
+        )
     both = sorted(set(holidays) & set(workdays))
     if both:
-        raise ServiceError(f"日期 {both[0]:%Y-%m-%d} 同时出现在休息日和调休上班日中")
+        raise ServiceError(
+            gettext("日期 %(both)s 同时出现在休息日和调休上班日中")
+            % {"both": format(both[0], "%Y-%m-%d")}
+        )
     replaced, _ = CalendarOverride.objects.filter(date__year=year).delete()
     CalendarOverride.objects.bulk_create(
         [

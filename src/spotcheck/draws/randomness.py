@@ -62,10 +62,16 @@ def randomness_items(
     keys = [name_key(n) for n in names]
     if len(set(keys)) != len(keys):
         duplicates = sorted({n for n, k in zip(names, keys, strict=True) if keys.count(k) > 1})
-        raise ServiceError(f"随机数来源的名称不能重复：{'、'.join(duplicates)}")
+        raise ServiceError(
+            gettext("随机数来源的名称不能重复：%(duplicates)s")
+            % {"duplicates": "、".join(duplicates)}
+        )
     if kind == RandomnessKind.WITNESSES:
         if len(names) < MIN_WITNESSES:
-            raise ServiceError(f"见证人掷骰至少需要 {MIN_WITNESSES} 名不同的见证人")
+            raise ServiceError(
+                gettext("见证人掷骰至少需要 %(MIN_WITNESSES)s 名不同的见证人")
+                % {"MIN_WITNESSES": MIN_WITNESSES}
+            )
         return [{"name": f"{WITNESS_PREFIX}{n}"} for n in names]
     if not names:
         raise ServiceError(gettext("请填写随机信标轮次或彩票期号"))
@@ -91,9 +97,12 @@ def randomness_values(
         name = item["name"]
         value = (entries.get(name) or "").strip()
         if not value:
-            raise ServiceError(f"缺少“{name}”的随机数")
+            raise ServiceError(gettext("缺少“%(name)s”的随机数") % {"name": name})
         if draw.randomness_kind == RandomnessKind.WITNESSES and not DICE.match(value):
-            raise ServiceError(f"“{name}”的骰子点数格式错误：应为 6 个 1–6 的数字，如 352614")
+            raise ServiceError(
+                gettext("“%(name)s”的骰子点数格式错误：应为 6 个 1–6 的数字，如 352614")
+                % {"name": name}
+            )
         when = (published_at or {}).get(name, now)
         if when <= public_since:
             raise ServiceError(
@@ -101,7 +110,7 @@ def randomness_values(
                 f"（{timezone.localtime(public_since):%Y-%m-%d %H:%M:%S}）"
             )
         if when > now:
-            raise ServiceError(f"“{name}”的公布时间不能晚于现在")
+            raise ServiceError(gettext("“%(name)s”的公布时间不能晚于现在") % {"name": name})
         out.append(
             {"name": name, "value": value, "published_at": timezone.localtime(when).isoformat()}
         )

@@ -64,10 +64,16 @@ def draw_commit(
     task = SpotCheckTask.objects.select_for_update().get(pk=task.pk)
     _require_lead_section(actor, task)
     if task.state != TaskState.APPROVED:
-        raise ServiceError(f"任务状态为“{task.get_state_display()}”，须经领导批准后才能承诺抽取")
+        raise ServiceError(
+            gettext("任务状态为“%(state)s”，须经领导批准后才能承诺抽取")
+            % {"state": task.get_state_display()}
+        )
     previous = task.draws.order_by("-id").first()
     if previous is not None and previous.state != DrawState.ABORTED:
-        raise ServiceError(f"第{previous.pk}号抽取仍然有效，须经分管领导批准作废后才能重新抽取")
+        raise ServiceError(
+            gettext("第%(previous)s号抽取仍然有效，须经分管领导批准作废后才能重新抽取")
+            % {"previous": previous.pk}
+        )
     if previous is not None and not reason.strip():
         raise ServiceError(gettext("重新抽取必须说明原因"))
     items = randomness_items(randomness_kind, randomness_names, not_before)
@@ -99,7 +105,10 @@ def draw_commit(
     ]
     if len(qualified) < task.team_size:
         raise ServiceError(
-            f"在检查期间持有效执法证的在岗人员只有 {len(qualified)} 名，不足每组 {task.team_size} 名"
+            gettext(
+                "在检查期间持有效执法证的在岗人员只有 %(qualified)s 名，不足每组 %(team_size)s 名"
+            )
+            % {"qualified": len(qualified), "team_size": task.team_size}
         )
     pool_codes = {line.target.credit_code for line in pool.lines}
     conflict_lines = [
@@ -167,7 +176,7 @@ def draw_commit(
             ),
         )
     except EngineError as exc:
-        raise ServiceError(f"无法生成抽取承诺：{exc}") from exc
+        raise ServiceError(gettext("无法生成抽取承诺：%(exc)s") % {"exc": exc}) from exc
     draw.commitment = commitment
     draw.commitment_digest = commitment_digest(commitment).hex()
     draw.save(update_fields=["commitment", "commitment_digest"])
@@ -242,7 +251,10 @@ def draw_execute(
     task = draw.task
     _require_lead_section(actor, task)
     if draw.state != DrawState.COMMITTED:
-        raise ServiceError(f"第{draw.pk}号抽取状态为“{draw.get_state_display()}”，不能执行")
+        raise ServiceError(
+            gettext("第%(draw)s号抽取状态为“%(state)s”，不能执行")
+            % {"draw": draw.pk, "state": draw.get_state_display()}
+        )
     if draw.abort_requests.filter(decided_at__isnull=True).exists():
         raise ServiceError(gettext("本次抽取有待分管领导审批的作废申请，审批前不能执行"))
     randomness = randomness_values(draw, entries, published_at)
@@ -274,7 +286,7 @@ def draw_execute(
             + "。请作废本次抽取、补充执法人员后重新抽取。"
         ) from exc
     except EngineError as exc:
-        raise ServiceError(f"抽取失败：{exc}") from exc
+        raise ServiceError(gettext("抽取失败：%(exc)s") % {"exc": exc}) from exc
     draw.randomness = randomness
     draw.proof = proof
     draw.state = DrawState.EXECUTED
@@ -349,7 +361,10 @@ def draw_recuse(
         raise ServiceError(gettext("只有已抽取且未结束检查的任务可以登记回避"))
     member = draw.team_members.filter(inspector=inspector, target=target, active=True).first()
     if member is None:
-        raise ServiceError(f"{inspector.name} 不在 {target.name} 的检查组中")
+        raise ServiceError(
+            gettext("%(inspector)s 不在 %(target)s 的检查组中")
+            % {"inspector": inspector.name, "target": target.name}
+        )
     assert draw.proof is not None
     recusals = [
         {"inspector": r["inspector"], "target": r["target"], "reason": r["reason"]}
@@ -372,10 +387,11 @@ def draw_recuse(
         )
     except TeamFormationError as exc:
         raise ServiceError(
-            f"{target.name} 已没有可替补的合格执法人员，无法完成回避替换；请作废后重新抽取"
+            gettext("%(target)s 已没有可替补的合格执法人员，无法完成回避替换；请作废后重新抽取")
+            % {"target": target.name}
         ) from exc
     except EngineError as exc:
-        raise ServiceError(f"回避替换失败：{exc}") from exc
+        raise ServiceError(gettext("回避替换失败：%(exc)s") % {"exc": exc}) from exc
     replacement_cert = proof["recusals"][-1]["replacement"]
     replacement = Inspector.objects.get(cert_no=replacement_cert)
     member.active = False

@@ -280,9 +280,15 @@ def target_document(*, actor: User, draw: Draw, target: Target, document: str) -
     if not access.can_generate_target_documents(actor, draw, target):
         raise NotAllowed(gettext("只有参与部门的业务科室人员或该对象的检查组成员可以生成检查文书"))
     if draw.state != DrawState.EXECUTED:
-        raise ServiceError(f"第{draw.pk}号抽取{draw.get_state_display()}，不能生成检查文书")
+        raise ServiceError(
+            gettext("第%(draw)s号抽取%(state)s，不能生成检查文书")
+            % {"draw": draw.pk, "state": draw.get_state_display()}
+        )
     if not selectors.is_drawn(draw, target):
-        raise ServiceError(f"{target.name}不是第{draw.pk}号抽取抽中的检查对象")
+        raise ServiceError(
+            gettext("%(target)s不是第%(draw)s号抽取抽中的检查对象")
+            % {"target": target.name, "draw": draw.pk}
+        )
     title, build = DOCUMENTS[document]
     data = build(draw=draw, target=target)
     record(

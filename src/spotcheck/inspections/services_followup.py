@@ -59,9 +59,9 @@ def _department(actor: User) -> Department:
 def _check_day(day: dt.date, inspection: Inspection, what: str) -> None:
     assert inspection.inspected_on is not None
     if day < inspection.inspected_on:
-        raise ServiceError(f"{what}不能早于检查日期")
+        raise ServiceError(gettext("%(what)s不能早于检查日期") % {"what": what})
     if day > timezone.localdate():
-        raise ServiceError(f"{what}不能晚于今天")
+        raise ServiceError(gettext("%(what)s不能晚于今天") % {"what": what})
 
 
 def _added(follow_up: FollowUp, actor: User, summary: str, details: dict[str, Any]) -> None:
@@ -178,7 +178,9 @@ def _penalty_fields(
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise ServiceError(f"处罚决定书文号“{decision_no}”已存在")
+        raise ServiceError(
+            gettext("处罚决定书文号“%(decision_no)s”已存在") % {"decision_no": decision_no}
+        )
     if penalty_kind not in PenaltyKind.values:
         raise ServiceError(
             gettext(
@@ -189,7 +191,7 @@ def _penalty_fields(
         try:
             amount = Decimal(amount)
         except (InvalidOperation, TypeError, ValueError) as exc:
-            raise ServiceError(f"金额“{amount}”无效") from exc
+            raise ServiceError(gettext("金额“%(amount)s”无效") % {"amount": amount}) from exc
         if not amount.is_finite():
             raise ServiceError(gettext("金额无效"))
         if amount < 0:
@@ -200,7 +202,7 @@ def _penalty_fields(
             raise ServiceError(gettext("金额过大"))
     if penalty_kind == PenaltyKind.FINE and amount is None:
         raise ServiceError(gettext("罚款须填写金额"))
-    _check_day(decided_on, inspection, "处罚决定日期")
+    _check_day(decided_on, inspection, gettext("处罚决定日期"))
     return decision_no, amount
 
 
@@ -266,7 +268,9 @@ def penalty_decide(
         with transaction.atomic():
             follow_up.save()
     except IntegrityError as exc:
-        raise ServiceError(f"处罚决定书文号“{decision_no}”已存在") from exc
+        raise ServiceError(
+            gettext("处罚决定书文号“%(decision_no)s”已存在") % {"decision_no": decision_no}
+        ) from exc
     _added(
         follow_up,
         actor,
@@ -340,7 +344,9 @@ def penalty_resubmit(
         with transaction.atomic():
             follow_up.save()
     except IntegrityError as exc:
-        raise ServiceError(f"处罚决定书文号“{decision_no}”已存在") from exc
+        raise ServiceError(
+            gettext("处罚决定书文号“%(decision_no)s”已存在") % {"decision_no": decision_no}
+        ) from exc
     record(
         events.FollowUpChanged(
             object_id=str(follow_up.pk),
@@ -369,7 +375,10 @@ def legal_review_decide(
     if follow_up.kind != FollowUpKind.PENALTY or not follow_up.major:
         raise ServiceError(gettext("只有标记为重大执法决定的行政处罚需要法制审核"))
     if follow_up.state != FollowUpState.PENDING_LEGAL_REVIEW:
-        raise ServiceError(f"该处罚决定当前为“{follow_up.get_state_display()}”，不在待审核状态")
+        raise ServiceError(
+            gettext("该处罚决定当前为“%(state)s”，不在待审核状态")
+            % {"state": follow_up.get_state_display()}
+        )
     comment = comment.strip()
     if not approve and not comment:
         raise ServiceError(gettext("退回时请填写审核意见"))
@@ -418,7 +427,7 @@ def transfer_record(
         raise ServiceError(gettext("请填写接收机关"))
     if not description.strip():
         raise ServiceError(gettext("请填写移送事由"))
-    _check_day(transferred_on, inspection, "移送日期")
+    _check_day(transferred_on, inspection, gettext("移送日期"))
     follow_up = FollowUp(
         inspection=inspection,
         department=_department(actor),

@@ -40,7 +40,7 @@ def result_category_save(
     if not 0 <= order <= 32767:
         raise ServiceError(gettext("排序应为 0–32767 的整数"))
     if ResultCategory.objects.filter(name=name).exclude(code=code).exists():
-        raise ServiceError(f"类别名称“{name}”已存在")
+        raise ServiceError(gettext("类别名称“%(name)s”已存在") % {"name": name})
     category = ResultCategory.objects.select_for_update().filter(code=code).first()
     new = {"name": name, "problem_found": problem_found, "active": active, "order": order}
     changes: dict[str, list[object]] = {}

@@ -43,17 +43,21 @@ TRANSITIONS: dict[str, set[str]] = {
 
 def _check_ratio(value: Any, where: str) -> None:
     if isinstance(value, (bool, float)):
-        raise ServiceError(f"{where}：比例请填写如 0.05 的小数文本，数量请填写整数")
+        raise ServiceError(
+            gettext("%(where)s：比例请填写如 0.05 的小数文本，数量请填写整数") % {"where": where}
+        )
     if isinstance(value, int):
         if value < 0:
-            raise ServiceError(f"{where}：数量不能为负数")
+            raise ServiceError(gettext("%(where)s：数量不能为负数") % {"where": where})
         return
     try:
         r = Fraction(str(value))
     except (ValueError, ZeroDivisionError) as exc:
-        raise ServiceError(f"{where}：“{value}”不是有效的比例") from exc
+        raise ServiceError(
+            gettext("%(where)s：“%(value)s”不是有效的比例") % {"where": where, "value": value}
+        ) from exc
     if not 0 <= r <= 1:
-        raise ServiceError(f"{where}：比例应在 0 与 1 之间")
+        raise ServiceError(gettext("%(where)s：比例应在 0 与 1 之间") % {"where": where})
 
 
 def validate_sample(sample: dict[str, Any]) -> None:
@@ -65,10 +69,12 @@ def validate_sample(sample: dict[str, Any]) -> None:
     if not isinstance(values, dict) or not values:
         raise ServiceError(gettext("请至少为一个分层（或“全部”）设置抽查比例或数量"))
     for stratum, value in values.items():
-        where = f"分层“{'全部' if stratum == '*' else stratum}”"
+        where = gettext("分层“%(stratum)s”") % {
+            "stratum": gettext("全部") if stratum == "*" else stratum
+        }
         if mode == "count":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ServiceError(f"{where}：抽取数量应为非负整数")
+                raise ServiceError(gettext("%(where)s：抽取数量应为非负整数") % {"where": where})
         else:
             _check_ratio(str(value), where)
     minimum = sample.get("minimum", 0)
@@ -79,7 +85,8 @@ def validate_sample(sample: dict[str, Any]) -> None:
 def _transition(task: SpotCheckTask, to: str, *, actor: User, reason: str = "") -> None:
     if to not in TRANSITIONS[task.state]:
         raise ServiceError(
-            f"任务当前状态为“{task.get_state_display()}”，不能变更为“{TaskState(to).label}”"
+            gettext("任务当前状态为“%(state)s”，不能变更为“%(label)s”")
+            % {"state": task.get_state_display(), "label": TaskState(to).label}
         )
     TaskTransition.objects.create(
         task=task, from_state=task.state, to_state=to, actor=actor, reason=reason
@@ -120,17 +127,21 @@ def plan_create(
     if not 2000 <= year <= 2100:
         raise ServiceError(gettext("年度无效"))
     if AnnualPlan.objects.filter(year=year, department=actor.department).exists():
-        raise ServiceError(f"{year} 年度本部门的抽查计划已存在")
+        raise ServiceError(gettext("%(year)s 年度本部门的抽查计划已存在") % {"year": year})
     for i, sector in enumerate(sectors, start=1):
         if not sector.get("name"):
-            raise ServiceError(f"第{i}个行业缺少名称")
+            raise ServiceError(gettext("第%(i)s个行业缺少名称") % {"i": i})
         _check_ratio(str(sector.get("ratio", "")), f"行业“{sector.get('name')}”")
         rounds = sector.get("rounds_per_year", 1)
         if not isinstance(rounds, int) or not 1 <= rounds <= 12:
-            raise ServiceError(f"行业“{sector['name']}”：每年抽查频次应为 1–12 的整数")
+            raise ServiceError(
+                gettext("行业“%(name)s”：每年抽查频次应为 1–12 的整数") % {"name": sector["name"]}
+            )
     foreign = [i for i in items if i.department_id != actor.department_id]
     if foreign:
-        raise ServiceError(f"只能选择本部门的抽查事项：{foreign[0].name}")
+        raise ServiceError(
+            gettext("只能选择本部门的抽查事项：%(name)s") % {"name": foreign[0].name}
+        )
     plan = AnnualPlan(
         year=year,
         department=actor.department,
