@@ -260,6 +260,46 @@ def _ascii_data_words() -> set[str]:
     return words
 
 
+def _risky_world(world: Samples, personas: Personas) -> Any:
+    """Targets whose weights have reasons (every factor that shows a value), and a draft task
+    stratified by target kind, whose page previews the pool with its strata and reasons."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from spotcheck.directory.models import SupervisionGrade, TargetKind
+    from spotcheck.planning import services as planning
+    from tests.factories import TargetFactory
+
+    TargetFactory(
+        departments=[personas.dept],
+        kind=TargetKind.INDIVIDUAL,
+        credit_class="D",
+        supervision_grade=SupervisionGrade.LOW,
+        complaint_count=2,
+        blacklisted=True,
+        key_industry=True,
+    )
+    TargetFactory(
+        departments=[personas.dept],
+        kind=TargetKind.ENTERPRISE,
+        supervision_grade=SupervisionGrade.HIGH,
+        abnormal_list=True,
+        serious_violation=True,
+    )
+    start = timezone.localdate() + dt.timedelta(days=30)
+    return planning.task_create(
+        actor=personas.section,
+        name="分层样例任务",
+        mode="undirected",
+        items=[world.item],
+        window_start=start,
+        window_end=start + dt.timedelta(days=10),
+        sample={"mode": "count", "values": {TargetKind.ENTERPRISE: 1, "*": 1}},
+        stratify_by="kind",
+    )
+
+
 def _pages(world: Samples, personas: Personas) -> Iterator[tuple[str, str, str, Any]]:
     """(url, method, persona, user) for every page a persona may see (status 200).
 
@@ -290,6 +330,10 @@ def _pages(world: Samples, personas: Personas) -> Iterator[tuple[str, str, str, 
                 if portal and column not in {"anonymous", "section"}:
                     continue
                 yield url, method, column, users[column]
+    stratified = _risky_world(world, personas)
+    for column in ("section", "leader", "auditor"):
+        user = getattr(personas, column)
+        yield reverse("planning:task_detail", args=[stratified.pk]), "GET", column, user
     for model in admin.site._registry:
         opts = model._meta
         yield (
