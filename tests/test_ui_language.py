@@ -397,7 +397,7 @@ def test_every_audit_event_kind_has_a_label() -> None:
     from spotcheck.audit.events import AuditEventData
     from spotcheck.audit.labels import EVENT_LABELS
 
-    def kinds(cls: type) -> Iterator[type]:
+    def kinds(cls: type[AuditEventData]) -> Iterator[type[AuditEventData]]:
         for sub in cls.__subclasses__():
             yield sub
             yield from kinds(sub)
