@@ -51,7 +51,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 if found is None:
                     raise ServiceError(gettext("该日历调整不存在或已被删除"))
                 calendar_override_remove(actor=actor, override=found)
-                messages.success(request, f"已删除 {found.date:%Y-%m-%d} 的日历调整")
+                messages.success(
+                    request,
+                    gettext("已删除 %(date)s 的日历调整") % {"date": f"{found.date:%Y-%m-%d}"},
+                )
                 return redirect("disclosure:calendar")
             if action == "year_import":
                 import_form = YearImportForm(request.POST)
@@ -64,7 +67,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
                         workdays=data["workdays"],
                         note=data["note"],
                     )
-                    messages.success(request, f"已录入 {data['year']} 年放假安排")
+                    messages.success(
+                        request, gettext("已录入 %(year)s 年放假安排") % {"year": data["year"]}
+                    )
                     return redirect("disclosure:calendar")
             else:
                 override_form = OverrideForm(request.POST)
@@ -73,7 +78,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
                     calendar_override_set(
                         actor=actor, date=data["date"], kind=data["kind"], note=data["note"]
                     )
-                    messages.success(request, f"已保存 {data['date']:%Y-%m-%d} 的日历调整")
+                    messages.success(
+                        request,
+                        gettext("已保存 %(date)s 的日历调整")
+                        % {"date": f"{data['date']:%Y-%m-%d}"},
+                    )
                     return redirect("disclosure:calendar")
         except ServiceError as exc:
             form = import_form if action == "year_import" else override_form
