@@ -81,7 +81,7 @@ fmt: venv
 	$(BIN)/ruff check --fix .
 
 messages: venv
-	cd src/spotcheck && ../../$(BIN)/django-admin makemessages -l en --ignore '*/migrations/*'
+	cd src/spotcheck && ../../$(BIN)/django-admin makemessages -l en --ignore '*/migrations/*' --ignore 'templates/admin/*'
 	cd src/spotcheck && ../../$(BIN)/django-admin compilemessages
 
 bench: venv

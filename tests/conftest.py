@@ -114,3 +114,13 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request in English (the language cookie) leaves English active in the thread; a later
+    # test in the same worker calling code directly would then get English words.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

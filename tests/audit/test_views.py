@@ -41,7 +41,8 @@ def test_auditor_and_admin_can_view(client: Client, personas: Personas, role: st
     assert response.status_code == 200
     content = response.content.decode()
     assert "新增检查对象 测试" in content
-    assert "新增名录记录（directory.created）" in content
+    assert "<td>新增名录记录</td>" in content  # the kind in words, its code in the details
+    assert "<code>directory.created</code>" in content
     assert "哈希链校验通过" in content
 
 

@@ -19,6 +19,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from spotcheck.accounts.events import (
     DepartmentChanged,
@@ -49,7 +50,7 @@ def _check_actor(actor: User | None) -> None:
     if actor is None:
         return  # the command line's bootstrap, checked by the caller
     if not access.can_manage_users(actor):
-        raise NotAllowed("只有系统管理员可以管理用户和部门")
+        raise NotAllowed(gettext("只有系统管理员可以管理用户和部门"))
 
 
 def _role_label(role: str) -> str:
@@ -144,7 +145,7 @@ def user_create(
     """A new account. ``actor=None`` is the command line's first administrator only."""
     _check_actor(actor)
     if actor is None and User.objects.filter(role=Role.ADMIN, is_active=True).exists():
-        raise NotAllowed("已有系统管理员：请以管理员身份（--user）创建用户")
+        raise NotAllowed(gettext("已有系统管理员：请以管理员身份（--user）创建用户"))
     username = _check_username(username)
     scope = sorted(set(oversees), key=lambda d: d.code)
     _check_assignment(role=role, department=department, oversees=scope)

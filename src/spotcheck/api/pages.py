@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.generators import SchemaGenerator
 
@@ -28,10 +29,10 @@ def token_page(request: HttpRequest) -> HttpResponse:
             _, raw = services.token_create(actor=request.user)
         elif action == "revoke" and current is not None:
             services.token_revoke(actor=request.user, token=current)
-            messages.success(request, "接口令牌已撤销")
+            messages.success(request, gettext("接口令牌已撤销"))
             return redirect("api:token")
         else:
-            messages.error(request, "未执行任何操作")
+            messages.error(request, gettext("未执行任何操作"))
             return redirect("api:token")
     # The raw token is rendered once, in the POST response, and never stored or shown again.
     return render(

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spotcheck.api.events import ApiTokenCreated, ApiTokenRevoked
 from spotcheck.api.models import ApiToken
@@ -50,7 +51,7 @@ def token_create(*, actor: Any) -> tuple[ApiToken, str]:
     One active token per user: a new one replaces (revokes) the old, so a user never has to
     hunt for forgotten tokens."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        raise NotAllowed("请先登录")
+        raise NotAllowed(gettext("请先登录"))
     for old in ApiToken.objects.select_for_update().filter(user=actor, revoked_at__isnull=True):
         _revoke(actor=actor, token=old)
     raw = secrets.token_urlsafe(32)
@@ -72,7 +73,7 @@ def token_create(*, actor: Any) -> tuple[ApiToken, str]:
 def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     """A user revokes their own token; the administrator may revoke anyone's (user management)."""
     if token.user_id != getattr(actor, "pk", None) and not access.can_manage_users(actor):
-        raise NotAllowed("只能撤销自己的接口令牌")
+        raise NotAllowed(gettext("只能撤销自己的接口令牌"))
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         why = "" if token.user_id == actor.pk else "系统管理员撤销"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
@@ -175,7 +176,7 @@ class SpotCheckTaskViewSet(StaffViewSet):
             # The task page answers 403 for another department's task; say the same here.
             other = SpotCheckTask.objects.filter(pk=self.kwargs[self.lookup_field]).first()
             if other is not None and not access.can_view_task(self.request.user, other):
-                raise PermissionDenied("无权查看该抽查任务") from None
+                raise PermissionDenied(gettext("无权查看该抽查任务")) from None
             raise
         return task
 
@@ -197,7 +198,7 @@ class TodoView(APIView):
     @extend_schema(responses=serializers.TodoSerializer, operation_id="todo_list")
     def get(self, request: Request) -> Response:
         if not access.can_view_todo(request.user):
-            raise PermissionDenied("无权查看待办")
+            raise PermissionDenied(gettext("无权查看待办"))
         items = todo_list(user=request.user)
         data = {"count": len(items), "results": [asdict(i) for i in items]}
         return Response(serializers.TodoSerializer(data).data)

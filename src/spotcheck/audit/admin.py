@@ -4,8 +4,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from spotcheck.audit import confidential
+from spotcheck.audit.labels import event_label, object_label
 from spotcheck.audit.models import AuditCheckpoint, AuditEvent, AuditSigningKey
 
 
@@ -22,10 +24,32 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class EventTypeFilter(admin.SimpleListFilter):
+    """The event types by name (the stock filter would list their codes)."""
+
+    title = _("事件类型")
+    parameter_name = "event_type"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        types = AuditEvent.objects.values_list("event_type", flat=True).distinct()
+        return sorted(((t, event_label(t)) for t in types), key=lambda pair: pair[1])
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(event_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("seq", "at", "actor_label", "event_type", "object_type", "object_id")
-    list_filter = ("event_type",)
+    list_display = ("seq", "at", "actor_label", "type_label", "object_label", "object_id")
+    list_filter = (EventTypeFilter,)
+
+    @admin.display(description=_("事件类型"), ordering="event_type")
+    def type_label(self, obj: AuditEvent) -> str:
+        return event_label(obj.event_type)
+
+    @admin.display(description=_("对象类型"), ordering="object_type")
+    def object_label(self, obj: AuditEvent) -> str:
+        return object_label(obj.object_type)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         """The detail page shows a confidential event as the audit-log page does (Art. 18):

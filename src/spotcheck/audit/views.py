@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from spotcheck.audit import confidential, verification
+from spotcheck.audit.labels import event_label, object_label
 from spotcheck.audit.models import AuditEvent
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed
@@ -26,52 +26,6 @@ from spotcheck.jobs.models import JobState
 from spotcheck.jobs.services import job_for
 
 PAGE_SIZE = 50
-# Readable names for the event types known today; an unknown type is shown by its code, so a new
-# event kind never disappears from the page just because nobody named it here yet.
-EVENT_LABELS = {
-    "directory.created": gettext_lazy("新增名录记录"),
-    "directory.changed": gettext_lazy("修改名录记录"),
-    "directory.import_committed": gettext_lazy("批量导入"),
-    "directory.exported": gettext_lazy("导出"),
-    "directory.conflict_declared": gettext_lazy("申报利害关系"),
-    "directory.conflict_withdrawn": gettext_lazy("撤回利害关系申报"),
-    "planning.plan_saved": gettext_lazy("保存年度计划"),
-    "planning.plan_approved": gettext_lazy("批准年度计划"),
-    "planning.task_created": gettext_lazy("创建抽查任务"),
-    "planning.task_state_changed": gettext_lazy("抽查任务状态变更"),
-    "draws.committed": gettext_lazy("抽取承诺"),
-    "draws.executed": gettext_lazy("执行抽取"),
-    "draws.aborted": gettext_lazy("抽取作废"),
-    "draws.abort_requested": gettext_lazy("申请作废抽取"),
-    "draws.abort_rejected": gettext_lazy("驳回作废抽取申请"),
-    "disclosure.publication_voided": gettext_lazy("公示标记作废"),
-    "draws.recusal": gettext_lazy("回避"),
-    "draws.advance_notice": gettext_lazy("提前告知"),
-    "draws.confidential_access": gettext_lazy("查看保密名单"),
-    "draws.cap_override_requested": gettext_lazy("申请超出年度检查次数"),
-    "draws.cap_override_approved": gettext_lazy("批准超出年度检查次数"),
-    "inspections.saved": gettext_lazy("保存检查结果"),
-    "inspections.submitted": gettext_lazy("提交检查结果"),
-    "inspections.reviewed": gettext_lazy("审核检查结果"),
-    "inspections.legal_review": gettext_lazy("法制审核"),
-    "inspections.evidence_added": gettext_lazy("添加证据"),
-    "inspections.follow_up_added": gettext_lazy("新增后续处置"),
-    "inspections.follow_up_changed": gettext_lazy("修改后续处置"),
-    "inspections.document_generated": gettext_lazy("生成文书"),
-    "credit.record_added": gettext_lazy("新增信用记录"),
-    "credit.risk_model_created": gettext_lazy("新建风险模型"),
-    "audit.signing_key_registered": gettext_lazy("登记审计签名公钥"),
-    "system.demo_loaded": gettext_lazy("载入演示数据"),
-    "accounts.user_created": gettext_lazy("新建用户"),
-    "accounts.user_changed": gettext_lazy("修改用户（角色、部门、分管、启用）"),
-    "accounts.password_reset": gettext_lazy("重置用户密码"),
-    "accounts.department_created": gettext_lazy("新建部门"),
-    "accounts.department_changed": gettext_lazy("修改部门"),
-    "api.token_created": gettext_lazy("创建接口令牌"),
-    "api.token_revoked": gettext_lazy("撤销接口令牌"),
-}
-
-
 # Directory events name their model in the payload; link them to the record's page (and its
 # change history) so an auditor can go from "who did it" to "what it looks like now".
 RECORD_URLS = {
@@ -86,11 +40,6 @@ def record_url(event: AuditEvent) -> str:
     if name is None or not event.object_id.isdigit():
         return ""
     return reverse(name, args=[int(event.object_id)])
-
-
-def event_label(event_type: str) -> str:
-    label = EVENT_LABELS.get(event_type)
-    return f"{label}（{event_type}）" if label else event_type
 
 
 class _KnownCountPaginator(Paginator):
@@ -179,6 +128,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     for ev in confidential.present(page.object_list, request.user):
         ev.payload_json = json.dumps(ev.shown_payload, ensure_ascii=False, indent=2, default=str)
         ev.type_label = event_label(ev.event_type)
+        ev.object_label = object_label(ev.object_type)
+        ev.model_label = object_label(str((ev.payload or {}).get("model", "")))
         ev.record_url = record_url(ev)
     params = request.GET.copy()
     params.pop("page", None)

@@ -46,9 +46,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "simple_history",
-    "axes",
+    "spotcheck.core.thirdparty_apps.AxesConfig",  # axes, under a translated name
     "django_htmx",
-    "django_q",
+    "spotcheck.core.thirdparty_apps.DjangoQConfig",  # django_q, under a translated name
     "csp",
     "spotcheck.core",
     "spotcheck.accounts",

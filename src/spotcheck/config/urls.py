@@ -1,5 +1,11 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
+
+# The admin's own titles say "Django 站点管理员" / "Django administration" otherwise.
+admin.site.site_header = _("双随机、一公开监管平台 · 后台管理")
+admin.site.site_title = _("后台管理")
+admin.site.index_title = _("后台管理")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("spotcheck.core.urls")),

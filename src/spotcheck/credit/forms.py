@@ -49,8 +49,17 @@ def _get(config: dict[str, Any], path: str) -> Any:
     return node
 
 
+# A level is stored as its code; people write and read it in their language (低/中/高 or
+# low/medium/high), and either is accepted whatever the page's language.
+LEVEL_WORDS = {"low": _("低"), "medium": _("中"), "high": _("高")}
+_LEVEL_CODES = {
+    **{code: code for code in LEVEL_WORDS},
+    **{"低": "low", "中": "medium", "高": "high"},
+}
+
+
 def _levels_text(levels: dict[str, str]) -> str:
-    return "\n".join(f"{k}={v}" for k, v in sorted(levels.items()))
+    return "\n".join(f"{k}={LEVEL_WORDS.get(v, v)}" for k, v in sorted(levels.items()))
 
 
 class RiskModelForm(forms.Form):
@@ -59,13 +68,13 @@ class RiskModelForm(forms.Form):
         label=_("行业风险等级"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("每行一条：行业代码前缀=low/medium/high，如 F5191=high"),
+        help_text=_("每行一条：行业代码前缀=低/中/高，如 F5191=高"),
     )
     region_levels = forms.CharField(
         label=_("区域风险等级"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("每行一条：区域名称=low/medium/high，如 丰登镇=high"),
+        help_text=_("每行一条：区域名称=低/中/高，如 丰登镇=高"),
     )
 
     def __init__(self, *args: Any, config: dict[str, Any] | None = None, **kwargs: Any) -> None:
@@ -90,11 +99,14 @@ class RiskModelForm(forms.Form):
             if not line:
                 continue
             key, sep, level = (part.strip() for part in line.partition("="))
-            if not sep or not key or level not in {"low", "medium", "high"}:
+            code = _LEVEL_CODES.get(level.lower()) or _LEVEL_CODES.get(
+                next((c for c, w in LEVEL_WORDS.items() if str(w).lower() == level.lower()), "")
+            )
+            if not sep or not key or code is None:
                 raise forms.ValidationError(
-                    _("第%(n)d行“%(line)s”格式应为 名称=low/medium/high") % {"n": n, "line": line}
+                    _("第%(n)d行“%(line)s”格式应为 名称=低/中/高") % {"n": n, "line": line}
                 )
-            out[key] = level
+            out[key] = code
         return out
 
     def clean_sector_levels(self) -> dict[str, str]:

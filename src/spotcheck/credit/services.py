@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import Role, User
 from spotcheck.audit import events
@@ -32,12 +33,12 @@ _PROBE = {
 @transaction.atomic
 def risk_model_create(*, actor: User, config: dict[str, Any], note: str = "") -> RiskModel:
     if actor.role != Role.ADMIN:
-        raise NotAllowed("只有系统管理员可以调整风险模型")
+        raise NotAllowed(gettext("只有系统管理员可以调整风险模型"))
     try:
         compute_weight(_PROBE, config)
         compute_weight({"credit_class": "A", "supervision_grade": "low"}, config)
     except (EngineError, KeyError, TypeError) as exc:
-        raise ServiceError(f"风险模型参数无效：{exc}") from exc
+        raise ServiceError(gettext("风险模型参数无效：%(exc)s") % {"exc": exc}) from exc
     version = (RiskModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
     model = RiskModel.objects.create(version=version, config=config, note=note, created_by=actor)
     record(
@@ -61,7 +62,7 @@ def credit_record_add(
     reference: str = "",
 ) -> CreditRecord:
     if actor.role not in {Role.SECTION, Role.ADMIN}:
-        raise NotAllowed("只有业务科室人员可以记录信用信息")
+        raise NotAllowed(gettext("只有业务科室人员可以记录信用信息"))
     rec = CreditRecord.objects.create(
         target=target,
         source=source,

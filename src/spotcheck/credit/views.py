@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import Role
 from spotcheck.core import access
@@ -20,7 +21,7 @@ def risk_model(request: HttpRequest) -> HttpResponse:
     """Current version and its history for all who plan draws; admins publish new versions."""
     role = getattr(request.user, "role", None)
     if not access.can_view_risk_model(request.user):
-        raise PermissionDenied("无权查看风险模型")
+        raise PermissionDenied(gettext("无权查看风险模型"))
     current = current_risk_model()
     form = None
     if role == Role.ADMIN:
@@ -40,7 +41,7 @@ def risk_model(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("credit:risk_model")
     elif request.method == "POST":
-        raise PermissionDenied("只有系统管理员可以调整风险模型")
+        raise PermissionDenied(gettext("只有系统管理员可以调整风险模型"))
     return render(
         request,
         "credit/risk_model.html",

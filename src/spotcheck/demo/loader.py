@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Model, ProtectedError, Q
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from spotcheck.accounts.models import Department, Role, User
@@ -183,7 +184,9 @@ def wipe_demo() -> None:
                     model.objects.filter(id__in=ids[start : start + BATCH]).delete()
     except ProtectedError as exc:
         raise ServiceError(
-            "演示数据已被其他记录（如抽查任务、抽取记录）引用，不能重置；请换一个空数据库重新加载"
+            gettext(
+                "演示数据已被其他记录（如抽查任务、抽取记录）引用，不能重置；请换一个空数据库重新加载"
+            )
         ) from exc
     _purge_history(ConflictDeclaration, conflict_ids)
     _purge_history(Inspector, inspector_ids, "expertise_items")

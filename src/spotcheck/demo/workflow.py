@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Model, ProtectedError, Q
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import Department, User
 from spotcheck.core.errors import ServiceError
@@ -482,7 +483,9 @@ def wipe_workflow() -> None:
             _delete_workflow_rows(pubs, task_ids, plan_ids, draw_ids, inspection_ids)
     except ProtectedError as exc:
         raise ServiceError(
-            "演示抽查任务已被其他记录（如用户自建的任务、公示）引用，不能重置；请换一个空数据库重新加载"
+            gettext(
+                "演示抽查任务已被其他记录（如用户自建的任务、公示）引用，不能重置；请换一个空数据库重新加载"
+            )
         ) from exc
     # Results and penalties of demo targets fed credit records (Art. 19); they go with them.
     CreditRecord.objects.filter(target__name__startswith=data.NAME_PREFIX).delete()

@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -136,7 +137,7 @@ def export_directory(
 ) -> ExportFile:
     """Write the filtered list as xlsx (to ``out`` or a temporary file) and audit the export."""
     if not access.can_export(actor):
-        raise NotAllowed("无权导出")
+        raise NotAllowed(gettext("无权导出"))
     spec = get_spec(kind)
     qs, filters = filtered_queryset(actor=actor, kind=kind, params=params)
     total = qs.count() if progress else 0
@@ -167,7 +168,7 @@ def export_directory(
 
 def export_size(*, actor: User, kind: str, params: Mapping[str, Any]) -> int:
     if not access.can_export(actor):
-        raise NotAllowed("无权导出")
+        raise NotAllowed(gettext("无权导出"))
     qs, _filters = filtered_queryset(actor=actor, kind=kind, params=params)
     return qs.count()
 
@@ -185,7 +186,7 @@ def export_path(job: Job) -> Path:
 def export_start(*, actor: User, kind: str, params: Mapping[str, list[str]]) -> Job:
     """Queue the export of a long list; the page polls the job and then downloads the file."""
     if not access.can_export(actor):
-        raise NotAllowed("无权导出")
+        raise NotAllowed(gettext("无权导出"))
     spec = get_spec(kind)
     job = Job(
         id=uuid.uuid4(),
@@ -231,7 +232,7 @@ def _record_export(*, actor: User, spec: Spec, rows: int, filters: dict[str, Any
 
 
 def _column_help(column: Column) -> str:
-    return column.help or ""
+    return column.file_help()
 
 
 def template_xlsx(kind: str) -> bytes:

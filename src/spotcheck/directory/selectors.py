@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed
@@ -104,7 +105,7 @@ def target_list(
 ) -> QuerySet[Target]:
     # check_access=False is for services that filter on behalf of a task, not a person.
     if check_access and not access.can_view_targets(user):
-        raise NotAllowed("无权查看检查对象名录库")
+        raise NotAllowed(gettext("无权查看检查对象名录库"))
     qs = Target.objects.all()
     f = filters or TargetFilter()
     if f.q:
@@ -182,7 +183,7 @@ def scope_value_errors(filters: TargetFilter) -> list[str]:
 
 def item_list(*, user: Any, q: str = "", department: int | None = None) -> QuerySet[CheckItem]:
     if not access.can_view_items(user):
-        raise NotAllowed("无权查看抽查事项清单")
+        raise NotAllowed(gettext("无权查看抽查事项清单"))
     qs = CheckItem.objects.select_related("department")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(content__icontains=q))
@@ -195,7 +196,7 @@ def inspector_list(
     *, user: Any, q: str = "", department: int | None = None, status: str = ""
 ) -> QuerySet[Inspector]:
     if not access.can_view_inspectors(user):
-        raise NotAllowed("无权查看执法检查人员名录库")
+        raise NotAllowed(gettext("无权查看执法检查人员名录库"))
     qs = Inspector.objects.select_related("department")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(cert_no__icontains=q))
@@ -208,7 +209,7 @@ def inspector_list(
 
 def conflict_list(*, user: Any, include_withdrawn: bool = False) -> QuerySet[ConflictDeclaration]:
     if not access.can_view_conflicts(user):
-        raise NotAllowed("无权查看利害关系申报")
+        raise NotAllowed(gettext("无权查看利害关系申报"))
     qs = ConflictDeclaration.objects.select_related("inspector", "target", "declared_by")
     if str(user.role) == "inspector":
         # Inspectors see only their own declarations.

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import Department, User
 from spotcheck.audit import events
@@ -115,9 +116,12 @@ def target_create(
     *, actor: User, data: dict[str, Any], departments: list[Department] | None = None
 ) -> Target:
     if not access.can_create_directory_records(actor):
-        raise NotAllowed("只有业务科室人员可以新增检查对象")
+        raise NotAllowed(gettext("只有业务科室人员可以新增检查对象"))
     if Target.objects.filter(credit_code=data["credit_code"]).exists():
-        raise ServiceError(f"统一社会信用代码 {data['credit_code']} 已存在")
+        raise ServiceError(
+            gettext("统一社会信用代码 %(credit_code)s 已存在")
+            % {"credit_code": data["credit_code"]}
+        )
     owners = departments or ([actor.department] if actor.department else [])
     target = Target(**data)
     _save_new(actor, target, {"departments": list(owners)})
@@ -134,9 +138,9 @@ def target_update(
 ) -> Target:
     target = Target.objects.select_for_update().get(pk=target.pk)
     if not access.can_edit_target(actor, target):
-        raise NotAllowed("只能修改本部门监管的检查对象")
+        raise NotAllowed(gettext("只能修改本部门监管的检查对象"))
     if departments is not None and actor.department not in departments:
-        raise ServiceError("不能把本部门从监管部门中移除；如需移交请联系对方部门")
+        raise ServiceError(gettext("不能把本部门从监管部门中移除；如需移交请联系对方部门"))
     _save_changes(actor, target, data, {"departments": departments})
     return target
 
@@ -147,10 +151,10 @@ def target_update(
 @transaction.atomic
 def item_create(*, actor: User, data: dict[str, Any]) -> CheckItem:
     if not access.can_create_directory_records(actor):
-        raise NotAllowed("只有业务科室人员可以新增抽查事项")
+        raise NotAllowed(gettext("只有业务科室人员可以新增抽查事项"))
     data = {**data, "department": actor.department}
     if CheckItem.objects.filter(code=data["code"]).exists():
-        raise ServiceError(f"事项编码 {data['code']} 已存在")
+        raise ServiceError(gettext("事项编码 %(code)s 已存在") % {"code": data["code"]})
     item = CheckItem(**data)
     _save_new(actor, item)
     return item
@@ -160,7 +164,7 @@ def item_create(*, actor: User, data: dict[str, Any]) -> CheckItem:
 def item_update(*, actor: User, item: CheckItem, data: dict[str, Any]) -> CheckItem:
     item = CheckItem.objects.select_for_update().get(pk=item.pk)
     if not access.can_edit_item(actor, item):
-        raise NotAllowed("只能修改本部门的抽查事项")
+        raise NotAllowed(gettext("只能修改本部门的抽查事项"))
     data = {k: v for k, v in data.items() if k != "department"}
     _save_changes(actor, item, data)
     return item
@@ -172,7 +176,7 @@ def item_update(*, actor: User, item: CheckItem, data: dict[str, Any]) -> CheckI
 def _check_cert_dates(data: dict[str, Any]) -> None:
     start, end = data.get("cert_valid_from"), data.get("cert_valid_to")
     if start and end and end < start:
-        raise ServiceError("执法证有效期止不能早于有效期起")
+        raise ServiceError(gettext("执法证有效期止不能早于有效期起"))
 
 
 @transaction.atomic
@@ -180,11 +184,11 @@ def inspector_create(
     *, actor: User, data: dict[str, Any], expertise_items: list[CheckItem] | None = None
 ) -> Inspector:
     if not access.can_create_directory_records(actor):
-        raise NotAllowed("只有业务科室人员可以新增执法检查人员")
+        raise NotAllowed(gettext("只有业务科室人员可以新增执法检查人员"))
     data = {**data, "department": actor.department}
     _check_cert_dates(data)
     if Inspector.objects.filter(cert_no=data["cert_no"]).exists():
-        raise ServiceError(f"执法证号 {data['cert_no']} 已存在")
+        raise ServiceError(gettext("执法证号 %(cert_no)s 已存在") % {"cert_no": data["cert_no"]})
     inspector = Inspector(**data)
     _save_new(actor, inspector, {"expertise_items": list(expertise_items or [])})
     return inspector
@@ -200,7 +204,7 @@ def inspector_update(
 ) -> Inspector:
     inspector = Inspector.objects.select_for_update().get(pk=inspector.pk)
     if not access.can_edit_inspector(actor, inspector):
-        raise NotAllowed("只能修改本部门的执法检查人员")
+        raise NotAllowed(gettext("只能修改本部门的执法检查人员"))
     data = {k: v for k, v in data.items() if k != "department"}
     merged = {
         "cert_valid_from": inspector.cert_valid_from,
@@ -220,11 +224,11 @@ def conflict_declare(
     *, actor: User, inspector: Inspector, target: Target, relation: str, note: str = ""
 ) -> ConflictDeclaration:
     if not access.can_declare_conflict(actor, inspector):
-        raise NotAllowed("只能由执法人员本人或其所在科室申报利害关系")
+        raise NotAllowed(gettext("只能由执法人员本人或其所在科室申报利害关系"))
     if ConflictDeclaration.objects.filter(
         inspector=inspector, target=target, withdrawn_at__isnull=True
     ).exists():
-        raise ServiceError("该执法人员与该检查对象的利害关系已申报")
+        raise ServiceError(gettext("该执法人员与该检查对象的利害关系已申报"))
     conflict = ConflictDeclaration(
         inspector=inspector, target=target, relation=relation, note=note, declared_by=actor
     )
@@ -247,9 +251,9 @@ def conflict_declare(
 def conflict_withdraw(*, actor: User, conflict: ConflictDeclaration) -> ConflictDeclaration:
     conflict = ConflictDeclaration.objects.select_for_update().get(pk=conflict.pk)
     if not access.can_declare_conflict(actor, conflict.inspector):
-        raise NotAllowed("只能由执法人员本人或其所在科室撤回申报")
+        raise NotAllowed(gettext("只能由执法人员本人或其所在科室撤回申报"))
     if conflict.withdrawn_at is not None:
-        raise ServiceError("该申报已撤回")
+        raise ServiceError(gettext("该申报已撤回"))
     conflict.withdrawn_at = timezone.now()
     conflict._history_user = actor  # type: ignore[attr-defined]
     conflict.save(update_fields=["withdrawn_at"])

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import Department, Role, User
 from spotcheck.audit import events
@@ -44,7 +45,7 @@ def _owning_department(kind: str, source: Any, actor: User) -> Department:
     if kind == PublicationKind.INSPECTION_RESULT:
         # A joint inspection has results from several departments: each publishes its own.
         if actor.department is None:
-            raise NotAllowed("只有业务科室人员可以起草公示")
+            raise NotAllowed(gettext("只有业务科室人员可以起草公示"))
         return actor.department
     department = (
         getattr(source, "department", None)
@@ -52,7 +53,7 @@ def _owning_department(kind: str, source: Any, actor: User) -> Department:
         or getattr(getattr(source, "task", None), "lead_department", None)
     )
     if not isinstance(department, Department):
-        raise ServiceError("无法确定公示部门")
+        raise ServiceError(gettext("无法确定公示部门"))
     return department
 
 
@@ -75,7 +76,7 @@ def can_review(user: User, publication: Publication) -> bool:
 def _source(publication: Publication) -> Any:
     model = publication.source_type.model_class()
     if model is None:
-        raise ServiceError("公示来源已不存在")
+        raise ServiceError(gettext("公示来源已不存在"))
     return model._default_manager.get(pk=publication.source_id)
 
 
@@ -114,18 +115,20 @@ def _create(
     delayed_until: dt.date | None,
 ) -> Publication:
     if kind not in PublicationKind.values:
-        raise ServiceError(f"未知的公示类型：{kind}")
+        raise ServiceError(gettext("未知的公示类型：%(kind)s") % {"kind": kind})
     if not can_draft(actor, department):
-        raise NotAllowed("只有公示部门的业务科室人员可以起草公示")
+        raise NotAllowed(gettext("只有公示部门的业务科室人员可以起草公示"))
     if (withheld_fields or delayed_until) and not restriction_reason.strip():
-        raise ServiceError("限制公开（缩小范围或暂缓公开）须说明理由")
+        raise ServiceError(gettext("限制公开（缩小范围或暂缓公开）须说明理由"))
     try:
         built = payloads.build(kind, source, department)
     except ValueError as exc:
-        raise ServiceError(f"无法从该记录生成公示：{exc}") from exc
+        raise ServiceError(gettext("无法从该记录生成公示：%(exc)s") % {"exc": exc}) from exc
     unknown = sorted(set(withheld_fields) - set(built.payload))
     if unknown:
-        raise ServiceError(f"公示内容中没有字段：{'、'.join(unknown)}")
+        raise ServiceError(
+            gettext("公示内容中没有字段：%(unknown)s") % {"unknown": "、".join(unknown)}
+        )
     # Narrowed scope (Art. 17): withheld fields never enter the stored payload.
     payload = {k: v for k, v in built.payload.items() if k not in withheld_fields}
     due = (
@@ -205,7 +208,7 @@ def publication_draft(
     """
     department = _owning_department(kind, source, actor)
     if kind not in PublicationKind.values:
-        raise ServiceError(f"未知的公示类型：{kind}")
+        raise ServiceError(gettext("未知的公示类型：%(kind)s") % {"kind": kind})
     # Serialise drafts of one source so two clerks cannot both pass the check below.
     source = type(source)._default_manager.select_for_update().get(pk=source.pk)
     reason = selectors_staff.not_ready_reason(kind, source)
@@ -238,9 +241,11 @@ def _locked(publication: Publication) -> Publication:
 def publication_submit(*, actor: User, publication: Publication) -> Publication:
     publication = _locked(publication)
     if not can_draft(actor, publication.department):
-        raise NotAllowed("只有公示部门的业务科室人员可以提交公示")
+        raise NotAllowed(gettext("只有公示部门的业务科室人员可以提交公示"))
     if publication.state not in {S.DRAFT, S.RETURNED}:
-        raise ServiceError(f"「{publication.get_state_display()}」的公示不能提交")
+        raise ServiceError(
+            gettext("「%(state)s」的公示不能提交") % {"state": publication.get_state_display()}
+        )
     return _transition(publication, actor, S.SUBMITTED, submitted_at=timezone.now())
 
 
@@ -259,11 +264,14 @@ def _check_timing(publication: Publication, today: dt.date) -> None:
     if kind == PublicationKind.DRAW_PROOF:
         # Public exactly when anyone may download the proof: with no user, only the window.
         if not access.can_download_proof(None, task) or not access.window_open(task, today):
-            raise ServiceError("抽取证明须在检查开始后公示（第十八条）")
+            raise ServiceError(gettext("抽取证明须在检查开始后公示（第十八条）"))
         if not source.proof:
-            raise ServiceError("该抽取尚无抽取证明")
+            raise ServiceError(gettext("该抽取尚无抽取证明"))
     elif not access.window_open(task, today):
-        raise ServiceError(f"检查开始日期（{task.window_start:%Y-%m-%d}）之前不得公示（第十八条）")
+        raise ServiceError(
+            gettext("检查开始日期（%(window_start)s）之前不得公示（第十八条）")
+            % {"window_start": format(task.window_start, "%Y-%m-%d")}
+        )
 
 
 @transaction.atomic
@@ -273,16 +281,16 @@ def publication_review(
     """Secrecy and accuracy check by someone other than the author (Art. 14)."""
     publication = _locked(publication)
     if actor.pk == publication.author_id:
-        raise NotAllowed("公示须由起草人以外的人员审核")
+        raise NotAllowed(gettext("公示须由起草人以外的人员审核"))
     if not can_review(actor, publication):
-        raise NotAllowed("只有公示部门的其他业务科室人员或分管领导可以审核公示")
+        raise NotAllowed(gettext("只有公示部门的其他业务科室人员或分管领导可以审核公示"))
     if publication.state != S.SUBMITTED:
-        raise ServiceError("只有待审核的公示可以审核")
+        raise ServiceError(gettext("只有待审核的公示可以审核"))
     now = timezone.now()
     review = {"reviewer": actor, "reviewed_at": now, "review_comment": comment}
     if not approve:
         if not comment.strip():
-            raise ServiceError("退回公示须填写意见")
+            raise ServiceError(gettext("退回公示须填写意见"))
         return _transition(publication, actor, S.RETURNED, comment, **review)
     today = timezone.localdate()
     _check_timing(publication, today)
@@ -330,11 +338,11 @@ def publication_correct(
     publication = _locked(publication)
     _refuse_commitment_change(publication)
     if publication.state not in {S.PUBLISHED, S.SCHEDULED}:
-        raise ServiceError("只有已公示的记录可以更正")
+        raise ServiceError(gettext("只有已公示的记录可以更正"))
     if Publication.objects.filter(supersedes=publication).exists():
-        raise ServiceError("该公示已有更正版本")
+        raise ServiceError(gettext("该公示已有更正版本"))
     if not note.strip():
-        raise ServiceError("更正须说明原因")
+        raise ServiceError(gettext("更正须说明原因"))
     return _create(
         actor=actor,
         kind=publication.kind,
@@ -363,12 +371,12 @@ def publication_withdraw(*, actor: User, publication: Publication, reason: str) 
     publication = _locked(publication)
     _refuse_commitment_change(publication)
     if not access.can_withdraw_publication(actor, publication):
-        raise NotAllowed("只有公示部门的业务科室人员或分管领导可以撤回公示")
+        raise NotAllowed(gettext("只有公示部门的业务科室人员或分管领导可以撤回公示"))
     discard = publication.state in {S.DRAFT, S.RETURNED}
     if not discard and publication.state not in {S.PUBLISHED, S.SCHEDULED}:
-        raise ServiceError("只有草稿、已退回或已公示的记录可以撤回")
+        raise ServiceError(gettext("只有草稿、已退回或已公示的记录可以撤回"))
     if not reason.strip():
-        raise ServiceError("撤回须说明理由")
+        raise ServiceError(gettext("撤回须说明理由"))
     comment = reason.strip()
     fields: dict[str, Any] = {}
     if discard and publication.supersedes_id is not None:

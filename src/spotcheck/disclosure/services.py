@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import User
 from spotcheck.audit import events
@@ -16,7 +17,7 @@ from spotcheck.disclosure.models import CalendarOverride, CalendarYear, Override
 
 def _require_admin(actor: User) -> None:
     if not access.can_manage_calendar(actor):
-        raise NotAllowed("只有系统管理员可以维护工作日历")
+        raise NotAllowed(gettext("只有系统管理员可以维护工作日历"))
 
 
 @transaction.atomic
@@ -26,7 +27,7 @@ def calendar_override_set(
     """Mark one date a holiday or a make-up workday; replaces an earlier mark of that date."""
     _require_admin(actor)
     if kind not in OverrideKind.values:
-        raise ServiceError(f"未知的日历调整类型：{kind}")
+        raise ServiceError(gettext("未知的日历调整类型：%(kind)s") % {"kind": kind})
     previous = CalendarOverride.objects.select_for_update().filter(date=date).first()
     previous_kind = previous.kind if previous else ""
     override, _ = CalendarOverride.objects.update_or_create(
@@ -52,7 +53,7 @@ def calendar_override_remove(*, actor: User, override: CalendarOverride) -> None
     pk, date, kind = override.pk, override.date, override.kind
     deleted, _ = CalendarOverride.objects.filter(pk=pk).delete()
     if not deleted:
-        raise ServiceError("该日历调整已被删除")
+        raise ServiceError(gettext("该日历调整已被删除"))
     record(
         events.CalendarOverrideRemoved(
             object_id=str(pk),
@@ -82,15 +83,21 @@ def calendar_year_import(
     """
     _require_admin(actor)
     if not 2000 <= year <= 2100:
-        raise ServiceError(f"年份 {year} 超出范围")
+        raise ServiceError(gettext("年份 %(year)s 超出范围") % {"year": year})
     if not holidays:
-        raise ServiceError("请至少录入一个休息日")
+        raise ServiceError(gettext("请至少录入一个休息日"))
     outside = sorted(d for d in [*holidays, *workdays] if d.year != year)
     if outside:
-        raise ServiceError(f"日期 {outside[0]:%Y-%m-%d} 不在 {year} 年内")
+        raise ServiceError(
+            gettext("日期 %(outside)s 不在 %(year)s 年内")
+            % {"outside": format(outside[0], "%Y-%m-%d"), "year": year}
+        )
     both = sorted(set(holidays) & set(workdays))
     if both:
-        raise ServiceError(f"日期 {both[0]:%Y-%m-%d} 同时出现在休息日和调休上班日中")
+        raise ServiceError(
+            gettext("日期 %(both)s 同时出现在休息日和调休上班日中")
+            % {"both": format(both[0], "%Y-%m-%d")}
+        )
     replaced, _ = CalendarOverride.objects.filter(date__year=year).delete()
     CalendarOverride.objects.bulk_create(
         [

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spotcheck.core import access
 from spotcheck.core.errors import ServiceError
@@ -32,10 +33,10 @@ def _year_rows(years: list[int]) -> list[dict[str, Any]]:
 def calendar(request: HttpRequest) -> HttpResponse:
     """工作日历: the auditor reads how deadlines are counted; the administrator maintains it."""
     if not access.can_view_calendar(request.user):
-        raise PermissionDenied("无权查看工作日历")
+        raise PermissionDenied(gettext("无权查看工作日历"))
     can_manage = access.can_manage_calendar(request.user)
     if request.method == "POST" and not can_manage:
-        raise PermissionDenied("只有系统管理员可以维护工作日历")
+        raise PermissionDenied(gettext("只有系统管理员可以维护工作日历"))
     override_form = OverrideForm()
     import_form = YearImportForm()
     if request.method == "POST":
@@ -48,9 +49,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
                     CalendarOverride.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
                 )
                 if found is None:
-                    raise ServiceError("该日历调整不存在或已被删除")
+                    raise ServiceError(gettext("该日历调整不存在或已被删除"))
                 calendar_override_remove(actor=actor, override=found)
-                messages.success(request, f"已删除 {found.date:%Y-%m-%d} 的日历调整")
+                messages.success(
+                    request,
+                    gettext("已删除 %(date)s 的日历调整") % {"date": f"{found.date:%Y-%m-%d}"},
+                )
                 return redirect("disclosure:calendar")
             if action == "year_import":
                 import_form = YearImportForm(request.POST)
@@ -63,7 +67,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
                         workdays=data["workdays"],
                         note=data["note"],
                     )
-                    messages.success(request, f"已录入 {data['year']} 年放假安排")
+                    messages.success(
+                        request, gettext("已录入 %(year)s 年放假安排") % {"year": data["year"]}
+                    )
                     return redirect("disclosure:calendar")
             else:
                 override_form = OverrideForm(request.POST)
@@ -72,7 +78,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
                     calendar_override_set(
                         actor=actor, date=data["date"], kind=data["kind"], note=data["note"]
                     )
-                    messages.success(request, f"已保存 {data['date']:%Y-%m-%d} 的日历调整")
+                    messages.success(
+                        request,
+                        gettext("已保存 %(date)s 的日历调整")
+                        % {"date": f"{data['date']:%Y-%m-%d}"},
+                    )
                     return redirect("disclosure:calendar")
         except ServiceError as exc:
             form = import_form if action == "year_import" else override_form

@@ -34,7 +34,7 @@ class CommitForm(forms.Form):
     )
     names = forms.CharField(
         label=_("见证人姓名 / 随机信标轮次 / 彩票期号"),
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "王五\n赵六"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("王五\n赵六")}),
         help_text=_(
             "每行一个。见证人掷骰至少 2 名见证人，每人现场掷 6 枚骰子。"
             "见证人姓名将随抽取承诺在公示门户公开，请事先告知见证人"
@@ -48,7 +48,7 @@ class CommitForm(forms.Form):
     )
     hash_name = forms.ChoiceField(
         label=_("哈希算法"),
-        choices=[(h, {"sha256": "SHA-256", "sm3": "SM3（国密）"}.get(h, h)) for h in SUPPORTED],
+        choices=[(h, {"sha256": "SHA-256", "sm3": _("SM3（国密）")}.get(h, h)) for h in SUPPORTED],
         initial="sha256",
     )
     reason = forms.CharField(

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from spotcheck.core.errors import ServiceError
 from spotcheck.core.exclusions import YEARLY_CAP as YEARLY_CAP_CODE
@@ -170,12 +171,13 @@ def build_pool(task: SpotCheckTask, *, on: dt.date | None = None) -> TaskPool:
     try:
         result.sizes = sample_sizes(pool, {"sample": result.sample_params})
     except EngineError as exc:
-        raise ServiceError(f"抽查比例或数量无效：{exc}") from exc
+        raise ServiceError(gettext("抽查比例或数量无效：%(exc)s") % {"exc": exc}) from exc
     eligible = Counter(line.stratum for line in lines if not line.excluded)
     for stratum, size in result.sizes.items():
         if size > eligible.get(stratum, 0):
             raise ServiceError(
-                f"分层“{stratum}”要求抽取 {size} 个，但只有 {eligible.get(stratum, 0)} 个符合条件"
+                gettext("分层“%(stratum)s”要求抽取 %(size)s 个，但只有 %(value)s 个符合条件")
+                % {"stratum": stratum, "size": size, "value": eligible.get(stratum, 0)}
             )
     pi, _ = pool_inclusion(pool, result.sizes, 1)
     # The engine keeps lines in canonical id order, as ours are.
@@ -199,7 +201,7 @@ def engine_sample(task: SpotCheckTask, pool: Pool) -> dict[str, Any]:
             for s, v in expanded.items()
         }
     except (InvalidOperation, EngineError) as exc:
-        raise ServiceError(f"抽查比例无效：{exc}") from exc
+        raise ServiceError(gettext("抽查比例无效：%(exc)s") % {"exc": exc}) from exc
     return {
         "ratios": ratios,
         "minimum": int(spec.get("minimum", 0)),

@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spotcheck.core.errors import ServiceError
 from spotcheck.disclosure.draw_records import published_commitment
@@ -57,19 +58,25 @@ def randomness_items(
 ) -> list[dict[str, Any]]:
     names = [normalise_name(n) for n in names if n and normalise_name(n)]
     if kind not in RandomnessKind.values:
-        raise ServiceError("请选择公开随机数来源：随机信标、彩票开奖号码或见证人掷骰")
+        raise ServiceError(gettext("请选择公开随机数来源：随机信标、彩票开奖号码或见证人掷骰"))
     keys = [name_key(n) for n in names]
     if len(set(keys)) != len(keys):
         duplicates = sorted({n for n, k in zip(names, keys, strict=True) if keys.count(k) > 1})
-        raise ServiceError(f"随机数来源的名称不能重复：{'、'.join(duplicates)}")
+        raise ServiceError(
+            gettext("随机数来源的名称不能重复：%(duplicates)s")
+            % {"duplicates": "、".join(duplicates)}
+        )
     if kind == RandomnessKind.WITNESSES:
         if len(names) < MIN_WITNESSES:
-            raise ServiceError(f"见证人掷骰至少需要 {MIN_WITNESSES} 名不同的见证人")
+            raise ServiceError(
+                gettext("见证人掷骰至少需要 %(MIN_WITNESSES)s 名不同的见证人")
+                % {"MIN_WITNESSES": MIN_WITNESSES}
+            )
         return [{"name": f"{WITNESS_PREFIX}{n}"} for n in names]
     if not names:
-        raise ServiceError("请填写随机信标轮次或彩票期号")
+        raise ServiceError(gettext("请填写随机信标轮次或彩票期号"))
     if not_before is None or not_before <= timezone.now():
-        raise ServiceError("随机信标/开奖时间必须晚于现在（承诺之后才产生的随机数）")
+        raise ServiceError(gettext("随机信标/开奖时间必须晚于现在（承诺之后才产生的随机数）"))
     return [{"name": n, "not_before": timezone.localtime(not_before).isoformat()} for n in names]
 
 
@@ -80,9 +87,9 @@ def randomness_values(
     commitment was published; stamp when it was entered."""
     publication = published_commitment(draw)
     if publication is None or publication.published_at is None:
-        raise ServiceError("抽取承诺尚未在门户公示，不能录入公开随机数")
+        raise ServiceError(gettext("抽取承诺尚未在门户公示，不能录入公开随机数"))
     if publication.voided_at is not None:
-        raise ServiceError("抽取承诺已标记作废，不能再执行")
+        raise ServiceError(gettext("抽取承诺已标记作废，不能再执行"))
     public_since = max(publication.published_at, draw.committed_at)
     now = timezone.now()
     out = []
@@ -90,9 +97,12 @@ def randomness_values(
         name = item["name"]
         value = (entries.get(name) or "").strip()
         if not value:
-            raise ServiceError(f"缺少“{name}”的随机数")
+            raise ServiceError(gettext("缺少“%(name)s”的随机数") % {"name": name})
         if draw.randomness_kind == RandomnessKind.WITNESSES and not DICE.match(value):
-            raise ServiceError(f"“{name}”的骰子点数格式错误：应为 6 个 1–6 的数字，如 352614")
+            raise ServiceError(
+                gettext("“%(name)s”的骰子点数格式错误：应为 6 个 1–6 的数字，如 352614")
+                % {"name": name}
+            )
         when = (published_at or {}).get(name, now)
         if when <= public_since:
             raise ServiceError(
@@ -100,7 +110,7 @@ def randomness_values(
                 f"（{timezone.localtime(public_since):%Y-%m-%d %H:%M:%S}）"
             )
         if when > now:
-            raise ServiceError(f"“{name}”的公布时间不能晚于现在")
+            raise ServiceError(gettext("“%(name)s”的公布时间不能晚于现在") % {"name": name})
         out.append(
             {"name": name, "value": value, "published_at": timezone.localtime(when).isoformat()}
         )

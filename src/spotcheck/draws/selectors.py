@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import Role
 from spotcheck.core import access
@@ -20,7 +21,7 @@ def task_list(*, user: Any) -> QuerySet[SpotCheckTask]:
         return qs
     if role in {Role.SECTION, Role.LEADER}:
         return qs.filter(departments__in=user.department_ids()).distinct()
-    raise NotAllowed("无权查看抽查任务")
+    raise NotAllowed(gettext("无权查看抽查任务"))
 
 
 def current_draw(task: SpotCheckTask) -> Draw | None:
@@ -29,7 +30,7 @@ def current_draw(task: SpotCheckTask) -> Draw | None:
 
 def drawn_entries(*, user: Any, draw: Draw) -> QuerySet[PoolEntry]:
     if not access.can_view_draw_result(user, draw.task):
-        raise NotAllowed("抽取结果在检查开始前保密，您无权查看")
+        raise NotAllowed(gettext("抽取结果在检查开始前保密，您无权查看"))
     return draw.pool.filter(selected=True).select_related("target").order_by("credit_code")
 
 
@@ -47,7 +48,7 @@ def teams(*, user: Any, draw: Draw, include_history: bool = False) -> QuerySet[T
             "target"
         )
         return qs.filter(Q(target__in=mine)).order_by("target__credit_code", "position")
-    raise NotAllowed("抽取结果在检查开始前保密，您无权查看")
+    raise NotAllowed(gettext("抽取结果在检查开始前保密，您无权查看"))
 
 
 def own_assignments(*, user: Any) -> QuerySet[TeamMember]:

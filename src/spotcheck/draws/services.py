@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import Role, User
 from spotcheck.audit import events
@@ -46,7 +47,7 @@ from spotcheck.planning.services import _transition
 
 def _require_lead_section(actor: User, task: SpotCheckTask) -> None:
     if actor.role != Role.SECTION or actor.department_id != task.lead_department_id:
-        raise NotAllowed("只有牵头部门的业务科室人员可以组织抽取")
+        raise NotAllowed(gettext("只有牵头部门的业务科室人员可以组织抽取"))
 
 
 @transaction.atomic
@@ -63,18 +64,24 @@ def draw_commit(
     task = SpotCheckTask.objects.select_for_update().get(pk=task.pk)
     _require_lead_section(actor, task)
     if task.state != TaskState.APPROVED:
-        raise ServiceError(f"任务状态为“{task.get_state_display()}”，须经领导批准后才能承诺抽取")
+        raise ServiceError(
+            gettext("任务状态为“%(state)s”，须经领导批准后才能承诺抽取")
+            % {"state": task.get_state_display()}
+        )
     previous = task.draws.order_by("-id").first()
     if previous is not None and previous.state != DrawState.ABORTED:
-        raise ServiceError(f"第{previous.pk}号抽取仍然有效，须经分管领导批准作废后才能重新抽取")
+        raise ServiceError(
+            gettext("第%(previous)s号抽取仍然有效，须经分管领导批准作废后才能重新抽取")
+            % {"previous": previous.pk}
+        )
     if previous is not None and not reason.strip():
-        raise ServiceError("重新抽取必须说明原因")
+        raise ServiceError(gettext("重新抽取必须说明原因"))
     items = randomness_items(randomness_kind, randomness_names, not_before)
     pool = build_pool(task)
     if not any(not line.excluded for line in pool.lines):
-        raise ServiceError("没有符合条件的检查对象，请调整定向条件或抽查事项")
+        raise ServiceError(gettext("没有符合条件的检查对象，请调整定向条件或抽查事项"))
     if sum(pool.sizes.values()) == 0:
-        raise ServiceError("按当前比例抽取数量为 0，请调整抽查比例")
+        raise ServiceError(gettext("按当前比例抽取数量为 0，请调整抽查比例"))
     departments = list(task.departments.all())
     inspectors = list(
         Inspector.objects.filter(department__in=departments).select_related("department")
@@ -98,7 +105,10 @@ def draw_commit(
     ]
     if len(qualified) < task.team_size:
         raise ServiceError(
-            f"在检查期间持有效执法证的在岗人员只有 {len(qualified)} 名，不足每组 {task.team_size} 名"
+            gettext(
+                "在检查期间持有效执法证的在岗人员只有 %(qualified)s 名，不足每组 %(team_size)s 名"
+            )
+            % {"qualified": len(qualified), "team_size": task.team_size}
         )
     pool_codes = {line.target.credit_code for line in pool.lines}
     conflict_lines = [
@@ -166,7 +176,7 @@ def draw_commit(
             ),
         )
     except EngineError as exc:
-        raise ServiceError(f"无法生成抽取承诺：{exc}") from exc
+        raise ServiceError(gettext("无法生成抽取承诺：%(exc)s") % {"exc": exc}) from exc
     draw.commitment = commitment
     draw.commitment_digest = commitment_digest(commitment).hex()
     draw.save(update_fields=["commitment", "commitment_digest"])
@@ -241,9 +251,12 @@ def draw_execute(
     task = draw.task
     _require_lead_section(actor, task)
     if draw.state != DrawState.COMMITTED:
-        raise ServiceError(f"第{draw.pk}号抽取状态为“{draw.get_state_display()}”，不能执行")
+        raise ServiceError(
+            gettext("第%(draw)s号抽取状态为“%(state)s”，不能执行")
+            % {"draw": draw.pk, "state": draw.get_state_display()}
+        )
     if draw.abort_requests.filter(decided_at__isnull=True).exists():
-        raise ServiceError("本次抽取有待分管领导审批的作废申请，审批前不能执行")
+        raise ServiceError(gettext("本次抽取有待分管领导审批的作废申请，审批前不能执行"))
     randomness = randomness_values(draw, entries, published_at)
     pool = [
         {"id": p.credit_code, "stratum": p.stratum, "weight": p.weight}
@@ -273,7 +286,7 @@ def draw_execute(
             + "。请作废本次抽取、补充执法人员后重新抽取。"
         ) from exc
     except EngineError as exc:
-        raise ServiceError(f"抽取失败：{exc}") from exc
+        raise ServiceError(gettext("抽取失败：%(exc)s") % {"exc": exc}) from exc
     draw.randomness = randomness
     draw.proof = proof
     draw.state = DrawState.EXECUTED
@@ -333,22 +346,25 @@ def draw_recuse(
     if actor.role != Role.SECTION or actor.department_id not in set(
         task.departments.values_list("pk", flat=True)
     ):
-        raise NotAllowed("只有参与部门的业务科室人员可以登记回避")
+        raise NotAllowed(gettext("只有参与部门的业务科室人员可以登记回避"))
     if reason_code not in RecusalReason.values:
         raise ServiceError(
             "请选择回避事由：" + "、".join(str(label) for label in RecusalReason.labels)
         )
     reason = reason.strip()
     if not reason:
-        raise ServiceError("回避必须填写具体说明")
+        raise ServiceError(gettext("回避必须填写具体说明"))
     if draw.state != DrawState.EXECUTED or task.state not in {
         TaskState.DRAWN,
         TaskState.INSPECTING,
     }:
-        raise ServiceError("只有已抽取且未结束检查的任务可以登记回避")
+        raise ServiceError(gettext("只有已抽取且未结束检查的任务可以登记回避"))
     member = draw.team_members.filter(inspector=inspector, target=target, active=True).first()
     if member is None:
-        raise ServiceError(f"{inspector.name} 不在 {target.name} 的检查组中")
+        raise ServiceError(
+            gettext("%(inspector)s 不在 %(target)s 的检查组中")
+            % {"inspector": inspector.name, "target": target.name}
+        )
     assert draw.proof is not None
     recusals = [
         {"inspector": r["inspector"], "target": r["target"], "reason": r["reason"]}
@@ -371,10 +387,11 @@ def draw_recuse(
         )
     except TeamFormationError as exc:
         raise ServiceError(
-            f"{target.name} 已没有可替补的合格执法人员，无法完成回避替换；请作废后重新抽取"
+            gettext("%(target)s 已没有可替补的合格执法人员，无法完成回避替换；请作废后重新抽取")
+            % {"target": target.name}
         ) from exc
     except EngineError as exc:
-        raise ServiceError(f"回避替换失败：{exc}") from exc
+        raise ServiceError(gettext("回避替换失败：%(exc)s") % {"exc": exc}) from exc
     replacement_cert = proof["recusals"][-1]["replacement"]
     replacement = Inspector.objects.get(cert_no=replacement_cert)
     member.active = False
@@ -448,11 +465,11 @@ def advance_notice_record(
         actor.role == Role.SECTION
         and actor.department_id in set(draw.task.departments.values_list("pk", flat=True))
     ):
-        raise NotAllowed("只有参与部门的业务科室人员可以登记提前告知")
+        raise NotAllowed(gettext("只有参与部门的业务科室人员可以登记提前告知"))
     if not reason.strip():
-        raise ServiceError("提前告知检查对象必须说明依据或理由（第十八条）")
+        raise ServiceError(gettext("提前告知检查对象必须说明依据或理由（第十八条）"))
     if not draw.pool.filter(target=target, selected=True).exists():
-        raise ServiceError("该检查对象不在本次抽取结果中")
+        raise ServiceError(gettext("该检查对象不在本次抽取结果中"))
     notice = AdvanceNotice.objects.create(
         draw=draw, target=target, reason=reason.strip(), notified_on=notified_on, recorded_by=actor
     )

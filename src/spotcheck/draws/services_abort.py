@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import Role, User
 from spotcheck.audit import events
@@ -43,22 +44,22 @@ def can_decide_abort(user: User, draw: Draw) -> bool:
 
 def _check_abortable(draw: Draw, task: SpotCheckTask) -> None:
     if draw.state == DrawState.ABORTED:
-        raise ServiceError("该抽取已作废")
+        raise ServiceError(gettext("该抽取已作废"))
     if task.state not in ABORTABLE_TASK_STATES:
-        raise ServiceError("检查已开始，不能再作废抽取")
+        raise ServiceError(gettext("检查已开始，不能再作废抽取"))
 
 
 @transaction.atomic
 def draw_abort_request(*, actor: User, draw: Draw, reason: str) -> AbortRequest:
     draw = Draw.objects.select_for_update().select_related("task").get(pk=draw.pk)
     if not can_request_abort(actor, draw):
-        raise NotAllowed("只有牵头部门的业务科室人员可以申请作废抽取")
+        raise NotAllowed(gettext("只有牵头部门的业务科室人员可以申请作废抽取"))
     reason = reason.strip()
     if not reason:
-        raise ServiceError("申请作废抽取必须说明原因")
+        raise ServiceError(gettext("申请作废抽取必须说明原因"))
     _check_abortable(draw, draw.task)
     if draw.abort_requests.filter(decided_at__isnull=True).exists():
-        raise ServiceError("本次抽取已有待审批的作废申请")
+        raise ServiceError(gettext("本次抽取已有待审批的作废申请"))
     request = AbortRequest.objects.create(
         draw=draw, reason=reason, requested_by=actor, requested_at=timezone.now()
     )
@@ -86,11 +87,11 @@ def draw_abort_decide(
     draw = Draw.objects.select_for_update().select_related("task").get(pk=request.draw_id)
     task = SpotCheckTask.objects.select_for_update().get(pk=draw.task_id)
     if not can_decide_abort(actor, draw):
-        raise NotAllowed("只有牵头部门的分管领导可以审批作废抽取")
+        raise NotAllowed(gettext("只有牵头部门的分管领导可以审批作废抽取"))
     if actor.pk == request.requested_by_id:
-        raise NotAllowed("作废抽取须由申请人以外的分管领导批准")
+        raise NotAllowed(gettext("作废抽取须由申请人以外的分管领导批准"))
     if not request.pending:
-        raise ServiceError("该作废申请已审批")
+        raise ServiceError(gettext("该作废申请已审批"))
     comment = comment.strip()
     now = timezone.now()
     request.decided_by = actor
@@ -99,7 +100,7 @@ def draw_abort_decide(
     request.decision_comment = comment
     if not approve:
         if not comment:
-            raise ServiceError("驳回作废申请须填写意见")
+            raise ServiceError(gettext("驳回作废申请须填写意见"))
         request.save()
         record(
             events.DrawAbortRejected(

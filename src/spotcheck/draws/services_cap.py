@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import Role, User
 from spotcheck.audit import events
@@ -23,11 +24,11 @@ def cap_override_request(
 ) -> CapOverride:
     _require_lead_section(actor, task)
     if not reason.strip():
-        raise ServiceError("超过年度检查次数上限必须说明理由")
+        raise ServiceError(gettext("超过年度检查次数上限必须说明理由"))
     if task.state not in {TaskState.DRAFT, TaskState.APPROVED}:
-        raise ServiceError("只能在承诺抽取前申请突破年度检查次数上限")
+        raise ServiceError(gettext("只能在承诺抽取前申请突破年度检查次数上限"))
     if CapOverride.objects.filter(task=task, target=target).exists():
-        raise ServiceError("已为该检查对象提出过申请")
+        raise ServiceError(gettext("已为该检查对象提出过申请"))
     override = CapOverride.objects.create(
         task=task,
         target=target,
@@ -54,9 +55,9 @@ def cap_override_approve(*, actor: User, override: CapOverride) -> CapOverride:
         CapOverride.objects.select_for_update().select_related("task", "target").get(pk=override.pk)
     )
     if actor.role != Role.LEADER or override.task.lead_department_id not in actor.department_ids():
-        raise NotAllowed("只有分管领导可以批准突破年度检查次数上限")
+        raise NotAllowed(gettext("只有分管领导可以批准突破年度检查次数上限"))
     if override.approved_at is not None:
-        raise ServiceError("该申请已批准")
+        raise ServiceError(gettext("该申请已批准"))
     override.approved_by = actor
     override.approved_at = timezone.now()
     override.save()

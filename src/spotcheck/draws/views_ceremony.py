@@ -22,6 +22,7 @@ from spotcheck.disclosure.draw_records import draw_publication
 from spotcheck.disclosure.models import PublicationKind
 from spotcheck.draws import services, services_abort
 from spotcheck.draws.forms import AbortDecisionForm, AbortForm, CommitForm, ExecuteForm
+from spotcheck.draws.labels import stratum_label
 from spotcheck.draws.models import AbortRequest, Draw, DrawState, RandomnessKind
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.planning.models import SpotCheckTask, TaskState
@@ -104,7 +105,7 @@ def _detail_context(
         "task": task,
         "commitment": commitment,
         "source": commitment.get("randomness_source", {}),
-        "strata": sorted(commitment.get("strata", {}).items()),
+        "strata": sorted((stratum_label(k), v) for k, v in commitment.get("strata", {}).items()),
         "execute_form": (execute_form or ExecuteForm(draw=draw)) if can_execute else None,
         "abort_form": (abort_form or AbortForm()) if can_abort else None,
         "can_view_result": draw.state != DrawState.COMMITTED

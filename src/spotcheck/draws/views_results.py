@@ -20,6 +20,7 @@ from spotcheck.core import access
 from spotcheck.directory.models import Target
 from spotcheck.draws import selectors, services
 from spotcheck.draws.forms import AdvanceNoticeForm, RecusalForm
+from spotcheck.draws.labels import stratum_label
 from spotcheck.draws.models import Draw, DrawState, PoolEntry, TeamMember
 from spotcheck.engine.probability import probability_text
 from spotcheck.planning.models import TaskState
@@ -55,7 +56,9 @@ def _group(
     if entries is not None:
         for e in entries:
             by_target[e.target_id] = TargetTeam(
-                target=e.target, stratum=e.stratum, probability=probability_text(e.pi_units)
+                target=e.target,
+                stratum=stratum_label(e.stratum),
+                probability=probability_text(e.pi_units),
             )
     replaced_by = {m.replaces_id: m for m in members if m.replaces_id}
     grouped: dict[int, list[TeamMember]] = defaultdict(list)

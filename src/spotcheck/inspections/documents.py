@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -275,13 +276,19 @@ def target_document(*, actor: User, draw: Draw, target: Target, document: str) -
     """Generate ``document`` ("notice" or "double_list"); returns (file name, .docx bytes)."""
     draw = Draw.objects.select_related("task").get(pk=draw.pk)
     if document not in DOCUMENTS:
-        raise ServiceError("文书类型无效：应为检查通知书（notice）或双清单（double_list）")
+        raise ServiceError(gettext("文书类型无效：应为检查通知书（notice）或双清单（double_list）"))
     if not access.can_generate_target_documents(actor, draw, target):
-        raise NotAllowed("只有参与部门的业务科室人员或该对象的检查组成员可以生成检查文书")
+        raise NotAllowed(gettext("只有参与部门的业务科室人员或该对象的检查组成员可以生成检查文书"))
     if draw.state != DrawState.EXECUTED:
-        raise ServiceError(f"第{draw.pk}号抽取{draw.get_state_display()}，不能生成检查文书")
+        raise ServiceError(
+            gettext("第%(draw)s号抽取%(state)s，不能生成检查文书")
+            % {"draw": draw.pk, "state": draw.get_state_display()}
+        )
     if not selectors.is_drawn(draw, target):
-        raise ServiceError(f"{target.name}不是第{draw.pk}号抽取抽中的检查对象")
+        raise ServiceError(
+            gettext("%(target)s不是第%(draw)s号抽取抽中的检查对象")
+            % {"target": target.name, "draw": draw.pk}
+        )
     title, build = DOCUMENTS[document]
     data = build(draw=draw, target=target)
     record(

@@ -166,6 +166,19 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return f"{self.original_name}（{self.sha256[:12]}）"
 
+    @property
+    def format_label(self) -> str:
+        """The file type in words; the MIME type is a code."""
+        return str(EVIDENCE_FORMATS.get(self.content_type, self.content_type))
+
+
+# The types evidence_add accepts (it sniffs the content), in words.
+EVIDENCE_FORMATS = {
+    "image/jpeg": _("JPEG 图片"),
+    "image/png": _("PNG 图片"),
+    "application/pdf": _("PDF 文件"),
+}
+
 
 class FollowUpKind(models.TextChoices):
     RECTIFICATION = "rectification", _("责令改正")

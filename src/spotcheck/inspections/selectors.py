@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import Role
 from spotcheck.core import access
@@ -89,7 +90,7 @@ def inspection_for(*, user: Any, pk: int) -> Inspection:
     """One inspection, or NotAllowed when the user may not see it (never reveal it exists)."""
     found = inspections_visible(user=user).filter(pk=pk).first()
     if found is None:
-        raise NotAllowed("无权查看该检查结果")
+        raise NotAllowed(gettext("无权查看该检查结果"))
     return found
 
 
@@ -117,7 +118,7 @@ def draw_overview(*, user: Any, draw: Draw) -> list[TargetRow]:
             )
         )
     else:
-        raise NotAllowed("无权查看该任务的检查情况")
+        raise NotAllowed(gettext("无权查看该任务的检查情况"))
     inspections = {i.target_id: i for i in Inspection.objects.filter(draw=draw)}
     teams: dict[int, list[TeamMember]] = {}
     for member in (
@@ -154,7 +155,7 @@ def follow_ups_visible(*, user: Any) -> QuerySet[FollowUp]:
 def pending_legal_reviews(*, user: Any) -> QuerySet[FollowUp]:
     """The legal reviewer's queue: major penalties waiting for a decision."""
     if not access.can_legal_review(user):
-        raise NotAllowed("只有法制审核人员可以查看待审核的重大执法决定")
+        raise NotAllowed(gettext("只有法制审核人员可以查看待审核的重大执法决定"))
     return (
         FollowUp.objects.filter(
             kind=FollowUpKind.PENALTY, major=True, state=FollowUpState.PENDING_LEGAL_REVIEW

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import Department, User
 from spotcheck.audit import events
@@ -43,7 +44,7 @@ def _accepted(actor: User, inspection: Inspection) -> Inspection:
         .get(pk=inspection.pk)
     )
     if not access.can_add_follow_up(actor, inspection.draw.task):
-        raise NotAllowed("只有参与该任务的部门的业务科室人员可以登记后续处置")
+        raise NotAllowed(gettext("只有参与该任务的部门的业务科室人员可以登记后续处置"))
     if inspection.state != InspectionState.ACCEPTED:
         raise ServiceError(NOT_ACCEPTED)
     return inspection
@@ -58,9 +59,9 @@ def _department(actor: User) -> Department:
 def _check_day(day: dt.date, inspection: Inspection, what: str, field: str) -> None:
     assert inspection.inspected_on is not None
     if day < inspection.inspected_on:
-        raise ServiceError(f"{what}不能早于检查日期", field=field)
+        raise ServiceError(gettext("%(what)s不能早于检查日期") % {"what": what}, field=field)
     if day > timezone.localdate():
-        raise ServiceError(f"{what}不能晚于今天", field=field)
+        raise ServiceError(gettext("%(what)s不能晚于今天") % {"what": what}, field=field)
 
 
 def _added(follow_up: FollowUp, actor: User, summary: str, details: dict[str, Any]) -> None:
@@ -93,10 +94,10 @@ def rectification_order(
     inspection = _accepted(actor, inspection)
     order_text = order_text.strip()
     if not order_text:
-        raise ServiceError("请填写责令改正的内容")
+        raise ServiceError(gettext("请填写责令改正的内容"))
     assert inspection.inspected_on is not None
     if due_on < inspection.inspected_on:
-        raise ServiceError("整改期限不能早于检查日期")
+        raise ServiceError(gettext("整改期限不能早于检查日期"))
     follow_up = FollowUp(
         inspection=inspection,
         department=_department(actor),
@@ -128,14 +129,14 @@ def rectification_verify(
         .get(pk=follow_up.pk)
     )
     if not access.can_verify_rectification(actor, follow_up):
-        raise NotAllowed("只有处置部门的业务科室人员或该对象的检查组成员可以核查整改情况")
+        raise NotAllowed(gettext("只有处置部门的业务科室人员或该对象的检查组成员可以核查整改情况"))
     if follow_up.kind != FollowUpKind.RECTIFICATION:
-        raise ServiceError("只有责令改正需要核查整改情况")
+        raise ServiceError(gettext("只有责令改正需要核查整改情况"))
     if follow_up.state != FollowUpState.OPEN:
-        raise ServiceError("该整改已核查")
+        raise ServiceError(gettext("该整改已核查"))
     note = note.strip()
     if not note:
-        raise ServiceError("请填写核查情况")
+        raise ServiceError(gettext("请填写核查情况"))
     follow_up.state = FollowUpState.VERIFIED
     follow_up.rectified = rectified
     follow_up.verification_note = note
@@ -172,32 +173,36 @@ def _penalty_fields(
 ) -> tuple[str, Decimal | None]:
     decision_no = decision_no.strip()
     if not decision_no:
-        raise ServiceError("请填写处罚决定书文号")
+        raise ServiceError(gettext("请填写处罚决定书文号"))
     clash = FollowUp.objects.filter(kind=FollowUpKind.PENALTY, decision_no=decision_no)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise ServiceError(f"处罚决定书文号“{decision_no}”已存在")
+        raise ServiceError(
+            gettext("处罚决定书文号“%(decision_no)s”已存在") % {"decision_no": decision_no}
+        )
     if penalty_kind not in PenaltyKind.values:
         raise ServiceError(
-            "处罚种类无效：应为警告、罚款、没收违法所得、责令停产停业、暂扣或吊销许可证或其他"
+            gettext(
+                "处罚种类无效：应为警告、罚款、没收违法所得、责令停产停业、暂扣或吊销许可证或其他"
+            )
         )
     if amount is not None:
         try:
             amount = Decimal(amount)
         except (InvalidOperation, TypeError, ValueError) as exc:
-            raise ServiceError(f"金额“{amount}”无效") from exc
+            raise ServiceError(gettext("金额“%(amount)s”无效") % {"amount": amount}) from exc
         if not amount.is_finite():
-            raise ServiceError("金额无效")
+            raise ServiceError(gettext("金额无效"))
         if amount < 0:
-            raise ServiceError("金额不能为负数")
+            raise ServiceError(gettext("金额不能为负数"))
         if amount != amount.quantize(Decimal("0.01")):
-            raise ServiceError("金额最多保留两位小数（元、角、分）")
+            raise ServiceError(gettext("金额最多保留两位小数（元、角、分）"))
         if amount >= Decimal("1e12"):
-            raise ServiceError("金额过大")
+            raise ServiceError(gettext("金额过大"))
     if penalty_kind == PenaltyKind.FINE and amount is None:
-        raise ServiceError("罚款须填写金额")
-    _check_day(decided_on, inspection, "处罚决定日期", "decided_on")
+        raise ServiceError(gettext("罚款须填写金额"))
+    _check_day(decided_on, inspection, gettext("处罚决定日期"), "decided_on")
     return decision_no, amount
 
 
@@ -263,7 +268,9 @@ def penalty_decide(
         with transaction.atomic():
             follow_up.save()
     except IntegrityError as exc:
-        raise ServiceError(f"处罚决定书文号“{decision_no}”已存在") from exc
+        raise ServiceError(
+            gettext("处罚决定书文号“%(decision_no)s”已存在") % {"decision_no": decision_no}
+        ) from exc
     _added(
         follow_up,
         actor,
@@ -306,9 +313,9 @@ def penalty_resubmit(
     if not access.can_add_follow_up(actor, follow_up.inspection.draw.task) or (
         actor.department_id != follow_up.department_id
     ):
-        raise NotAllowed("只有作出处罚决定的部门的业务科室人员可以修改后重新提交")
+        raise NotAllowed(gettext("只有作出处罚决定的部门的业务科室人员可以修改后重新提交"))
     if follow_up.kind != FollowUpKind.PENALTY or follow_up.state != FollowUpState.RETURNED:
-        raise ServiceError("只有被法制审核退回的处罚决定可以修改后重新提交")
+        raise ServiceError(gettext("只有被法制审核退回的处罚决定可以修改后重新提交"))
     decision_no, amount = _penalty_fields(
         inspection=follow_up.inspection,
         decision_no=decision_no,
@@ -337,7 +344,9 @@ def penalty_resubmit(
         with transaction.atomic():
             follow_up.save()
     except IntegrityError as exc:
-        raise ServiceError(f"处罚决定书文号“{decision_no}”已存在") from exc
+        raise ServiceError(
+            gettext("处罚决定书文号“%(decision_no)s”已存在") % {"decision_no": decision_no}
+        ) from exc
     record(
         events.FollowUpChanged(
             object_id=str(follow_up.pk),
@@ -357,19 +366,22 @@ def legal_review_decide(
     *, actor: User, follow_up: FollowUp, approve: bool, comment: str = ""
 ) -> LegalReview:
     if not access.can_legal_review(actor):
-        raise NotAllowed("只有法制审核人员可以审核重大执法决定")
+        raise NotAllowed(gettext("只有法制审核人员可以审核重大执法决定"))
     follow_up = (
         FollowUp.objects.select_for_update(of=("self",))
         .select_related("inspection__target", "submitted_by")
         .get(pk=follow_up.pk)
     )
     if follow_up.kind != FollowUpKind.PENALTY or not follow_up.major:
-        raise ServiceError("只有标记为重大执法决定的行政处罚需要法制审核")
+        raise ServiceError(gettext("只有标记为重大执法决定的行政处罚需要法制审核"))
     if follow_up.state != FollowUpState.PENDING_LEGAL_REVIEW:
-        raise ServiceError(f"该处罚决定当前为“{follow_up.get_state_display()}”，不在待审核状态")
+        raise ServiceError(
+            gettext("该处罚决定当前为“%(state)s”，不在待审核状态")
+            % {"state": follow_up.get_state_display()}
+        )
     comment = comment.strip()
     if not approve and not comment:
-        raise ServiceError("退回时请填写审核意见")
+        raise ServiceError(gettext("退回时请填写审核意见"))
     decision = LegalReviewDecision.APPROVED if approve else LegalReviewDecision.RETURNED
     review = LegalReview.objects.create(
         follow_up=follow_up, reviewer=actor, decision=decision, comment=comment
@@ -409,13 +421,13 @@ def transfer_record(
 ) -> FollowUp:
     inspection = _accepted(actor, inspection)
     if transfer_to not in TransferTo.values:
-        raise ServiceError("移送去向无效：应为移送司法机关或移送其他行政机关")
+        raise ServiceError(gettext("移送去向无效：应为移送司法机关或移送其他行政机关"))
     receiving_body = receiving_body.strip()
     if not receiving_body:
-        raise ServiceError("请填写接收机关")
+        raise ServiceError(gettext("请填写接收机关"))
     if not description.strip():
-        raise ServiceError("请填写移送事由")
-    _check_day(transferred_on, inspection, "移送日期", "transferred_on")
+        raise ServiceError(gettext("请填写移送事由"))
+    _check_day(transferred_on, inspection, gettext("移送日期"), "transferred_on")
     follow_up = FollowUp(
         inspection=inspection,
         department=_department(actor),

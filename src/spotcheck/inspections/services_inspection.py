@@ -19,6 +19,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import User
 from spotcheck.audit import events
@@ -71,10 +73,11 @@ def _lock(inspection: Inspection) -> tuple[SpotCheckTask, Inspection]:
 def _check_date(task: SpotCheckTask, day: dt.date) -> None:
     if not task.window_start <= day <= task.window_end:
         raise ServiceError(
-            f"检查日期应在检查期 {_fmt(task.window_start)} 至 {_fmt(task.window_end)} 之内"
+            gettext("检查日期应在检查期 %(window_start)s 至 %(window_end)s 之内")
+            % {"window_start": _fmt(task.window_start), "window_end": _fmt(task.window_end)}
         )
     if day > timezone.localdate():
-        raise ServiceError("检查日期不能晚于今天")
+        raise ServiceError(gettext("检查日期不能晚于今天"))
 
 
 def _check_present(
@@ -89,7 +92,10 @@ def _check_present(
             )
         if day is not None and not inspector.qualified_on(day):
             raise ServiceError(
-                f"{inspector.name}（{inspector.cert_no}）在检查当日不在岗或执法证不在有效期内（第三条）"
+                gettext(
+                    "%(inspector)s（%(cert_no)s）在检查当日不在岗或执法证不在有效期内（第三条）"
+                )
+                % {"inspector": inspector.name, "cert_no": inspector.cert_no}
             )
 
 
@@ -100,21 +106,29 @@ def _check_item_results(
     seen: set[int] = set()
     for r in results:
         if r.item.pk not in allowed:
-            raise ServiceError(f"事项“{r.item.name}”不属于本任务或不适用于{target.name}")
+            raise ServiceError(
+                gettext("事项“%(item)s”不属于本任务或不适用于%(target)s")
+                % {"item": r.item.name, "target": target.name}
+            )
         if r.item.pk in seen:
-            raise ServiceError(f"事项“{r.item.name}”重复录入")
+            raise ServiceError(gettext("事项“%(item)s”重复录入") % {"item": r.item.name})
         seen.add(r.item.pk)
         if not r.category.active:
             raise ServiceError(
-                f"检查结果类别“{r.category.name}”已停用", field=f"category_{r.item.pk}"
+                gettext("检查结果类别“%(category)s”已停用") % {"category": r.category.name},
+                field=f"category_{r.item.pk}",
             )
         if r.category.problem_found and not r.findings.strip():
             raise ServiceError(
-                f"事项“{r.item.name}”发现问题，请填写检查发现", field=f"findings_{r.item.pk}"
+                gettext("事项“%(item)s”发现问题，请填写检查发现") % {"item": r.item.name},
+                field=f"findings_{r.item.pk}",
             )
         # Joint task: a partner department's clerk answers only for its own items (Art. 8).
         if not access.can_record_item(actor, task, r.item):
-            raise NotAllowed(f"只能录入本部门事项的检查结果：“{r.item.name}”不属于本部门")
+            raise NotAllowed(
+                gettext("只能录入本部门事项的检查结果：“%(item)s”不属于本部门")
+                % {"item": r.item.name}
+            )
 
 
 @transaction.atomic
@@ -137,28 +151,46 @@ def inspection_save(
     task = SpotCheckTask.objects.select_for_update(of=("self",)).get(pk=draw.task_id)
     draw = Draw.objects.select_related("task").get(pk=draw.pk)
     if not access.can_record_inspection(actor, draw, target):
-        raise NotAllowed("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以录入检查结果")
+        raise NotAllowed(
+            gettext("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以录入检查结果")
+        )
     if draw.state != DrawState.EXECUTED:
-        raise ServiceError(f"第{draw.pk}号抽取{draw.get_state_display()}，不能录入检查结果")
+        raise ServiceError(
+            gettext("第%(draw)s号抽取%(state)s，不能录入检查结果")
+            % {"draw": draw.pk, "state": draw.get_state_display()}
+        )
     if not selectors.is_drawn(draw, target):
-        raise ServiceError(f"{target.name}不是第{draw.pk}号抽取抽中的检查对象")
+        raise ServiceError(
+            gettext("%(target)s不是第%(draw)s号抽取抽中的检查对象")
+            % {"target": target.name, "draw": draw.pk}
+        )
     if task.state not in {TaskState.DRAWN, TaskState.INSPECTING}:
-        raise ServiceError(f"任务状态为“{task.get_state_display()}”，不能录入检查结果")
+        raise ServiceError(
+            gettext("任务状态为“%(state)s”，不能录入检查结果") % {"state": task.get_state_display()}
+        )
     if timezone.localdate() < task.window_start:
-        raise ServiceError(f"检查期自 {_fmt(task.window_start)} 开始，尚不能录入检查结果")
+        raise ServiceError(
+            gettext("检查期自 %(window_start)s 开始，尚不能录入检查结果")
+            % {"window_start": _fmt(task.window_start)}
+        )
 
     inspection = (
         Inspection.objects.select_for_update(of=("self",)).filter(draw=draw, target=target).first()
     )
     if inspection is not None and inspection.state not in EDITABLE:
-        raise ServiceError(f"检查结果{inspection.get_state_display()}，不能修改")
+        raise ServiceError(
+            _("检查结果%(state)s，不能修改") % {"state": inspection.get_state_display()}
+        )
     day = inspected_on if inspected_on is not None else getattr(inspection, "inspected_on", None)
     if inspected_on is not None:
         _check_date(task, inspected_on)
     if inspectors is not None:
         _check_present(draw, target, inspectors, day)
     if overall_category is not None and not overall_category.active:
-        raise ServiceError(f"检查结果类别“{overall_category.name}”已停用")
+        raise ServiceError(
+            gettext("检查结果类别“%(overall_category)s”已停用")
+            % {"overall_category": overall_category.name}
+        )
     _check_item_results(actor, task, target, item_results)
 
     if inspection is None:
@@ -216,26 +248,33 @@ def inspection_submit(*, actor: User, inspection: Inspection) -> Inspection:
     task, inspection = _lock(inspection)
     draw, target = inspection.draw, inspection.target
     if not access.can_record_inspection(actor, draw, target):
-        raise NotAllowed("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以提交检查结果")
+        raise NotAllowed(
+            gettext("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以提交检查结果")
+        )
     if inspection.state not in EDITABLE:
-        raise ServiceError(f"检查结果当前为“{inspection.get_state_display()}”，不能提交")
+        raise ServiceError(
+            gettext("检查结果当前为“%(state)s”，不能提交")
+            % {"state": inspection.get_state_display()}
+        )
     if inspection.inspected_on is None:
-        raise ServiceError("请填写检查日期")
+        raise ServiceError(gettext("请填写检查日期"))
     _check_date(task, inspection.inspected_on)
     present = list(inspection.inspectors.all())
     if len(present) < MIN_PRESENT:
-        raise ServiceError("到场检查人员至少应记录两名（第十一条），请补充")
+        raise ServiceError(gettext("到场检查人员至少应记录两名（第十一条），请补充"))
     # A recusal after the draft was saved must not leave a recused inspector on the record.
     _check_present(draw, target, present, inspection.inspected_on)
     overall = inspection.overall_category
     if overall is None:
-        raise ServiceError("请选择总体检查结果")
+        raise ServiceError(gettext("请选择总体检查结果"))
     recorded = {r.item_id: r for r in inspection.item_results.select_related("category")}
     missing = [i.name for i in selectors.applicable_items(task, target) if i.pk not in recorded]
     if missing:
         raise ServiceError("以下事项尚未录入检查结果：" + "、".join(missing))
     if not overall.problem_found and any(r.category.problem_found for r in recorded.values()):
-        raise ServiceError(f"有事项发现问题，总体检查结果不能为“{overall.name}”")
+        raise ServiceError(
+            gettext("有事项发现问题，总体检查结果不能为“%(overall)s”") % {"overall": overall.name}
+        )
     _move(inspection, InspectionState.SUBMITTED, actor=actor)
     inspection.submitted_by = actor
     inspection.submitted_at = timezone.now()
@@ -262,14 +301,17 @@ def inspection_review(
     task, inspection = _lock(inspection)
     target = inspection.target
     if not access.can_review_inspection(actor, task):
-        raise NotAllowed("只有牵头部门的业务科室人员可以审核检查结果")
+        raise NotAllowed(gettext("只有牵头部门的业务科室人员可以审核检查结果"))
     if inspection.state != InspectionState.SUBMITTED:
-        raise ServiceError(f"检查结果当前为“{inspection.get_state_display()}”，不在待审核状态")
+        raise ServiceError(
+            gettext("检查结果当前为“%(state)s”，不在待审核状态")
+            % {"state": inspection.get_state_display()}
+        )
     if inspection.submitted_by_id == actor.pk:
-        raise NotAllowed("不能审核本人提交的检查结果，请由牵头部门其他人员审核")
+        raise NotAllowed(gettext("不能审核本人提交的检查结果，请由牵头部门其他人员审核"))
     comment = comment.strip()
     if not accept and not comment:
-        raise ServiceError("退回时请填写审核意见")
+        raise ServiceError(gettext("退回时请填写审核意见"))
     to = InspectionState.ACCEPTED if accept else InspectionState.RETURNED
     _move(inspection, to, actor=actor, comment=comment)
     inspection.reviewed_by = actor
@@ -332,7 +374,11 @@ def _read_limited(file: IO[bytes] | bytes, limit: int) -> bytes:
         else:
             data = file.read(limit + 1)
     if len(data) > limit:
-        raise ServiceError(f"文件超过大小限制（最大 {limit / 1024 / 1024:.1f} MB）", field="file")
+        raise ServiceError(
+            gettext("文件超过大小限制（最大 %(value)s MB）")
+            % {"value": format(limit / 1024 / 1024, ".1f")},
+            field="file",
+        )
     return data
 
 
@@ -348,15 +394,17 @@ def evidence_add(
     """Attach a photo (JPEG/PNG) or PDF. Nothing is written unless every check passes."""
     _, inspection = _lock(inspection)
     if not access.can_record_inspection(actor, inspection.draw, inspection.target):
-        raise NotAllowed("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以上传证据材料")
+        raise NotAllowed(
+            gettext("只有该检查对象检查组的执法人员或参与部门的业务科室人员可以上传证据材料")
+        )
     if inspection.state == InspectionState.ACCEPTED:
-        raise ServiceError("检查结果已审核通过，不能再添加证据材料")
+        raise ServiceError(gettext("检查结果已审核通过，不能再添加证据材料"))
     data = _read_limited(file, settings.EVIDENCE_MAX_BYTES)
     if not data:
-        raise ServiceError("文件为空", field="file")
+        raise ServiceError(gettext("文件为空"), field="file")
     detected = detect_type(data[:16])
     if detected is None:
-        raise ServiceError("只能上传照片（JPEG、PNG）或 PDF 文件", field="file")
+        raise ServiceError(gettext("只能上传照片（JPEG、PNG）或 PDF 文件"), field="file")
     content_type, ext = detected
     digest = hashlib.sha256(data).hexdigest()
     name = f"evidence/{timezone.localdate().year}/{digest[:16]}-{uuid.uuid4().hex[:8]}{ext}"

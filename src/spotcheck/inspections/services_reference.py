@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import Role, User
 from spotcheck.audit import events
@@ -30,16 +31,16 @@ def result_category_save(
 ) -> ResultCategory:
     """Create the category ``code`` or update it in place."""
     if actor.role != Role.ADMIN:
-        raise NotAllowed("只有系统管理员可以维护检查结果类别")
+        raise NotAllowed(gettext("只有系统管理员可以维护检查结果类别"))
     code, name = code.strip(), name.strip()
     if not CODE.match(code):
-        raise ServiceError("类别编码应为小写字母开头的字母、数字或下划线（2–40 位）")
+        raise ServiceError(gettext("类别编码应为小写字母开头的字母、数字或下划线（2–40 位）"))
     if not name:
-        raise ServiceError("请填写类别名称")
+        raise ServiceError(gettext("请填写类别名称"))
     if not 0 <= order <= 32767:
-        raise ServiceError("排序应为 0–32767 的整数")
+        raise ServiceError(gettext("排序应为 0–32767 的整数"))
     if ResultCategory.objects.filter(name=name).exclude(code=code).exists():
-        raise ServiceError(f"类别名称“{name}”已存在")
+        raise ServiceError(gettext("类别名称“%(name)s”已存在") % {"name": name})
     category = ResultCategory.objects.select_for_update().filter(code=code).first()
     new = {"name": name, "problem_found": problem_found, "active": active, "order": order}
     changes: dict[str, list[object]] = {}

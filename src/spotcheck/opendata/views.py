@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -138,6 +139,14 @@ DATASET_COLUMNS = [
     ("subject_credit_code", _("检查对象统一社会信用代码")),
     ("version", _("版本号（更正后加一）")),
     ("published_at", _("公示时间（北京时间，ISO 8601）")),
-    ("status", _("published＝已公示；correction＝对 supersedes 所指记录的更正")),
+    # The values are codes, marked up as such (our own constant, so safe to render).
+    (
+        "status",
+        mark_safe(
+            _(
+                "<code>published</code>＝已公示；<code>correction</code>＝对 <code>supersedes</code> 所指记录的更正"
+            )
+        ),
+    ),
     ("supersedes", _("被本记录更正的原记录编号（原记录网址仍可访问，并标明已更正）")),
 ]

@@ -47,7 +47,10 @@ class AnnualPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年度 {self.department} 抽查计划"
+        return _("%(year)s年度 %(department)s 抽查计划") % {
+            "year": self.year,
+            "department": self.department,
+        }
 
 
 class TaskMode(models.TextChoices):

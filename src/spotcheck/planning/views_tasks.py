@@ -28,6 +28,7 @@ from spotcheck.directory.models import (
 from spotcheck.draws import selectors as draw_selectors
 from spotcheck.draws import services_cap
 from spotcheck.draws.forms import CommitForm
+from spotcheck.draws.labels import factor_display, stratum_label
 from spotcheck.draws.models import CapOverride, PoolEntry
 from spotcheck.draws.pool import (
     EXCLUDED_CAP,
@@ -184,6 +185,8 @@ def _strata(lines: list[Any]) -> list[StratumRow]:
             row.take_all += 1
     for name, row in rows.items():
         row.sample_size = pi_sum[name] // M
+    for row in rows.values():
+        row.name = stratum_label(row.name)
     return sorted(rows.values(), key=lambda r: r.name)
 
 
@@ -191,9 +194,9 @@ def _rows(lines: Any) -> list[PreviewRow]:
     return [
         PreviewRow(
             target=line.target,
-            stratum=line.stratum,
+            stratum=stratum_label(line.stratum),
             weight=line.weight,
-            factors=line.factors,
+            factors=[factor_display(f) for f in line.factors],
             excluded=exclusion_label(line.excluded) if line.excluded else "",
             probability=probability_text(line.pi_units) if not line.excluded else "0.0000%",
         )
@@ -269,7 +272,7 @@ def _filters_display(filters: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _sample_display(sample: dict[str, Any]) -> str:
     mode = _("按数量") if sample.get("mode") == "count" else _("按比例")
-    parts = [f"{_('其他各层') if k == '*' else k}={v}" for k, v in sample.get("values", {}).items()]
+    parts = [f"{stratum_label(k)}={v}" for k, v in sample.get("values", {}).items()]
     text = f"{mode}：{'；'.join(parts)}"
     if sample.get("minimum"):
         text += _("；每层至少 %(n)s 个") % {"n": sample["minimum"]}

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 PALETTE = ("#1f4e8c", "#3a7bd5", "#6fa8dc", "#b3261e", "#e69138", "#6aa84f", "#8e7cc3")
 
@@ -42,6 +43,8 @@ def bar_chart(
             f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="12">{escape(shown)}</text>'
         )
     if not rows:
-        parts.append(f'<text x="0" y="{top + 15}" font-size="12" fill="#667085">暂无数据</text>')
+        # Outside the f-string, where makemessages can find it.
+        empty = escape(_("暂无数据"))
+        parts.append(f'<text x="0" y="{top + 15}" font-size="12" fill="#667085">{empty}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

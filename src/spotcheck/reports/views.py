@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from spotcheck.core import access
 from spotcheck.disclosure.selectors_staff import due_context
@@ -16,17 +17,17 @@ from spotcheck.reports.svg import bar_chart
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not access.can_view_dashboard(request.user):
-        raise PermissionDenied("无权查看工作概览")
+        raise PermissionDenied(_("无权查看工作概览"))
     data = selectors.dashboard(user=request.user)
     charts = {
-        "states": bar_chart(data.tasks_by_state, title="抽查任务（按状态）", unit="个"),
+        "states": bar_chart(data.tasks_by_state, title=_("抽查任务（按状态）"), unit=_("个")),
         "coverage": bar_chart(
             [(label, share) for label, share, _, _ in data.coverage],
-            title="检查对象覆盖率（全覆盖进度）",
+            title=_("检查对象覆盖率（全覆盖进度）"),
             max_value=1.0,
             percent=True,
         ),
-        "results": bar_chart(data.results, title="已审核检查结果分布", unit="户"),
+        "results": bar_chart(data.results, title=_("已审核检查结果分布"), unit=_("户")),
     }
     return render(
         request,
@@ -39,7 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(SpotCheckTask, pk=pk)
     if not access.can_view_task(request.user, task):
-        raise PermissionDenied("无权查看该任务的报告")
+        raise PermissionDenied(_("无权查看该任务的报告"))
     rows, selected = selectors.task_estimates(task)
     return render(
         request, "reports/task_report.html", {"task": task, "rows": rows, "selected": selected}
@@ -51,7 +52,7 @@ def annual(request: HttpRequest) -> HttpResponse:
     """年度统计: per department, the year's tasks, draws (aborted ones counted apart) and
     results."""
     if not access.can_view_dashboard(request.user):
-        raise PermissionDenied("无权查看年度统计")
+        raise PermissionDenied(_("无权查看年度统计"))
     this_year = timezone.localdate().year
     raw = request.GET.get("year", "")
     error = ""

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_noop
 
 from spotcheck.directory.creditcode import normalise_code
 from spotcheck.directory.importing.parsers import (
@@ -72,7 +76,38 @@ class Column:
     canon: Callable[[Any], Any] = canon_text
     required: bool = False  # the header must be present and the cell filled
     m2m: bool = False
+    # A note on what to write, in Chinese and marked for translation; "{values}" and
+    # "{default}" stand for words written in the file, which stay Chinese in any language.
     help: str = ""
+    choices: type[models.Choices] | None = None
+    values: tuple[str, ...] = ()
+    default: Any = None
+
+    def _words(self) -> tuple[list[str], str]:
+        # The file's words are the Chinese labels, whatever the page's language.
+        with translation.override("zh-hans"):
+            if self.choices is not None:
+                labels = dict(self.choices.choices)
+                values = [_short(labels[v]) for v in self.choices.values if v not in (None, "")]
+                default = _short(labels[self.default]) if self.default not in (None, "") else ""
+            else:
+                values, default = list(self.values), str(self.default or "")
+        return values, default
+
+    def file_help(self) -> str:
+        """The note in Chinese, as the blank template files carry it."""
+        values, default = self._words()
+        return self.help.format(values="、".join(values), default=f"“{default}”")
+
+    def help_html(self) -> SafeString:
+        """The note in the reader's language, the file's words marked up as literal text."""
+        if not self.help:
+            return SafeString("")
+        values, default = self._words()
+        words = format_html_join(gettext("、"), "<code>{}</code>", ((v,) for v in values))
+        return format_html(
+            gettext(self.help), values=words, default=format_html("<code>{}</code>", default)
+        )
 
 
 @dataclass(frozen=True)
@@ -80,9 +115,14 @@ class Spec:
     kind: str  # URL slug
     model: type[models.Model]
     key: str  # natural key field
-    label: str  # Chinese name of the directory
+    label: str  # Chinese name of the directory (in files, audit summaries and messages)
     noun: str  # Chinese name of one record
     columns: tuple[Column, ...]
+
+    @property
+    def title(self) -> str:
+        """The directory's name in the reader's language."""
+        return gettext(self.label)
 
     @property
     def headers(self) -> list[str]:
@@ -93,19 +133,39 @@ class Spec:
         return next(c for c in self.columns if c.field == self.key)
 
 
-def _choices_help(choices: type[models.Choices], default: Any = None) -> str:
-    labels = "、".join(str(label).split("（")[0] for label in choices.labels if label)
-    suffix = f"；留空为“{dict(choices.choices)[default]}”" if default not in (None, "") else ""
-    return f"可选：{labels}{suffix}"
+def _short(label: Any) -> str:
+    """A choice label without its explanation: "A类（低风险）" → "A类"."""
+    return str(label).split("（")[0]
 
 
-_BOOL_HELP = "填写“是”或“否”；留空为“否”"
+def _choices_help(
+    choices: type[models.Choices], default: Any = None, note: str = ""
+) -> dict[str, Any]:
+    """Column arguments for a choice column's note: its labels, and what a blank cell means."""
+    if not note:
+        note = (
+            gettext_noop("可选：{values}；留空为{default}")
+            if default not in (None, "")
+            else gettext_noop("可选：{values}")
+        )
+    return {"help": note, "choices": choices, "default": default}
+
+
+def _bool_help(default: str) -> dict[str, Any]:
+    return {
+        "help": gettext_noop("填写{values}；留空为{default}"),
+        "values": ("是", "否"),
+        "default": default,
+    }
+
+
+_BOOL_HELP = _bool_help("否")
 
 TARGET = Spec(
     kind="targets",
     model=Target,
     key="credit_code",
-    label="检查对象名录库",
+    label=gettext_noop("检查对象名录库"),
     noun="检查对象",
     columns=(
         Column(
@@ -114,7 +174,7 @@ TARGET = Spec(
             credit_code,
             canon=canon_code,
             required=True,
-            help="18位统一社会信用代码或15位旧注册号；请设为文本格式",
+            help=gettext_noop("18位统一社会信用代码或15位旧注册号；请设为文本格式"),
         ),
         Column("名称", "name", text(200, required=True), required=True),
         Column(
@@ -124,7 +184,7 @@ TARGET = Spec(
             choice_label(TargetKind),
             canon_same,
             required=True,
-            help=_choices_help(TargetKind),
+            **_choices_help(TargetKind),
         ),
         Column("法定代表人/负责人", "legal_representative", text(50)),
         Column("住所/经营场所", "address", text(300)),
@@ -133,17 +193,17 @@ TARGET = Spec(
             "industry_code",
             optional_code(10),
             canon=canon_code,
-            help="国民经济行业分类（GB/T 4754）代码，如 F5211",
+            help=gettext_noop("国民经济行业分类（GB/T 4754）代码，如 F5211"),
         ),
         Column("行业名称", "industry_name", text(100)),
-        Column("所属区域", "region", text(50), help="街道/片区"),
+        Column("所属区域", "region", text(50), help=gettext_noop("街道/片区")),
         Column(
             "隶属关系",
             "affiliation",
             choice(Affiliation, Affiliation.DISTRICT),
             choice_label(Affiliation),
             canon_same,
-            help=_choices_help(Affiliation, Affiliation.DISTRICT),
+            **_choices_help(Affiliation, Affiliation.DISTRICT),
         ),
         Column(
             "生产经营规模",
@@ -151,7 +211,7 @@ TARGET = Spec(
             choice(Scale, ""),
             choice_label(Scale),
             canon_same,
-            help=_choices_help(Scale),
+            **_choices_help(Scale),
         ),
         Column(
             "项目进展",
@@ -159,7 +219,7 @@ TARGET = Spec(
             choice(ProjectProgress, ""),
             lambda v, c: "" if not v else choice_label(ProjectProgress)(v, c),
             canon_same,
-            help=_choices_help(ProjectProgress) + "（仅投资项目填写）",
+            **_choices_help(ProjectProgress, note=gettext_noop("可选：{values}（仅投资项目填写）")),
         ),
         Column(
             "信用风险分类",
@@ -167,7 +227,9 @@ TARGET = Spec(
             choice(CreditClass, CreditClass.B),
             lambda v, c: v,
             canon_same,
-            help="A、B、C、D（低→高）；留空为 B",
+            help=gettext_noop("{values}（低→高）；留空为{default}"),
+            values=("A", "B", "C", "D"),
+            default="B",
         ),
         Column(
             "内部监管等级",
@@ -175,23 +237,27 @@ TARGET = Spec(
             choice(SupervisionGrade, SupervisionGrade.NORMAL),
             choice_label(SupervisionGrade, short=True),
             canon_same,
-            help="一级、二级、三级、四级（或 1–4）；留空为二级",
+            **_choices_help(
+                SupervisionGrade,
+                SupervisionGrade.NORMAL,
+                note=gettext_noop("{values}（或 1–4）；留空为{default}"),
+            ),
         ),
-        Column("重点行业", "key_industry", boolean(), render_bool, canon_same, help=_BOOL_HELP),
+        Column("重点行业", "key_industry", boolean(), render_bool, canon_same, **_BOOL_HELP),
         Column(
             "投诉举报次数",
             "complaint_count",
             count,
             render_plain,
             canon_same,
-            help="不小于0的整数；留空为0",
+            help=gettext_noop("不小于0的整数；留空为0"),
         ),
-        Column("列入黑名单", "blacklisted", boolean(), render_bool, canon_same, help=_BOOL_HELP),
+        Column("列入黑名单", "blacklisted", boolean(), render_bool, canon_same, **_BOOL_HELP),
         Column(
-            "列入经营异常名录", "abnormal_list", boolean(), render_bool, canon_same, help=_BOOL_HELP
+            "列入经营异常名录", "abnormal_list", boolean(), render_bool, canon_same, **_BOOL_HELP
         ),
         Column(
-            "严重违法失信", "serious_violation", boolean(), render_bool, canon_same, help=_BOOL_HELP
+            "严重违法失信", "serious_violation", boolean(), render_bool, canon_same, **_BOOL_HELP
         ),
         Column(
             "登记状态",
@@ -199,7 +265,7 @@ TARGET = Spec(
             choice(TargetStatus, TargetStatus.ACTIVE),
             choice_label(TargetStatus),
             canon_same,
-            help=_choices_help(TargetStatus, TargetStatus.ACTIVE),
+            **_choices_help(TargetStatus, TargetStatus.ACTIVE),
         ),
         Column(
             "监管部门",
@@ -208,7 +274,7 @@ TARGET = Spec(
             render_departments,
             frozenset,
             m2m=True,
-            help=(
+            help=gettext_noop(
                 "部门名称，多个以“、”分隔；导入人所在部门总会加入。"
                 "其他部门只能是已在监管该对象的部门：导入不会增减其他部门"
             ),
@@ -220,7 +286,7 @@ INSPECTOR = Spec(
     kind="inspectors",
     model=Inspector,
     key="cert_no",
-    label="执法检查人员名录库",
+    label=gettext_noop("执法检查人员名录库"),
     noun="执法检查人员",
     columns=(
         Column(
@@ -229,7 +295,7 @@ INSPECTOR = Spec(
             code(40),
             canon=canon_code,
             required=True,
-            help="请设为文本格式，避免 Excel 改成科学计数法",
+            help=gettext_noop("请设为文本格式，避免 Excel 改成科学计数法"),
         ),
         Column("姓名", "name", text(50, required=True), required=True),
         Column(
@@ -238,7 +304,7 @@ INSPECTOR = Spec(
             department,
             render_department,
             canon_same,
-            help="部门名称；留空为导入人所在部门",
+            help=gettext_noop("部门名称；留空为导入人所在部门"),
         ),
         Column("工号", "employee_no", text(30)),
         Column(
@@ -248,7 +314,7 @@ INSPECTOR = Spec(
             render_date,
             canon_same,
             required=True,
-            help="日期，如 2024-01-31",
+            help=gettext_noop("日期，如 2024-01-31"),
         ),
         Column(
             "执法证有效期止",
@@ -257,10 +323,13 @@ INSPECTOR = Spec(
             render_date,
             canon_same,
             required=True,
-            help="日期，不早于有效期起",
+            help=gettext_noop("日期，不早于有效期起"),
         ),
         Column(
-            "专长行业代码", "expertise_industries", text(200), help="多个以逗号分隔，如 F52,O80"
+            "专长行业代码",
+            "expertise_industries",
+            text(200),
+            help=gettext_noop("多个以逗号分隔，如 F52,O80"),
         ),
         Column(
             "专长事项",
@@ -269,7 +338,7 @@ INSPECTOR = Spec(
             render_item_codes,
             frozenset,
             m2m=True,
-            help="抽查事项编码，多个以“、”分隔",
+            help=gettext_noop("抽查事项编码，多个以“、”分隔"),
         ),
         Column(
             "状态",
@@ -277,7 +346,7 @@ INSPECTOR = Spec(
             choice(InspectorStatus, InspectorStatus.ACTIVE),
             choice_label(InspectorStatus),
             canon_same,
-            help=_choices_help(InspectorStatus, InspectorStatus.ACTIVE),
+            **_choices_help(InspectorStatus, InspectorStatus.ACTIVE),
         ),
         Column("联系电话", "phone", text(30)),
     ),
@@ -287,7 +356,7 @@ ITEM = Spec(
     kind="items",
     model=CheckItem,
     key="code",
-    label="随机抽查事项清单",
+    label=gettext_noop("随机抽查事项清单"),
     noun="抽查事项",
     columns=(
         Column("事项编码", "code", code(40), canon=canon_code, required=True),
@@ -299,7 +368,7 @@ ITEM = Spec(
             department,
             render_department,
             canon_same,
-            help="部门名称；留空为导入人所在部门",
+            help=gettext_noop("部门名称；留空为导入人所在部门"),
         ),
         Column("检查内容", "content", text(20000, required=True), required=True),
         Column("公开途径", "disclosure_channel", text(200, required=True), required=True),
@@ -309,7 +378,7 @@ ITEM = Spec(
             target_kinds,
             render_kinds,
             canon_kinds,
-            help=_choices_help(TargetKind) + "，多个以“、”分隔",
+            **_choices_help(TargetKind, note=gettext_noop("可选：{values}，多个以“、”分隔")),
         ),
         Column(
             "事项类别",
@@ -321,7 +390,7 @@ ITEM = Spec(
             ),
             choice_label(ItemCategory),
             canon_same,
-            help=_choices_help(ItemCategory, ItemCategory.GENERAL),
+            **_choices_help(ItemCategory, ItemCategory.GENERAL),
         ),
         Column(
             "有效",
@@ -329,7 +398,7 @@ ITEM = Spec(
             boolean(True),
             render_bool,
             canon_same,
-            help="填写“是”或“否”；留空为“是”",
+            **_bool_help("是"),
         ),
     ),
 )

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from spotcheck.accounts.models import User
 from spotcheck.core import access
@@ -39,7 +40,7 @@ def upload_path(relative: str) -> Path:
 def import_start(*, actor: User, kind: str, upload: UploadedFile) -> Job:
     """Store the upload, check it is a table we can read, and start the dry run."""
     if not access.can_import(actor):
-        raise NotAllowed("只有业务科室人员可以导入")
+        raise NotAllowed(gettext("只有业务科室人员可以导入"))
     spec = SPECS[kind]
     size = upload.size or 0
     if size == 0:
@@ -114,7 +115,7 @@ def validate_job(job: Job, progress: Progress) -> dict[str, Any]:
 def commit_start(*, actor: User, job: Job, confirm_warnings: bool) -> None:
     """Queue the commit of a checked import (the owner's, with no errors left)."""
     if not access.can_import(actor) or job.owner_id != actor.pk:
-        raise NotAllowed("只能由上传文件的业务科室人员确认导入")
+        raise NotAllowed(gettext("只能由上传文件的业务科室人员确认导入"))
     validation = job.result.get("validation")
     if job.state != JobState.DONE or not validation:
         raise ImportRefused("文件尚未校验完成")

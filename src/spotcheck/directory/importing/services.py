@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from spotcheck.accounts.models import User
@@ -77,7 +78,7 @@ def import_validate(
 ) -> Plan:
     """Read and check the file against the database; writes nothing."""
     if not access.can_import(actor):
-        raise NotAllowed("只有业务科室人员可以导入")
+        raise NotAllowed(gettext("只有业务科室人员可以导入"))
     spec = get_spec(kind)
     with _bulk_gc():
         if fmt == XLSX:
