@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spotcheck.audit import events, signing
 from spotcheck.audit.chain import GENESIS, canonical
@@ -107,10 +108,12 @@ def extension_problems(since: AuditCheckpoint) -> Iterator[ChainProblem]:
     if since.tree_size:
         anchor = AuditEvent.objects.filter(seq=since.tree_size).first()
         if anchor is None:
-            yield ChainProblem(since.tree_size, "检查点之后该事件被删除")
+            yield ChainProblem(since.tree_size, gettext("检查点之后该事件被删除"))
             return
         if anchor.hash != since.head:
-            yield ChainProblem(since.tree_size, "哈希与已签名的检查点不符：检查点之前的历史被改写")
+            yield ChainProblem(
+                since.tree_size, gettext("哈希与已签名的检查点不符：检查点之前的历史被改写")
+            )
             return
     yield from verify_chain(after_seq=since.tree_size, after_hash=since.head)
 

@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from spotcheck.audit.chain import GENESIS, event_hash
 from spotcheck.audit.models import AuditEvent, ChainHead
 
@@ -36,10 +38,12 @@ def verify_chain(
     for ev in events.iterator(chunk_size=2000):
         if ev.seq != expected_seq:
             yield ChainProblem(
-                ev.seq, f"序号不连续：应为 {expected_seq}，实为 {ev.seq}（有事件被删除或插入）"
+                ev.seq,
+                _("序号不连续：应为 %(expected)s，实为 %(seq)s（有事件被删除或插入）")
+                % {"expected": expected_seq, "seq": ev.seq},
             )
         if ev.prev_hash != expected_prev:
-            yield ChainProblem(ev.seq, "前一哈希与上一事件不符（事件被删除、插入或重新排序）")
+            yield ChainProblem(ev.seq, _("前一哈希与上一事件不符（事件被删除、插入或重新排序）"))
         digest = event_hash(
             algorithm=ev.algorithm,
             seq=ev.seq,
@@ -54,7 +58,7 @@ def verify_chain(
             prev_hash=ev.prev_hash,
         )
         if digest != ev.hash:
-            yield ChainProblem(ev.seq, "内容哈希不符（事件内容被修改）")
+            yield ChainProblem(ev.seq, _("内容哈希不符（事件内容被修改）"))
         expected_prev = ev.hash
         expected_seq = ev.seq + 1
         last_seq = ev.seq
@@ -63,5 +67,7 @@ def verify_chain(
     head = ChainHead.objects.filter(id=1).first()
     if head is not None and (head.seq != last_seq or head.hash != expected_prev):
         yield ChainProblem(
-            head.seq, f"链头记录第 {head.seq} 号事件，但日志止于第 {last_seq} 号（末尾事件被删除）"
+            head.seq,
+            _("链头记录第 %(head)s 号事件，但日志止于第 %(last)s 号（末尾事件被删除）")
+            % {"head": head.seq, "last": last_seq},
         )
