@@ -187,8 +187,8 @@ def test_every_page_has_no_serious_accessibility_violation(
             continue
         scan(page, where)
         if label in SUBMIT_EMPTY:
-            page.locator("main form[method=post] button[type=submit]").last.click()
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.locator("main form[method=post] button[type=submit]").last.click()
             if page.locator("[data-error-summary]").count() == 0:
                 found.append(f"{where}: an empty submission showed no error summary")
             scan(page, f"{where}, submitted empty")
