@@ -433,17 +433,10 @@ def _checkpoint(s: Samples) -> Any:
 
 
 def _staff_publication(s: Samples) -> Any:
-    """The department's item list, drafted by ``section`` and published by the leader."""
-    if "staff-publication" not in s._cache:
-        from spotcheck.disclosure import publications
-
-        p = s.personas
-        pub = publications.publication_draft(actor=p.section, kind="item_list", source=p.dept)
-        pub = publications.publication_submit(actor=p.section, publication=pub)
-        s._cache["staff-publication"] = publications.publication_review(
-            actor=p.leader, publication=pub, approve=True
-        )
-    return s._cache["staff-publication"]
+    """The department's item list, drafted by ``section`` and published by the leader: the same
+    record as the portal's sample (a record is published once; a page scan that visits both the
+    staff and the public side needs the two to be one)."""
+    return _published_item_list(s)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from spotcheck.core.forms import OwnIds
 from spotcheck.disclosure.models import OverrideKind
 from spotcheck.disclosure.workdays import DeadlineKind
 
@@ -40,7 +41,10 @@ def _parse_dates(text: str, what: str) -> list[dt.date]:
     return out
 
 
-class YearImportForm(forms.Form):
+class YearImportForm(OwnIds, forms.Form):
+    # It shares the calendar page with the override form (both have a ``note``).
+    id_prefix = "year"
+
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
     # strip=False: a stripped text would shift the line numbers the error messages quote.
     holidays = forms.CharField(
@@ -73,7 +77,10 @@ class YearImportForm(forms.Form):
         return _parse_dates(self.cleaned_data.get("workdays", ""), str(_("调休上班日")))
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(OwnIds, forms.Form):
+    # It shares the calendar page with the override form (both have a ``kind``).
+    id_prefix = "deadline"
+
     decided_on = forms.DateField(
         label=_("决定日期"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from spotcheck.core.forms import OwnIds
 from spotcheck.draws.models import Draw, RandomnessKind, RecusalReason, TeamMember
 from spotcheck.engine.hashing import SUPPORTED
 
@@ -185,7 +186,9 @@ class RecusalForm(forms.Form):
         return self.members[self.cleaned_data["member"]]
 
 
-class AdvanceNoticeForm(forms.Form):
+class AdvanceNoticeForm(OwnIds, forms.Form):
+    # It shares the results page with the recusal form, which also has a ``reason``.
+    id_prefix = "notice"
     target = forms.ChoiceField(label=_("检查对象"))
     notified_on = forms.DateField(label=_("告知日期"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("依据或理由"), max_length=300)

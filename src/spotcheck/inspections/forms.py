@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spotcheck.core.forms import OwnIds
 from spotcheck.directory.models import CheckItem, Inspector
 from spotcheck.inspections.models import PenaltyKind, ResultCategory, TransferTo
 from spotcheck.inspections.services_inspection import ItemResultInput
@@ -116,7 +117,8 @@ class InspectionForm(forms.Form):
         ]
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(OwnIds, forms.Form):
+    id_prefix = "evidence"
     # Type and size are checked by the service from the file's bytes, not here (one rule).
     file = forms.FileField(label=_("证据文件（照片 JPEG/PNG 或 PDF）"))
     description = forms.CharField(label=_("说明"), max_length=300, required=False)
@@ -135,7 +137,8 @@ class ReviewForm(forms.Form):
         return bool(self.cleaned_data["decision"] == "accept")
 
 
-class RectificationForm(forms.Form):
+class RectificationForm(OwnIds, forms.Form):
+    id_prefix = "rectification"
     order_text = forms.CharField(label=_("责令改正内容"), widget=forms.Textarea(attrs={"rows": 2}))
     due_on = forms.DateField(label=_("整改期限"), widget=DATE)
     description = forms.CharField(
@@ -143,7 +146,8 @@ class RectificationForm(forms.Form):
     )
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(OwnIds, forms.Form):
+    # Repeated per open rectification: the view gives each row its own id_prefix.
     rectified = forms.TypedChoiceField(
         label=_("整改情况"),
         choices=[("yes", _("整改到位")), ("no", _("未整改到位"))],
@@ -153,7 +157,8 @@ class VerifyForm(forms.Form):
     note = forms.CharField(label=_("核查情况"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PenaltyForm(forms.Form):
+class PenaltyForm(OwnIds, forms.Form):
+    id_prefix = "penalty"
     decision_no = forms.CharField(label=_("处罚决定书文号"), max_length=100)
     penalty_kind = forms.ChoiceField(label=_("处罚种类"), choices=PenaltyKind.choices)
     amount = forms.DecimalField(
@@ -167,14 +172,18 @@ class PenaltyForm(forms.Form):
 
 
 class PenaltyResubmitForm(PenaltyForm):
-    """After a legal reviewer returned it; "major" cannot be switched off (the service agrees)."""
+    """After a legal reviewer returned it; "major" cannot be switched off (the service agrees).
+    Repeated per returned penalty: the view gives each row its own id_prefix."""
+
+    id_prefix = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["major"]
 
 
-class TransferForm(forms.Form):
+class TransferForm(OwnIds, forms.Form):
+    id_prefix = "transfer"
     transfer_to = forms.ChoiceField(label=_("移送去向"), choices=TransferTo.choices)
     receiving_body = forms.CharField(label=_("接收机关"), max_length=200)
     transferred_on = forms.DateField(label=_("移送日期"), widget=DATE)

@@ -93,7 +93,9 @@ def _follow_up_rows(
             and access.can_verify_rectification(user, fu)
         ):
             form = bound.get(fu.pk)
-            row.verify_form = form if isinstance(form, VerifyForm) else VerifyForm()
+            row.verify_form = (
+                form if isinstance(form, VerifyForm) else VerifyForm(id_prefix=f"verify{fu.pk}")
+            )
         if (
             fu.kind == FollowUpKind.PENALTY
             and fu.state == FollowUpState.RETURNED
@@ -105,13 +107,14 @@ def _follow_up_rows(
                 form
                 if isinstance(form, PenaltyResubmitForm)
                 else PenaltyResubmitForm(
+                    id_prefix=f"resubmit{fu.pk}",
                     initial={
                         "decision_no": fu.decision_no,
                         "penalty_kind": fu.penalty_kind,
                         "amount": fu.amount,
                         "decided_on": fu.decided_on,
                         "description": fu.description,
-                    }
+                    },
                 )
             )
         rows.append(row)

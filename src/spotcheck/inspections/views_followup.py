@@ -135,7 +135,7 @@ def rectification_verify(request: HttpRequest, pk: int) -> HttpResponse:
         access.can_verify_rectification(user, follow_up),
         _("只有处置部门的业务科室人员或该对象的检查组成员可以核查整改情况"),
     )
-    form = VerifyForm(request.POST)
+    form = VerifyForm(request.POST, id_prefix=f"verify{follow_up.pk}")
     if form.is_valid():
         done = call_service(
             form,
@@ -198,7 +198,7 @@ def penalty_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
         and user.department_id == follow_up.department_id,
         _("只有作出处罚决定的部门的业务科室人员可以修改后重新提交"),
     )
-    form = PenaltyResubmitForm(request.POST)
+    form = PenaltyResubmitForm(request.POST, id_prefix=f"resubmit{follow_up.pk}")
     if form.is_valid():
         data = form.cleaned_data
         done = call_service(
