@@ -132,12 +132,10 @@ class Walk:
 
 
 def _pick_item(page: Page, code: str, name: str) -> None:
-    """The task form's item picker: checkboxes (with search) or a multiple select."""
-    box = page.get_by_role("checkbox", name=re.compile(re.escape(name)))
-    if box.count():
-        box.first.check()
-    else:
-        page.get_by_label(label("抽查事项")).select_option(label=f"{code} {name}")
+    """The task form's item picker as a clerk uses it: type part of the name, tick the box."""
+    items = page.get_by_role("group", name=re.compile("抽查事项"))
+    items.get_by_role("searchbox").fill(name[:4])
+    items.get_by_label(f"{code} {name}").check()
 
 
 @pytest.fixture(params=list(VIEWPORTS))
@@ -242,7 +240,7 @@ def test_walkthrough_from_task_to_public_result(
     walk.shot("home-inspector")
     walk.todo("检查结果待录入", target.name)
     page.get_by_label(label("检查日期")).fill(today.isoformat())
-    page.get_by_label(f"{item.name}：检查结果").select_option(label="未发现问题")
+    page.get_by_label(f"{item.code} {item.name} 检查结果").select_option(label="未发现问题")
     page.get_by_label(label("总体检查结果")).select_option(label="未发现问题")
     page.get_by_label(label("检查情况说明")).fill("现场核查预付卡发行备案和资金存管，未发现问题")
     walk.button("保存草稿").click()
