@@ -88,7 +88,7 @@ def test_evidence_upload(
         files=[{"name": "note.txt", "mimeType": "text/plain", "buffer": b"not a photo"}],
     )
     page.click("#evidence-submit")
-    _summary_leads_to(page, "id_file", "只能上传照片")
+    _summary_leads_to(page, "evidence-file", "只能上传照片")
 
 
 def test_penalty_date(
@@ -114,4 +114,4 @@ def test_penalty_date(
     # Tomorrow: a decision cannot be dated in the future.
     form.locator("input[name=decided_on]").fill((scene.today + dt.timedelta(days=1)).isoformat())
     page.click("#penalty-submit")
-    _summary_leads_to(page, "id_decided_on", "处罚决定日期不能晚于今天")
+    _summary_leads_to(page, "penalty-decided_on", "处罚决定日期不能晚于今天")

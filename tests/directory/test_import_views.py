@@ -219,3 +219,33 @@ def test_oversized_upload_is_refused_before_reading_it(client, personas, setting
     assert response.status_code == 400
     assert "文件过大" in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_problems_are_written_in_the_uploaders_language(client, personas):
+    """The job writes its problems without a request: they follow the language of the page
+    that started it (here English), while the file's own words (column names) stay as typed."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(personas.section)
+    bad = target_row(code(1), 登记状态="不存在的状态")
+    bad[TARGET_HEADERS.index("投诉举报次数")] = "-3"
+    rows = [TARGET_HEADERS, bad, target_row(code(1))]
+    job = _job(_post_file(client, csv_bytes(rows)))
+    job.refresh_from_db()
+    assert job.params["language"] == "en"
+    page = client.get(reverse("directory:import_preview", args=[job.pk])).content.decode()
+    assert "should be a whole number of at least 0" in page
+    assert "on rows 2 and 3" in page
+    assert "不能为空" not in page and "应为不小于0的整数" not in page
+    # A refusal of the whole file, too.
+    refused = _job(_post_file(client, csv_bytes([["名称", "随便一列"], ["甲", "乙"]])))
+    refused.refresh_from_db()
+    assert refused.state == JobState.FAILED
+    text = client.get(reverse("directory:import_preview", args=[refused.pk])).content.decode()
+    assert "Missing required columns" in text and "缺少必需的列" not in text
+    # The same file from a Chinese page gets Chinese messages.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    job = _job(_post_file(client, csv_bytes(rows)))
+    page = client.get(reverse("directory:import_preview", args=[job.pk])).content.decode()
+    assert "应为不小于0的整数" in page

@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -192,8 +192,12 @@ def export_start(*, actor: User, kind: str, params: Mapping[str, list[str]]) -> 
         id=uuid.uuid4(),
         owner=actor,
         kind=EXPORT_JOB_KIND,
-        label=f"导出{spec.label}",
-        params={"kind": kind, "query": {k: list(v) for k, v in params.items()}},
+        label=gettext("导出%(what)s") % {"what": gettext(spec.label)},
+        params={
+            "kind": kind,
+            "query": {k: list(v) for k, v in params.items()},
+            "language": get_language() or settings.LANGUAGE_CODE,
+        },
     )
     job.params["result_url"] = reverse("directory:export_download", args=[job.pk])
     job.save(force_insert=True)

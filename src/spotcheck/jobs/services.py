@@ -14,9 +14,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop
 
 from spotcheck.accounts.models import User
 from spotcheck.jobs.models import Job, JobState
@@ -90,6 +92,9 @@ class Progress:
 def job_create(
     *, owner: User, kind: str, label: str, params: dict[str, Any], total: int = 0
 ) -> Job:
+    # The worker has no request: messages the job writes (problems, phases, refusals) are in
+    # the language of the page that started it.
+    params = {**params, "language": translation.get_language() or settings.LANGUAGE_CODE}
     return Job.objects.create(owner=owner, kind=kind, label=label[:200], params=params, total=total)
 
 
@@ -98,7 +103,6 @@ def dispatch(job: Job, handler: str, *, background: bool) -> None:
     if not background:
         run(str(job.pk), handler)
         return
-    from django.conf import settings
     from django_q.tasks import async_task
 
     def enqueue() -> None:
@@ -122,7 +126,8 @@ def run(job_id: str, handler: str) -> None:
     )
     progress = Progress(job.pk)
     try:
-        result = func(job, progress)
+        with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+            result = func(job, progress)
     except JobRefused as exc:
         _finish(job.pk, JobState.FAILED, message=exc.message)
     except Exception:
@@ -130,7 +135,8 @@ def run(job_id: str, handler: str) -> None:
         _finish(
             job.pk,
             JobState.FAILED,
-            message=f"处理时发生内部错误，请联系管理员（任务编号 {job_id}）",
+            message=_in(job, gettext_noop("处理时发生内部错误，请联系管理员（任务编号 %(job)s）"))
+            % {"job": job_id},
         )
     else:
         merged = {**Job.objects.get(pk=job.pk).result, **result}
@@ -139,18 +145,23 @@ def run(job_id: str, handler: str) -> None:
         progress.close()
 
 
+def _in(job: Job, message: str) -> str:
+    """``message`` translated into the language of the page that started ``job``."""
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        return translation.gettext(message)
+
+
 def _finish(job_id: uuid.UUID, state: str, **values: Any) -> None:
     Job.objects.filter(pk=job_id).update(state=state, finished_at=timezone.now(), **values)
 
 
-STALE_MESSAGE = "后台处理已中断（后台工作进程已停止），请重新提交"
+STALE_MESSAGE = gettext_noop("后台处理已中断（后台工作进程已停止），请重新提交")
 
 
 def stale_after() -> dt.timedelta:
     """How long a running job may go without a heartbeat. django-q2 kills a task at its
     timeout, so past it (plus a margin) no live worker can still be holding the job; a shorter
     limit would fail jobs whose progress is invisible inside a SQLite transaction."""
-    from django.conf import settings
 
     timeout = settings.Q_CLUSTER.get("timeout", 1800)
     return dt.timedelta(seconds=int(str(timeout)) + 60)
@@ -166,7 +177,7 @@ def fail_if_stale(job: Job, *, now: dt.datetime | None = None) -> Job:
         return job
     # Conditional update: a worker that was merely slow and finishes now wins the race.
     changed = Job.objects.filter(pk=job.pk, state=JobState.RUNNING, heartbeat_at=job.heartbeat_at)
-    if changed.update(state=JobState.FAILED, finished_at=now, message=STALE_MESSAGE):
+    if changed.update(state=JobState.FAILED, finished_at=now, message=_in(job, STALE_MESSAGE)):
         log.warning("job %s had no heartbeat since %s: marked failed", job.pk, last)
     job.refresh_from_db()
     return job

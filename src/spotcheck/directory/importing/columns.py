@@ -166,7 +166,7 @@ TARGET = Spec(
     model=Target,
     key="credit_code",
     label=gettext_noop("检查对象名录库"),
-    noun="检查对象",
+    noun=gettext_noop("检查对象"),
     columns=(
         Column(
             "统一社会信用代码",
@@ -287,7 +287,7 @@ INSPECTOR = Spec(
     model=Inspector,
     key="cert_no",
     label=gettext_noop("执法检查人员名录库"),
-    noun="执法检查人员",
+    noun=gettext_noop("执法检查人员"),
     columns=(
         Column(
             "执法证号",
@@ -357,7 +357,7 @@ ITEM = Spec(
     model=CheckItem,
     key="code",
     label=gettext_noop("随机抽查事项清单"),
-    noun="抽查事项",
+    noun=gettext_noop("抽查事项"),
     columns=(
         Column("事项编码", "code", code(40), canon=canon_code, required=True),
         Column("抽查事项名称", "name", text(200, required=True), required=True),

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from spotcheck.accounts.models import User
 from spotcheck.core import access
@@ -33,7 +33,7 @@ UPLOAD_DIR = "imports"
 def upload_path(relative: str) -> Path:
     path = (Path(settings.MEDIA_ROOT) / relative).resolve()
     if Path(settings.MEDIA_ROOT).resolve() not in path.parents:
-        raise JobRefused("上传文件路径无效")
+        raise JobRefused(gettext("上传文件路径无效"))
     return path
 
 
@@ -44,11 +44,14 @@ def import_start(*, actor: User, kind: str, upload: UploadedFile) -> Job:
     spec = SPECS[kind]
     size = upload.size or 0
     if size == 0:
-        raise ImportRefused("文件为空")
+        raise ImportRefused(gettext("文件为空"))
     if size > settings.IMPORT_MAX_BYTES:
         raise ImportRefused(
-            f"文件过大（{size / 1048576:.1f} MB），上限为 "
-            f"{settings.IMPORT_MAX_BYTES / 1048576:.0f} MB，请拆分后分批导入"
+            gettext("文件过大（%(size)s MB），上限为 %(limit)s MB，请拆分后分批导入")
+            % {
+                "size": format(size / 1048576, ".1f"),
+                "limit": format(settings.IMPORT_MAX_BYTES / 1048576, ".0f"),
+            }
         )
     job_id = uuid.uuid4()
     folder = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
@@ -72,7 +75,9 @@ def import_start(*, actor: User, kind: str, upload: UploadedFile) -> Job:
         id=job_id,
         owner=actor,
         kind=JOB_KIND,
-        label=f"导入{spec.label}：{filename}"[:200],
+        label=(gettext("导入%(what)s：%(file)s") % {"what": gettext(spec.label), "file": filename})[
+            :200
+        ],
         total=rows,
         params={
             "kind": kind,
@@ -82,6 +87,8 @@ def import_start(*, actor: User, kind: str, upload: UploadedFile) -> Job:
             "sha256": digest.hexdigest(),
             "stage": "validate",
             "result_url": reverse("directory:import_preview", args=[job_id]),
+            # Problems are written by the job, in the language of the page that started it.
+            "language": get_language() or settings.LANGUAGE_CODE,
         },
     )
     job.save(force_insert=True)
@@ -92,13 +99,13 @@ def import_start(*, actor: User, kind: str, upload: UploadedFile) -> Job:
 def _file(job: Job) -> Path:
     path = upload_path(job.params["path"])
     if not path.exists():
-        raise JobRefused("上传的文件已被清理，请重新上传")
+        raise JobRefused(gettext("上传的文件已被清理，请重新上传"))
     return path
 
 
 @job_handler
 def validate_job(job: Job, progress: Progress) -> dict[str, Any]:
-    progress.phase("正在校验")
+    progress.phase(gettext("正在校验"))
     try:
         plan = import_validate(
             actor=job.owner,
@@ -118,13 +125,13 @@ def commit_start(*, actor: User, job: Job, confirm_warnings: bool) -> None:
         raise NotAllowed(gettext("只能由上传文件的业务科室人员确认导入"))
     validation = job.result.get("validation")
     if job.state != JobState.DONE or not validation:
-        raise ImportRefused("文件尚未校验完成")
+        raise ImportRefused(gettext("文件尚未校验完成"))
     if "commit" in job.result:
-        raise ImportRefused("该文件已经导入，不能重复导入")
+        raise ImportRefused(gettext("该文件已经导入，不能重复导入"))
     if validation["errors"]:
-        raise ImportRefused("请先修正文件中的错误，再重新上传")
+        raise ImportRefused(gettext("请先修正文件中的错误，再重新上传"))
     if validation["warnings"] and not confirm_warnings:
-        raise ImportRefused("请勾选“已核实上述警告”后再确认导入")
+        raise ImportRefused(gettext("请勾选“已核实上述警告”后再确认导入"))
     # Flip the state first so a double click cannot start two commits.
     claimed = Job.objects.filter(pk=job.pk, state=JobState.DONE).update(
         state=JobState.QUEUED,
@@ -133,7 +140,7 @@ def commit_start(*, actor: User, job: Job, confirm_warnings: bool) -> None:
         params={**job.params, "stage": "commit", "confirm_warnings": confirm_warnings},
     )
     if not claimed:
-        raise ImportRefused("该导入正在进行中")
+        raise ImportRefused(gettext("该导入正在进行中"))
     job.refresh_from_db()
     dispatch(
         job,
@@ -146,8 +153,8 @@ def commit_start(*, actor: User, job: Job, confirm_warnings: bool) -> None:
 def commit_job(job: Job, progress: Progress) -> dict[str, Any]:
     path = _file(job)
     if hashlib.sha256(path.read_bytes()).hexdigest() != job.params["sha256"]:
-        raise JobRefused("上传的文件在校验后被改动，请重新上传")
-    progress.phase("正在写入（全部成功或全部不写入）")
+        raise JobRefused(gettext("上传的文件在校验后被改动，请重新上传"))
+    progress.phase(gettext("正在写入（全部成功或全部不写入）"))
     try:
         counts = import_commit(
             actor=job.owner,

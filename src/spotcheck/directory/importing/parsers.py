@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 from spotcheck.directory.creditcode import check_code, normalise_code
 from spotcheck.directory.models import TargetKind
@@ -85,14 +86,20 @@ def _code_text(raw: Any) -> str:
     if isinstance(raw, float):
         if not raw.is_integer() or abs(raw) >= _EXACT_FLOAT_LIMIT:
             raise CellError(
-                f"被 Excel 存为数字（{raw:g}），位数已丢失，请将该列设为“文本”格式后重新填写"
+                gettext(
+                    "被 Excel 存为数字（%(value)s），位数已丢失，请将该列设为“文本”格式后重新填写"
+                )
+                % {"value": format(raw, "g")}
             )
         raw = str(int(raw))
     text = cell_text(raw)
     # Fast path for plain ASCII codes; anything else gets the full width/space normalisation.
     code = text.upper() if text.isascii() and text.isalnum() else normalise_code(text)
     if _SCIENTIFIC.match(code):
-        raise CellError(f"为科学计数法“{code}”，数字已丢失，请将该列设为“文本”格式后重新填写")
+        raise CellError(
+            gettext("为科学计数法“%(value)s”，数字已丢失，请将该列设为“文本”格式后重新填写")
+            % {"value": code}
+        )
     return code
 
 
@@ -106,9 +113,12 @@ def text(max_length: int, *, required: bool = False) -> Parser:
     def parse(raw: Any, ctx: Context) -> str:
         value = cell_text(raw)
         if required and not value:
-            raise CellError("不能为空")
+            raise CellError(gettext("不能为空"))
         if len(value) > max_length:
-            raise CellError(f"不能超过{max_length}个字符（当前{len(value)}个）")
+            raise CellError(
+                gettext("不能超过%(max)s个字符（当前%(n)s个）")
+                % {"max": max_length, "n": len(value)}
+            )
         return value
 
     return parse
@@ -118,9 +128,12 @@ def code(max_length: int) -> Parser:
     def parse(raw: Any, ctx: Context) -> str:
         value = _code_text(raw)
         if not value:
-            raise CellError("不能为空")
+            raise CellError(gettext("不能为空"))
         if len(value) > max_length:
-            raise CellError(f"不能超过{max_length}个字符（当前{len(value)}个）")
+            raise CellError(
+                gettext("不能超过%(max)s个字符（当前%(n)s个）")
+                % {"max": max_length, "n": len(value)}
+            )
         return value
 
     return parse
@@ -130,7 +143,10 @@ def optional_code(max_length: int) -> Parser:
     def parse(raw: Any, ctx: Context) -> str:
         value = _code_text(raw)
         if len(value) > max_length:
-            raise CellError(f"不能超过{max_length}个字符（当前{len(value)}个）")
+            raise CellError(
+                gettext("不能超过%(max)s个字符（当前%(n)s个）")
+                % {"max": max_length, "n": len(value)}
+            )
         return value
 
     return parse
@@ -185,7 +201,10 @@ def choice(
         try:
             return mapping[lookup_key(value)]
         except KeyError:
-            raise CellError(f"取值“{value}”无效，可选：{allowed}") from None
+            raise CellError(
+                gettext("取值“%(value)s”无效，可选：%(allowed)s")
+                % {"value": value, "allowed": allowed}
+            ) from None
 
     return parse
 
@@ -220,7 +239,9 @@ def boolean(default: bool = False) -> Parser:
         try:
             return _BOOL[lookup_key(value)]
         except KeyError:
-            raise CellError(f"取值“{value}”无效，请填写“是”或“否”") from None
+            raise CellError(
+                gettext("取值“%(value)s”无效，请填写“是”或“否”") % {"value": value}
+            ) from None
 
     return parse
 
@@ -233,13 +254,15 @@ def count(raw: Any, ctx: Context) -> int:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if float(raw).is_integer() and raw >= 0:
             return int(raw)
-        raise CellError(f"应为不小于0的整数，实际为“{raw:g}”")
+        raise CellError(
+            gettext("应为不小于0的整数，实际为“%(value)s”") % {"value": format(raw, "g")}
+        )
     value = cell_text(raw)
     if not value:
         return 0
     value = unicodedata.normalize("NFKC", value)
     if not value.isdigit():
-        raise CellError(f"应为不小于0的整数，实际为“{value}”")
+        raise CellError(gettext("应为不小于0的整数，实际为“%(value)s”") % {"value": value})
     return int(value)
 
 
@@ -252,18 +275,28 @@ def date(raw: Any, ctx: Context) -> dt.date:
         # A date cell formatted as "General" arrives as Excel's day serial number.
         if 1 <= raw < 2958466 and float(raw).is_integer():
             return _EXCEL_EPOCH + dt.timedelta(days=int(raw))
-        raise CellError(f"日期格式无法识别：“{raw:g}”，请按 2024-01-31 格式填写")
+        raise CellError(
+            gettext(
+                "日期格式无法识别：“%(value)s”，请按 2024-01-31 格式填写"
+            )  # fixed-date: an example format
+            % {"value": format(raw, "g")}
+        )
     value = unicodedata.normalize("NFKC", cell_text(raw))
     if not value:
-        raise CellError("不能为空")
+        raise CellError(gettext("不能为空"))
     match = _DATE.match(value) or _DATE_COMPACT.match(value)
     if not match:
-        raise CellError(f"日期格式无法识别：“{value}”，请按 2024-01-31 格式填写")
+        raise CellError(
+            gettext(
+                "日期格式无法识别：“%(value)s”，请按 2024-01-31 格式填写"
+            )  # fixed-date: an example format
+            % {"value": value}
+        )
     year, month, day = (int(x) for x in match.groups())
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise CellError(f"日期不存在：“{value}”") from None
+        raise CellError(gettext("日期不存在：“%(value)s”") % {"value": value}) from None
 
 
 def render_date(value: Any, ctx: Context) -> Any:
@@ -286,7 +319,7 @@ def department(raw: Any, ctx: Context) -> int | None:
     try:
         return ctx.departments_by_name[lookup_key(name)]
     except KeyError:
-        raise CellError(f"部门“{name}”不存在") from None
+        raise CellError(gettext("部门“%(name)s”不存在") % {"name": name}) from None
 
 
 def render_department(value: Any, ctx: Context) -> str:
@@ -303,7 +336,7 @@ def departments(raw: Any, ctx: Context) -> frozenset[int]:
         else:
             ids.append(dept_id)
     if unknown:
-        raise CellError(f"部门“{'、'.join(unknown)}”不存在")
+        raise CellError(gettext("部门“%(name)s”不存在") % {"name": "、".join(unknown)})
     return frozenset(ids)
 
 
@@ -322,7 +355,7 @@ def item_codes(raw: Any, ctx: Context) -> frozenset[int]:
         else:
             ids.append(item_id)
     if unknown:
-        raise CellError(f"抽查事项编码“{'、'.join(unknown)}”不存在")
+        raise CellError(gettext("抽查事项编码“%(codes)s”不存在") % {"codes": "、".join(unknown)})
     return frozenset(ids)
 
 
@@ -340,7 +373,10 @@ def target_kinds(raw: Any, ctx: Context) -> tuple[str, ...]:
         value = _KIND_MAP.get(lookup_key(part))
         if value is None:
             allowed = "、".join(str(label) for label in TargetKind.labels)
-            raise CellError(f"对象类型“{part}”无效，可选：{allowed}")
+            raise CellError(
+                gettext("对象类型“%(value)s”无效，可选：%(allowed)s")
+                % {"value": part, "allowed": allowed}
+            )
         values.append(value)
     return canon_kinds(values)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 from spotcheck.directory.importing.problems import ImportRefused, column_letter
 
@@ -27,14 +28,17 @@ CSV = "csv"
 _SNIFF = 8192
 
 _OTHER_FORMATS = (
-    (b"\xd0\xcf\x11\xe0", "旧版 Excel（.xls）或 Word 文件，请在 Excel 中“另存为” .xlsx 或 CSV"),
-    (b"%PDF", "PDF 文件"),
-    (b"\x89PNG", "PNG 图片"),
-    (b"\xff\xd8\xff", "JPEG 图片"),
-    (b"GIF8", "GIF 图片"),
-    (b"Rar!", "RAR 压缩包"),
-    (b"\x1f\x8b", "gzip 压缩包"),
-    (b"7z\xbc\xaf", "7z 压缩包"),
+    (
+        b"\xd0\xcf\x11\xe0",
+        gettext_noop("旧版 Excel（.xls）或 Word 文件，请在 Excel 中“另存为” .xlsx 或 CSV"),
+    ),
+    (b"%PDF", gettext_noop("PDF 文件")),
+    (b"\x89PNG", gettext_noop("PNG 图片")),
+    (b"\xff\xd8\xff", gettext_noop("JPEG 图片")),
+    (b"GIF8", gettext_noop("GIF 图片")),
+    (b"Rar!", gettext_noop("RAR 压缩包")),
+    (b"\x1f\x8b", gettext_noop("gzip 压缩包")),
+    (b"7z\xbc\xaf", gettext_noop("7z 压缩包")),
 )
 
 
@@ -42,11 +46,14 @@ def sniff_format(path: Path) -> str:
     """Return XLSX or CSV, or raise ImportRefused saying what the file is instead."""
     size = path.stat().st_size
     if size == 0:
-        raise ImportRefused("文件为空")
+        raise ImportRefused(gettext("文件为空"))
     if size > settings.IMPORT_MAX_BYTES:
         raise ImportRefused(
-            f"文件过大（{size / 1048576:.1f} MB），上限为 "
-            f"{settings.IMPORT_MAX_BYTES / 1048576:.0f} MB，请拆分后分批导入"
+            gettext("文件过大（%(size)s MB），上限为 %(limit)s MB，请拆分后分批导入")
+            % {
+                "size": format(size / 1048576, ".1f"),
+                "limit": format(settings.IMPORT_MAX_BYTES / 1048576, ".0f"),
+            }
         )
     with path.open("rb") as fh:
         head = fh.read(_SNIFF)
@@ -55,19 +62,22 @@ def sniff_format(path: Path) -> str:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
         except zipfile.BadZipFile:
-            raise ImportRefused("文件已损坏：看似 xlsx 但无法解压") from None
+            raise ImportRefused(gettext("文件已损坏：看似 xlsx 但无法解压")) from None
         if "xl/workbook.xml" in names:
             return XLSX
         if "word/document.xml" in names:
-            raise ImportRefused("这是 Word 文件，不是 xlsx 或 CSV 表格")
-        raise ImportRefused("这是一个压缩包，不是 xlsx 或 CSV 表格")
+            raise ImportRefused(gettext("这是 Word 文件，不是 xlsx 或 CSV 表格"))
+        raise ImportRefused(gettext("这是一个压缩包，不是 xlsx 或 CSV 表格"))
     for magic, what in _OTHER_FORMATS:
         if head.startswith(magic):
-            raise ImportRefused(f"不支持该文件：这是{what}。请上传 .xlsx 或 .csv 文件")
+            raise ImportRefused(
+                gettext("不支持该文件：这是%(what)s。请上传 .xlsx 或 .csv 文件")
+                % {"what": gettext(what)}
+            )
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return CSV  # Excel's "Unicode text": UTF-16, tab-separated
     if b"\x00" in head:
-        raise ImportRefused("不支持该文件：不是 .xlsx 或 .csv 表格（含二进制内容）")
+        raise ImportRefused(gettext("不支持该文件：不是 .xlsx 或 .csv 表格（含二进制内容）"))
     return CSV
 
 
@@ -108,7 +118,9 @@ def decode_csv(data: bytes) -> tuple[str, str]:
             return data.decode(best.encoding), best.encoding
         except (UnicodeDecodeError, LookupError):
             pass
-    raise ImportRefused("无法识别 CSV 文件的文字编码，请另存为“CSV UTF-8（逗号分隔）”后重试")
+    raise ImportRefused(
+        gettext("无法识别 CSV 文件的文字编码，请另存为“CSV UTF-8（逗号分隔）”后重试")
+    )
 
 
 def _delimiter(first_line: str) -> str:
@@ -127,7 +139,7 @@ def read_csv(path: Path) -> Sheet:
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise ImportRefused(f"CSV 格式错误：{exc}") from None
+        raise ImportRefused(gettext("CSV 格式错误：%(error)s") % {"error": exc}) from None
     # Row numbers count records, not physical lines: a quoted cell may span lines, and Excel
     # shows such a record as one row too.
     return _sheet_from_rows(rows, start_row=1, encoding=encoding)
@@ -142,7 +154,7 @@ def _sheet_from_rows(rows: list[list[Any]], *, start_row: int, encoding: str = "
     while first < len(rows) and _is_blank(rows[first]):
         first += 1
     if first == len(rows):
-        raise ImportRefused("文件中没有任何内容（表头和数据均为空）")
+        raise ImportRefused(gettext("文件中没有任何内容（表头和数据均为空）"))
     last = len(rows)
     while last > first + 1 and _is_blank(rows[last - 1]):
         last -= 1
@@ -150,8 +162,8 @@ def _sheet_from_rows(rows: list[list[Any]], *, start_row: int, encoding: str = "
     data_count = last - first - 1
     if data_count > settings.IMPORT_MAX_ROWS:
         raise ImportRefused(
-            f"文件有 {data_count} 行数据，超过单次导入上限 {settings.IMPORT_MAX_ROWS} 行，"
-            "请拆分后分批导入"
+            gettext("文件有 %(rows)s 行数据，超过单次导入上限 %(limit)s 行，请拆分后分批导入")
+            % {"rows": data_count, "limit": settings.IMPORT_MAX_ROWS}
         )
 
     def iterate() -> Iterator[tuple[int, list[Any]]]:
@@ -241,16 +253,18 @@ def read_xlsx(path: Path) -> tuple[Sheet, XlsxIssues]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         if not workbook.sheet_names:
-            raise ImportRefused("工作簿中没有工作表")
+            raise ImportRefused(gettext("工作簿中没有工作表"))
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
         merged_ranges = sheet.merged_cell_ranges or []
     except ImportRefused:
         raise
     except Exception as exc:  # calamine raises several types for damaged files
-        raise ImportRefused(f"无法读取 xlsx 文件（文件可能已损坏或加密）：{exc}") from None
+        raise ImportRefused(
+            gettext("无法读取 xlsx 文件（文件可能已损坏或加密）：%(error)s") % {"error": exc}
+        ) from None
     if not rows or all(_is_blank(r) for r in rows):
-        raise ImportRefused("工作表为空：第一个工作表中没有表头和数据")
+        raise ImportRefused(gettext("工作表为空：第一个工作表中没有表头和数据"))
     merged = [
         f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
         for (r0, c0), (r1, c1) in merged_ranges

@@ -105,9 +105,13 @@ def import_commit(
     """All-or-nothing upsert by natural key; returns the counts written."""
     plan = import_validate(actor=actor, kind=kind, path=path, fmt=fmt)
     if plan.errors:
-        raise ImportBlocked(f"文件中有 {plan.errors} 个错误，未导入任何数据", plan)
+        raise ImportBlocked(
+            gettext("文件中有 %(n)s 个错误，未导入任何数据") % {"n": plan.errors}, plan
+        )
     if plan.warnings and not confirm_warnings:
-        raise ImportBlocked(f"有 {plan.warnings} 个警告需要确认后才能导入", plan)
+        raise ImportBlocked(
+            gettext("有 %(n)s 个警告需要确认后才能导入") % {"n": plan.warnings}, plan
+        )
     spec = plan.spec
     stamp = timezone.now()
     reason = f"导入文件 {filename}"[:100]

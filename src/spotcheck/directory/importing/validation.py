@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 from spotcheck.directory.creditcode import normalise_code
 from spotcheck.directory.importing.columns import Column, Spec
@@ -53,7 +54,10 @@ def map_header(spec: Spec, header: list[str]) -> dict[int, Column]:
         key = _header_key(raw)
         column = wanted.get(key)
         if column is None:
-            unknown.append(f"“{raw}”（{column_letter(index)}列）")
+            unknown.append(
+                gettext("“%(header)s”（%(letter)s列）")
+                % {"header": raw, "letter": column_letter(index)}
+            )
         elif key in seen:
             repeated.append(f"“{raw}”")
         else:
@@ -63,16 +67,20 @@ def map_header(spec: Spec, header: list[str]) -> dict[int, Column]:
     missing = [c.header for c in spec.columns if c.required and c.field not in present]
     messages = []
     if missing:
-        messages.append(f"缺少必需的列：{'、'.join(missing)}")
+        messages.append(gettext("缺少必需的列：%(columns)s") % {"columns": "、".join(missing)})
     if unknown:
-        messages.append(f"无法识别的列：{'、'.join(unknown)}")
+        messages.append(gettext("无法识别的列：%(columns)s") % {"columns": "、".join(unknown)})
     if repeated:
-        messages.append(f"重复的列：{'、'.join(repeated)}")
+        messages.append(gettext("重复的列：%(columns)s") % {"columns": "、".join(repeated)})
     if messages:
         if not found:
-            messages.insert(0, f"表头与“{spec.label}”导入模板不符（表头应在第一行）")
-        messages.append(f"模板的列为：{'、'.join(spec.headers)}")
-        raise ImportRefused("；".join(messages))
+            messages.insert(
+                0,
+                gettext("表头与“%(template)s”导入模板不符（表头应在第一行）")
+                % {"template": gettext(spec.label)},
+            )
+        messages.append(gettext("模板的列为：%(columns)s") % {"columns": "、".join(spec.headers)})
+        raise ImportRefused(gettext("；").join(messages))
     return found
 
 
@@ -173,12 +181,28 @@ def parse_rows(
         for cell_range in issues.merged:
             row = int(re.sub(r"^[A-Z]+", "", cell_range.split(":")[0]))
             problems.append(
-                Problem(row, "", f"{cell_range} 为合并单元格，请取消合并并在每一行填写完整的值")
+                Problem(
+                    row,
+                    "",
+                    gettext("%(cells)s 为合并单元格，请取消合并并在每一行填写完整的值")
+                    % {"cells": cell_range},
+                )
             )
         for row, col in issues.formulas:
             column = columns.get(col)
-            name = column.header if column else f"{column_letter(col)}列"
-            problems.append(Problem(row, name, f"第{row}行「{name}」为公式，请粘贴为数值"))
+            name = (
+                column.header
+                if column
+                else gettext("%(letter)s列") % {"letter": column_letter(col)}
+            )
+            problems.append(
+                Problem(
+                    row,
+                    name,
+                    gettext("第%(row)s行「%(name)s」为公式，请粘贴为数值")
+                    % {"row": row, "name": name},
+                )
+            )
     formula_cells = {(r, c) for r, c in issues.formulas} if issues else set()
 
     key_column = spec.key_column
@@ -206,7 +230,7 @@ def parse_rows(
                 continue
             # Checked on the parsed value: cheaper than inspecting every raw cell first.
             if required and (value is None or value == ""):
-                problems.append(Problem(rownum, column.header, "不能为空"))
+                problems.append(Problem(rownum, column.header, gettext("不能为空")))
                 bad = True
                 continue
             if type(value) is Warned:
@@ -218,8 +242,12 @@ def parse_rows(
             if index < width and index not in reported_unnamed and cell_text(cells[index]):
                 reported_unnamed.add(index)
                 letter = column_letter(index)
-                message = f"{letter}列没有表头但填写了内容，请补上表头或删除该列"
-                problems.append(Problem(rownum, f"{letter}列", message))
+                message = gettext("%(letter)s列没有表头但填写了内容，请补上表头或删除该列") % {
+                    "letter": letter
+                }
+                problems.append(
+                    Problem(rownum, gettext("%(letter)s列") % {"letter": letter}, message)
+                )
                 bad = True
         key = values.get(spec.key)
         if key:
@@ -229,14 +257,15 @@ def parse_rows(
                     Problem(
                         rownum,
                         key_column.header,
-                        f"{key_column.header}“{key}”在第{first}行和第{rownum}行重复",
+                        gettext("%(column)s“%(key)s”在第%(first)s行和第%(row)s行重复")
+                        % {"column": key_column.header, "key": key, "first": first, "row": rownum},
                     )
                 )
                 bad = True
         # The one rule across two columns (inspectors' certificate validity).
         start, end = values.get("cert_valid_from"), values.get("cert_valid_to")
         if start and end and end < start:
-            problems.append(Problem(rownum, "执法证有效期止", "有效期止不能早于有效期起"))
+            problems.append(Problem(rownum, "执法证有效期止", gettext("有效期止不能早于有效期起")))
             bad = True
         if not bad:
             parsed.append(ParsedRow(rownum, values, warnings))
@@ -255,7 +284,7 @@ def build_plan(
     progress: Progress = _noop,
 ) -> Plan:
     if ctx.department_id is None:
-        raise ImportRefused("您没有所属部门，不能导入")
+        raise ImportRefused(gettext("您没有所属部门，不能导入"))
     total = sheet.row_count
 
     # One denominator throughout: the file's row count (parsing is the first half of the work,
@@ -269,7 +298,7 @@ def build_plan(
     parsed, problems = parse_rows(spec, sheet, ctx, issues=issues, progress=parse_progress)
     plan = Plan(spec=spec, rows=total, problems=problems)
     if total == 0:
-        raise ImportRefused("文件只有表头，没有数据行")
+        raise ImportRefused(gettext("文件只有表头，没有数据行"))
     _diff(plan, parsed, ctx, progress=diff_progress)
     progress(total, total)
     return plan
@@ -329,7 +358,8 @@ def _diff(plan: Plan, parsed: list[ParsedRow], ctx: Context, *, progress: Progre
                     Problem(
                         row.row,
                         headers["department"],
-                        f"只能导入本部门（{dept_name}）的{spec.noun}",
+                        gettext("只能导入本部门（%(department)s）的%(noun)s")
+                        % {"department": dept_name, "noun": gettext(spec.noun)},
                     )
                 )
                 continue
@@ -372,7 +402,8 @@ def _other_departments(row: int, headers: Any, others: frozenset[int], ctx: Cont
     return Problem(
         row,
         header,
-        f"只能导入本部门（{own}）监管的检查对象，不能把检查对象加入其他部门（{names}）",
+        gettext("只能导入本部门（%(own)s）监管的检查对象，不能把检查对象加入其他部门（%(others)s）")
+        % {"own": own, "others": names},
     )
 
 
@@ -423,16 +454,21 @@ def _diff_row(
         return
     if not owned:
         if spec.kind == "targets":
-            message = "该检查对象由其他部门监管，无权修改"
+            message = gettext("该检查对象由其他部门监管，无权修改")
         else:
             other = ctx.department_names.get(current["department_id"], "")
-            message = f"该{spec.noun}属于其他部门（{other}），无权修改"
+            message = gettext("该%(noun)s属于其他部门（%(other)s），无权修改") % {
+                "noun": gettext(spec.noun),
+                "other": other,
+            }
         plan.problems.append(Problem(row.row, spec.key_column.header, message))
         return
     if "department" in changed:
         plan.problems.append(
             Problem(
-                row.row, columns["department"].header, f"不能通过导入把{spec.noun}移交给其他部门"
+                row.row,
+                columns["department"].header,
+                gettext("不能通过导入把%(noun)s移交给其他部门") % {"noun": gettext(spec.noun)},
             )
         )
         return
