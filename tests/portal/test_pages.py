@@ -306,6 +306,19 @@ def test_corrected_record_banner_and_timeline(
     assert reverse("portal:detail", args=[site.result.pk]) in new
 
 
+def _verify_cli(path: Path) -> str:
+    """Run the verifier as a visitor would on a downloaded file; it must pass."""
+    run = subprocess.run(
+        [sys.executable, "-m", "spotcheck.engine.verify", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=SRC,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout
+
+
 def test_proof_download_is_the_document_the_verifier_accepts(
     client: Client, scene: Scene, site: Published, tmp_path: Path
 ) -> None:
@@ -319,15 +332,7 @@ def test_proof_download_is_the_document_the_verifier_accepts(
     assert body == canonical_bytes(scene.draw.proof)
     path = tmp_path / "proof.json"
     path.write_bytes(body)
-    run = subprocess.run(
-        [sys.executable, "-m", "spotcheck.engine.verify", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=SRC,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert run.stdout.startswith("OK:")
+    assert _verify_cli(path).startswith("OK:")
     # The commitment downloads the same way, byte-exact to its published digest.
     commitment = _get(client, "proof", site.commitment.pk)
     assert commitment.content == canonical_bytes(scene.draw.commitment)
@@ -350,14 +355,7 @@ def test_proof_download_is_gzip_compressed_for_clients_that_accept_it(
     # The verifier takes the compressed file as saved, too.
     path = tmp_path / "proof.json.gz"
     path.write_bytes(packed.content)
-    run = subprocess.run(
-        [sys.executable, "-m", "spotcheck.engine.verify", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=SRC,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert _verify_cli(path).startswith("OK:")
 
 
 def test_proof_detail_shows_fingerprint_and_download(

@@ -558,6 +558,94 @@ pool_line_cap(const ByteList *names, const ByteList *reasons, Py_ssize_t width)
     return 96 + (size_t)reasons->maxlen + 6 * (size_t)width + (size_t)names->maxlen;
 }
 
+/* First index in the ascending positions pos[0:n] that is >= lo. */
+static Py_ssize_t
+first_at_or_after(const int64_t *pos, Py_ssize_t n, Py_ssize_t lo)
+{
+    Py_ssize_t a = 0, z = n;
+    while (a < z) {
+        Py_ssize_t m = a + (z - a) / 2;
+        if (pos[m] < lo)
+            a = m + 1;
+        else
+            z = m;
+    }
+    return a;
+}
+
+/* The pool's columns as pool_block_roots and pool_lines take them, held until pool_close. */
+typedef struct {
+    Py_buffer ids, strata, weights, excl;
+    ByteList names, reasons;
+    int held; /* how many of ids, strata, weights, excl are acquired, in that order */
+    Py_ssize_t width;
+} PoolCols;
+
+static void
+pool_close(PoolCols *p)
+{
+    Py_buffer *bufs[4] = {&p->ids, &p->strata, &p->weights, &p->excl};
+    for (int i = 0; i < p->held; i++)
+        PyBuffer_Release(bufs[i]);
+    p->held = 0;
+    bytelist_free(&p->names);
+    bytelist_free(&p->reasons);
+}
+
+/* Acquire and check the columns for positions [lo, hi); on failure a ValueError is set and
+   the caller still calls pool_close. */
+static int
+pool_open(PoolCols *p, PyObject *ids, Py_ssize_t width, PyObject *strata, PyObject *names,
+          PyObject *weights, PyObject *excl, PyObject *reasons, Py_ssize_t lo, Py_ssize_t hi,
+          const char *fn)
+{
+    memset(p, 0, sizeof(*p));
+    p->width = width;
+    if (get_buffer(ids, &p->ids, 0, "ids") < 0)
+        return -1;
+    p->held = 1;
+    if (get_buffer(strata, &p->strata, 0, "strata") < 0)
+        return -1;
+    p->held = 2;
+    if (get_buffer(weights, &p->weights, 0, "weights") < 0)
+        return -1;
+    p->held = 3;
+    if (get_buffer(excl, &p->excl, 0, "excluded positions") < 0)
+        return -1;
+    p->held = 4;
+    if (bytelist_from(names, &p->names, "stratum names") < 0 ||
+        bytelist_from(reasons, &p->reasons, "exclusion reasons") < 0)
+        return -1;
+    Py_ssize_t n_all = width > 0 ? p->ids.len / width : -1;
+    if (width <= 0 || width > (1 << 24) || p->ids.len % width != 0 ||
+        p->strata.len != n_all * 4 || p->weights.len != n_all * 8 ||
+        p->excl.len != p->reasons.count * 8 || lo < 0 || hi < lo || hi > n_all) {
+        PyErr_Format(PyExc_ValueError, "%s: inconsistent sizes", fn);
+        return -1;
+    }
+    return 0;
+}
+
+/* Line i of the pool in p (see format_pool_line). */
+static Py_ssize_t
+pool_line(const PoolCols *p, unsigned char *out, Py_ssize_t *e, Py_ssize_t i, int *err)
+{
+    return format_pool_line(out, (const unsigned char *)p->ids.buf, p->width,
+                            (const int32_t *)p->strata.buf, &p->names,
+                            (const int64_t *)p->weights.buf, (const int64_t *)p->excl.buf,
+                            &p->reasons, e, i, err);
+}
+
+static void
+set_pool_error(int err)
+{
+    PyErr_SetString(PyExc_ValueError,
+                    err == ERR_STRATUM    ? "stratum index out of range"
+                    : err == ERR_UTF8     ? "an id needing escapes is not valid UTF-8"
+                    : err == ERR_EXCLUDED ? "excluded positions are not strictly ascending"
+                                          : "digest computation failed");
+}
+
 static PyObject *
 accel_pool_block_roots(PyObject *self, PyObject *args)
 {
@@ -565,12 +653,10 @@ accel_pool_block_roots(PyObject *self, PyObject *args)
     PyObject *ids_obj, *strata_obj, *names_obj, *weights_obj, *excl_obj, *reasons_obj;
     Py_ssize_t width, lo, hi;
     int block_bits;
-    Py_buffer ids, strata, weights, excl;
-    ByteList names = {0}, reasons = {0};
+    PoolCols pool;
     Algo algo;
     Hasher h;
-    int err = ERR_NONE, have_ids = 0, have_strata = 0, have_weights = 0, have_excl = 0;
-    int have_algo = 0, have_hasher = 0;
+    int err = ERR_NONE, have_algo = 0, have_hasher = 0;
     unsigned char *line = NULL, *block = NULL;
     PyObject *result = NULL;
     (void)self;
@@ -578,30 +664,12 @@ accel_pool_block_roots(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "sOnOOOOOnni", &name, &ids_obj, &width, &strata_obj, &names_obj,
                           &weights_obj, &excl_obj, &reasons_obj, &lo, &hi, &block_bits))
         return NULL;
-    if (get_buffer(ids_obj, &ids, 0, "ids") < 0)
+    if (pool_open(&pool, ids_obj, width, strata_obj, names_obj, weights_obj, excl_obj,
+                  reasons_obj, lo, hi, "pool_block_roots") < 0)
         goto done;
-    have_ids = 1;
-    if (get_buffer(strata_obj, &strata, 0, "strata") < 0)
+    if (block_bits < 0 || block_bits > 30 || (lo & (((Py_ssize_t)1 << block_bits) - 1))) {
+        PyErr_SetString(PyExc_ValueError, "pool_block_roots: inconsistent sizes");
         goto done;
-    have_strata = 1;
-    if (get_buffer(weights_obj, &weights, 0, "weights") < 0)
-        goto done;
-    have_weights = 1;
-    if (get_buffer(excl_obj, &excl, 0, "excluded positions") < 0)
-        goto done;
-    have_excl = 1;
-    if (bytelist_from(names_obj, &names, "stratum names") < 0 ||
-        bytelist_from(reasons_obj, &reasons, "exclusion reasons") < 0)
-        goto done;
-    {
-        Py_ssize_t n_all = width > 0 ? ids.len / width : -1;
-        if (width <= 0 || width > (1 << 24) || ids.len % width != 0 ||
-            strata.len != n_all * 4 || weights.len != n_all * 8 ||
-            excl.len != reasons.count * 8 || lo < 0 || hi < lo || hi > n_all ||
-            block_bits < 0 || block_bits > 30 || (lo & (((Py_ssize_t)1 << block_bits) - 1))) {
-            PyErr_SetString(PyExc_ValueError, "pool_block_roots: inconsistent sizes");
-            goto done;
-        }
     }
     if (algo_open(name, &algo) < 0)
         goto done;
@@ -615,8 +683,7 @@ accel_pool_block_roots(PyObject *self, PyObject *args)
     Py_ssize_t bsize = (Py_ssize_t)1 << block_bits;
     Py_ssize_t nblocks = hi > lo ? (hi - lo + bsize - 1) / bsize : 0;
     size_t dsize = algo.size;
-    size_t line_cap = 1 + pool_line_cap(&names, &reasons, width);
-    line = PyMem_Malloc(line_cap);
+    line = PyMem_Malloc(1 + pool_line_cap(&pool.names, &pool.reasons, width));
     block = PyMem_Malloc((size_t)(hi > lo ? (bsize < hi - lo ? bsize : hi - lo) : 1) * dsize);
     result = PyBytes_FromStringAndSize(NULL, nblocks * (Py_ssize_t)dsize);
     if (line == NULL || block == NULL || result == NULL) {
@@ -627,32 +694,16 @@ accel_pool_block_roots(PyObject *self, PyObject *args)
     }
 
     Py_BEGIN_ALLOW_THREADS
-    const unsigned char *idb = (const unsigned char *)ids.buf;
-    const int32_t *st = (const int32_t *)strata.buf;
-    const int64_t *wt = (const int64_t *)weights.buf;
-    const int64_t *ex = (const int64_t *)excl.buf;
-    Py_ssize_t n_ex = reasons.count, e = 0, i, b;
+    Py_ssize_t e = first_at_or_after((const int64_t *)pool.excl.buf, pool.reasons.count, lo);
+    Py_ssize_t i, b;
     unsigned char *res = (unsigned char *)PyBytes_AS_STRING(result);
-    /* first exclusion at or after lo (positions ascend) */
-    {
-        Py_ssize_t a = 0, z = n_ex;
-        while (a < z) {
-            Py_ssize_t m = a + (z - a) / 2;
-            if (ex[m] < lo)
-                a = m + 1;
-            else
-                z = m;
-        }
-        e = a;
-    }
     for (b = 0; b < nblocks && !err; b++) {
         Py_ssize_t start = lo + b * bsize, stop = start + bsize;
         if (stop > hi)
             stop = hi;
         for (i = start; i < stop && !err; i++) {
-            Py_ssize_t k;
             line[0] = 0x00;
-            k = format_pool_line(line + 1, idb, width, st, &names, wt, ex, &reasons, &e, i, &err);
+            Py_ssize_t k = pool_line(&pool, line + 1, &e, i, &err);
             if (k < 0)
                 break;
             if (h_oneshot(&h, line, (size_t)k + 1, block + (size_t)(i - start) * dsize))
@@ -667,11 +718,7 @@ accel_pool_block_roots(PyObject *self, PyObject *args)
 
     if (err) {
         Py_CLEAR(result);
-        PyErr_SetString(PyExc_ValueError,
-                        err == ERR_STRATUM    ? "stratum index out of range"
-                        : err == ERR_UTF8     ? "an id needing escapes is not valid UTF-8"
-                        : err == ERR_EXCLUDED ? "excluded positions are not strictly ascending"
-                                              : "digest computation failed");
+        set_pool_error(err);
     }
 
 done:
@@ -681,26 +728,49 @@ done:
         hasher_close(&h);
     if (have_algo)
         algo_close(&algo);
-    bytelist_free(&names);
-    bytelist_free(&reasons);
-    if (have_excl)
-        PyBuffer_Release(&excl);
-    if (have_weights)
-        PyBuffer_Release(&weights);
-    if (have_strata)
-        PyBuffer_Release(&strata);
-    if (have_ids)
-        PyBuffer_Release(&ids);
+    pool_close(&pool);
     return result;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* merkle_reduce                                                                              */
 
+/* Parse (algo, nodes, size) for merkle_reduce / merkle_levels and open the hash. On failure
+   the error is set and nothing is held; on success the caller releases nodes, h and algo. */
+static int
+nodes_open(PyObject *args, const char *fn, Py_buffer *nodes, Py_ssize_t *size, Algo *algo,
+           Hasher *h)
+{
+    const char *name;
+    if (!PyArg_ParseTuple(args, "sy*n", &name, nodes, size))
+        return -1;
+    if (*size <= 0 || *size > MAX_DIGEST || nodes->len == 0 || nodes->len % *size != 0) {
+        PyErr_Format(PyExc_ValueError, "%s: inconsistent sizes", fn);
+        PyBuffer_Release(nodes);
+        return -1;
+    }
+    if (algo_open(name, algo) < 0) {
+        PyBuffer_Release(nodes);
+        return -1;
+    }
+    if ((size_t)*size != algo->size) {
+        algo_close(algo);
+        PyBuffer_Release(nodes);
+        PyErr_Format(PyExc_ValueError, "%s: node size differs from digest size", fn);
+        return -1;
+    }
+    if (hasher_open(h, algo) < 0) {
+        algo_close(algo);
+        PyBuffer_Release(nodes);
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
 static PyObject *
 accel_merkle_reduce(PyObject *self, PyObject *args)
 {
-    const char *name;
     Py_buffer nodes;
     Py_ssize_t size;
     Algo algo;
@@ -710,28 +780,8 @@ accel_merkle_reduce(PyObject *self, PyObject *args)
     int err = 0;
     (void)self;
 
-    if (!PyArg_ParseTuple(args, "sy*n", &name, &nodes, &size))
+    if (nodes_open(args, "merkle_reduce", &nodes, &size, &algo, &h) < 0)
         return NULL;
-    if (size <= 0 || size > MAX_DIGEST || nodes.len == 0 || nodes.len % size != 0) {
-        PyErr_SetString(PyExc_ValueError, "merkle_reduce: inconsistent sizes");
-        PyBuffer_Release(&nodes);
-        return NULL;
-    }
-    if (algo_open(name, &algo) < 0) {
-        PyBuffer_Release(&nodes);
-        return NULL;
-    }
-    if ((size_t)size != algo.size) {
-        algo_close(&algo);
-        PyBuffer_Release(&nodes);
-        PyErr_SetString(PyExc_ValueError, "merkle_reduce: node size differs from digest size");
-        return NULL;
-    }
-    if (hasher_open(&h, &algo) < 0) {
-        algo_close(&algo);
-        PyBuffer_Release(&nodes);
-        return PyErr_NoMemory();
-    }
     work = PyMem_Malloc((size_t)nodes.len);
     if (work == NULL) {
         hasher_close(&h);
@@ -763,69 +813,30 @@ static PyObject *
 accel_pool_lines(PyObject *self, PyObject *args)
 {
     PyObject *ids_obj, *strata_obj, *names_obj, *weights_obj, *excl_obj, *reasons_obj;
-    Py_ssize_t width, lo, hi;
-    Py_buffer ids, strata, weights, excl;
-    ByteList names = {0}, reasons = {0};
-    int err = ERR_NONE, have_ids = 0, have_strata = 0, have_weights = 0, have_excl = 0;
+    Py_ssize_t width, lo, hi, e, i, first, total = 0;
+    PoolCols pool;
+    int err = ERR_NONE;
     unsigned char *line = NULL;
     PyObject *result = NULL;
-    Py_ssize_t total = 0;
     (void)self;
 
     if (!PyArg_ParseTuple(args, "OnOOOOOnn", &ids_obj, &width, &strata_obj, &names_obj,
                           &weights_obj, &excl_obj, &reasons_obj, &lo, &hi))
         return NULL;
-    if (get_buffer(ids_obj, &ids, 0, "ids") < 0)
+    if (pool_open(&pool, ids_obj, width, strata_obj, names_obj, weights_obj, excl_obj,
+                  reasons_obj, lo, hi, "pool_lines") < 0)
         goto done;
-    have_ids = 1;
-    if (get_buffer(strata_obj, &strata, 0, "strata") < 0)
-        goto done;
-    have_strata = 1;
-    if (get_buffer(weights_obj, &weights, 0, "weights") < 0)
-        goto done;
-    have_weights = 1;
-    if (get_buffer(excl_obj, &excl, 0, "excluded positions") < 0)
-        goto done;
-    have_excl = 1;
-    if (bytelist_from(names_obj, &names, "stratum names") < 0 ||
-        bytelist_from(reasons_obj, &reasons, "exclusion reasons") < 0)
-        goto done;
-    {
-        Py_ssize_t n_all = width > 0 ? ids.len / width : -1;
-        if (width <= 0 || width > (1 << 24) || ids.len % width != 0 ||
-            strata.len != n_all * 4 || weights.len != n_all * 8 ||
-            excl.len != reasons.count * 8 || lo < 0 || hi < lo || hi > n_all) {
-            PyErr_SetString(PyExc_ValueError, "pool_lines: inconsistent sizes");
-            goto done;
-        }
-    }
-    line = PyMem_Malloc(pool_line_cap(&names, &reasons, width));
+    line = PyMem_Malloc(pool_line_cap(&pool.names, &pool.reasons, width));
     if (line == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    const unsigned char *idb = (const unsigned char *)ids.buf;
-    const int32_t *st = (const int32_t *)strata.buf;
-    const int64_t *wt = (const int64_t *)weights.buf;
-    const int64_t *ex = (const int64_t *)excl.buf;
-    Py_ssize_t e, i, first = 0;
-    {
-        Py_ssize_t a = 0, z = reasons.count;
-        while (a < z) {
-            Py_ssize_t m = a + (z - a) / 2;
-            if (ex[m] < lo)
-                a = m + 1;
-            else
-                z = m;
-        }
-        first = a;
-    }
+    first = first_at_or_after((const int64_t *)pool.excl.buf, pool.reasons.count, lo);
     /* Two passes (length, then bytes) so the result is allocated once at its exact size. */
     Py_BEGIN_ALLOW_THREADS
     e = first;
     for (i = lo; i < hi; i++) {
-        Py_ssize_t k = format_pool_line(line, idb, width, st, &names, wt, ex, &reasons, &e, i,
-                                        &err);
+        Py_ssize_t k = pool_line(&pool, line, &e, i, &err);
         if (k < 0)
             break;
         total += k + (i > lo);
@@ -842,31 +853,18 @@ accel_pool_lines(PyObject *self, PyObject *args)
         for (i = lo; i < hi; i++) {
             if (i > lo)
                 out[at++] = ',';
-            at += format_pool_line(out + at, idb, width, st, &names, wt, ex, &reasons, &e, i,
-                                   &err);
+            at += pool_line(&pool, out + at, &e, i, &err);
         }
         Py_END_ALLOW_THREADS
     }
     if (err) {
         Py_CLEAR(result);
-        PyErr_SetString(PyExc_ValueError,
-                        err == ERR_STRATUM    ? "stratum index out of range"
-                        : err == ERR_UTF8     ? "an id needing escapes is not valid UTF-8"
-                                              : "excluded positions are not strictly ascending");
+        set_pool_error(err);
     }
 
 done:
     PyMem_Free(line);
-    bytelist_free(&names);
-    bytelist_free(&reasons);
-    if (have_excl)
-        PyBuffer_Release(&excl);
-    if (have_weights)
-        PyBuffer_Release(&weights);
-    if (have_strata)
-        PyBuffer_Release(&strata);
-    if (have_ids)
-        PyBuffer_Release(&ids);
+    pool_close(&pool);
     return result;
 }
 
@@ -959,17 +957,7 @@ accel_conflict_block_roots(PyObject *self, PyObject *args)
     if (algo.lowlevel && (SHA256_Init(&mid) != 1 || SHA256_Update(&mid, pre, plen) != 1))
         err = ERR_HASH;
 #endif
-    {
-        Py_ssize_t a = 0, z = n_ov;
-        while (a < z) {
-            Py_ssize_t m = a + (z - a) / 2;
-            if (ov[m] < lo)
-                a = m + 1;
-            else
-                z = m;
-        }
-        e = a;
-    }
+    e = first_at_or_after(ov, n_ov, lo);
     for (b = 0; b < nblocks && !err; b++) {
         Py_ssize_t start = lo + b * bsize, stop = start + bsize;
         if (stop > hi)
@@ -1060,7 +1048,6 @@ done:
 static PyObject *
 accel_merkle_levels(PyObject *self, PyObject *args)
 {
-    const char *name;
     Py_buffer nodes;
     Py_ssize_t size, n, total = 0;
     Algo algo;
@@ -1069,23 +1056,8 @@ accel_merkle_levels(PyObject *self, PyObject *args)
     int err = 0;
     (void)self;
 
-    if (!PyArg_ParseTuple(args, "sy*n", &name, &nodes, &size))
+    if (nodes_open(args, "merkle_levels", &nodes, &size, &algo, &h) < 0)
         return NULL;
-    if (size <= 0 || size > MAX_DIGEST || nodes.len == 0 || nodes.len % size != 0) {
-        PyErr_SetString(PyExc_ValueError, "merkle_levels: inconsistent sizes");
-        PyBuffer_Release(&nodes);
-        return NULL;
-    }
-    if (algo_open(name, &algo) < 0) {
-        PyBuffer_Release(&nodes);
-        return NULL;
-    }
-    if ((size_t)size != algo.size || hasher_open(&h, &algo) < 0) {
-        algo_close(&algo);
-        PyBuffer_Release(&nodes);
-        PyErr_SetString(PyExc_ValueError, "merkle_levels: node size differs from digest size");
-        return NULL;
-    }
     for (n = nodes.len / size; n > 1; n = n / 2 + (n & 1))
         total += n;
     total += 1;
