@@ -49,3 +49,35 @@ def test_docs_page_lists_endpoints_without_a_cdn(client: Any, db: None) -> None:
     html = response.content.decode()
     assert "/api/v1/targets/" in html
     assert "cdn" not in html.lower()
+
+
+def _descriptions(node: Any, path: str = "") -> list[tuple[str, str]]:
+    """Every field, parameter and response description in the schema, with where it is."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("description", "summary") and isinstance(value, str):
+                found.append((f"{path}.{key}", value))
+            else:
+                found += _descriptions(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _descriptions(value, f"{path}[{i}]")
+    return found
+
+
+def test_schema_speaks_the_readers_language(api: APIClient, db: None) -> None:
+    """Field, parameter, response and endpoint texts follow the docs reader's language."""
+    import re
+
+    from django.utils import translation
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    with translation.override("en"):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    leaks = [(where, text) for where, text in _descriptions(schema) if cjk.search(text)]
+    assert not leaks, leaks[:10]
+    with translation.override("zh-hans"):
+        zh = SchemaGenerator().get_schema(request=None, public=True)
+    texts = " ".join(text for _where, text in _descriptions(zh))
+    assert "公示记录列表" in texts and "页码，从 1 开始" in texts

@@ -8,6 +8,7 @@ from typing import Any
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -32,13 +33,13 @@ def refuse_token(token: ApiToken, request: Request) -> str:
     """Why ``token`` may not be used now (a Chinese message), or "" if it may."""
     user = token.user
     if timezone.now() >= token.expires_at:
-        return "令牌已过期，请在“接口令牌”页面重新生成"
+        return gettext("令牌已过期，请在“接口令牌”页面重新生成")
     if not user.is_active:
-        return "账户已停用，令牌失效"
+        return gettext("账户已停用，令牌失效")
     if token.issued_role != user.role:
-        return "账户角色已变更，令牌失效，请重新生成"
+        return gettext("账户角色已变更，令牌失效，请重新生成")
     if _locked_out(user, request):
-        return "账户因多次登录失败已被暂时锁定，令牌暂不可用"
+        return gettext("账户因多次登录失败已被暂时锁定，令牌暂不可用")
     return ""
 
 
@@ -50,18 +51,18 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not parts or parts[0].decode(errors="replace").lower() not in {"token", "bearer"}:
             return None
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed("Authorization 头格式应为：Token <令牌>")
+            raise exceptions.AuthenticationFailed(gettext("Authorization 头格式应为：Token <令牌>"))
         try:
             raw = parts[1].decode()
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("令牌无效") from None
+            raise exceptions.AuthenticationFailed(gettext("令牌无效")) from None
         token = (
             ApiToken.objects.select_related("user")
             .filter(digest=token_digest(raw), revoked_at__isnull=True)
             .first()
         )
         if token is None:
-            raise exceptions.AuthenticationFailed("令牌无效或已撤销")
+            raise exceptions.AuthenticationFailed(gettext("令牌无效或已撤销"))
         refusal = refuse_token(token, request)
         if refusal:
             raise exceptions.AuthenticationFailed(refusal)

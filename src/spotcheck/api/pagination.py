@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -24,12 +25,14 @@ class ApiPagination(PageNumberPagination):
         size = request.query_params.get(self.page_size_query_param)
         if size is not None:
             if not size.isdigit() or int(size) < 1:
-                raise ValidationError({"page_size": ["page_size 必须是正整数"]})
+                raise ValidationError({"page_size": [gettext("page_size 必须是正整数")]})
             if int(size) > MAX_PAGE_SIZE:
-                raise ValidationError({"page_size": [f"page_size 不能超过 {MAX_PAGE_SIZE}"]})
+                raise ValidationError(
+                    {"page_size": [gettext("page_size 不能超过 %(max)s") % {"max": MAX_PAGE_SIZE}]}
+                )
         page = request.query_params.get(self.page_query_param)
         if page is not None and page != "last" and (not page.isdigit() or int(page) < 1):
-            raise ValidationError({"page": ["page 必须是正整数"]})
+            raise ValidationError({"page": [gettext("page 必须是正整数")]})
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
@@ -38,8 +41,11 @@ class ApiPagination(PageNumberPagination):
         for param in params:
             if param["name"] == self.page_query_param:
                 param["schema"] = {"type": "integer", "minimum": 1}
-                param["description"] = "页码，从 1 开始"
+                param["description"] = gettext("页码，从 1 开始")
             elif param["name"] == self.page_size_query_param:
                 param["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
-                param["description"] = f"每页条数，默认 {self.page_size}，最大 {MAX_PAGE_SIZE}"
+                param["description"] = gettext("每页条数，默认 %(default)s，最大 %(max)s") % {
+                    "default": self.page_size,
+                    "max": MAX_PAGE_SIZE,
+                }
         return params

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.permissions import AllowAny
@@ -19,7 +20,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "个人接口令牌，格式：Token <令牌>（在“接口令牌”页面创建）",
+            "description": gettext("个人接口令牌，格式：Token <令牌>（在“接口令牌”页面创建）"),
         }
 
 
@@ -31,11 +32,11 @@ _ERROR = {
     },
 }
 _ERROR_DESCRIPTIONS = {
-    "400": "参数错误：字段名 → 中文说明列表",
-    "401": "未登录或令牌无效",
-    "403": "无权访问",
-    "404": "记录不存在（或页码超出范围）",
-    "429": "请求过于频繁，请稍后再试（见 Retry-After 响应头）",
+    "400": gettext_lazy("参数错误：字段名 → 中文说明列表"),
+    "401": gettext_lazy("未登录或令牌无效"),
+    "403": gettext_lazy("无权访问"),
+    "404": gettext_lazy("记录不存在（或页码超出范围）"),
+    "429": gettext_lazy("请求过于频繁，请稍后再试（见 Retry-After 响应头）"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from spotcheck.directory.models import CheckItem, Inspector, ProjectProgress, Scale, Target
@@ -112,14 +113,16 @@ class SpotCheckTaskSerializer(serializers.ModelSerializer):
 
 
 class TodoItemSerializer(serializers.Serializer[Any]):
-    """One thing waiting for the caller (the same rows as the 待办 home page)."""
+    """One thing waiting for the caller (the same rows as the to-do home page)."""
 
-    kind = serializers.CharField(help_text="待办类型代码，如 task_approval、legal_review")
-    kind_label = serializers.CharField(help_text="待办类型名称（随界面语言）")
+    kind = serializers.CharField(
+        help_text=gettext_lazy("待办类型代码，如 task_approval、legal_review")
+    )
+    kind_label = serializers.CharField(help_text=gettext_lazy("待办类型名称（随界面语言）"))
     title = serializers.CharField()
-    url = serializers.CharField(help_text="办理页面的站内路径")
-    due_on = serializers.DateField(allow_null=True, help_text="期限（如有）")
-    urgency = serializers.IntegerField(help_text="0 已逾期，1 七日内到期，2 待办理")
+    url = serializers.CharField(help_text=gettext_lazy("办理页面的站内路径"))
+    due_on = serializers.DateField(allow_null=True, help_text=gettext_lazy("期限（如有）"))
+    urgency = serializers.IntegerField(help_text=gettext_lazy("0 已逾期，1 七日内到期，2 待办理"))
     overdue = serializers.BooleanField()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -29,9 +30,9 @@ PUBLIC_STATUS: dict[str, str] = {
 }
 # Named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] (the directory has "status" enums too).
 PUBLIC_STATUSES = [
-    ("published", "已公示"),
-    ("corrected", "已更正（已被新版本取代）"),
-    ("withdrawn", "已撤回"),
+    ("published", gettext_lazy("已公示")),
+    ("corrected", gettext_lazy("已更正（已被新版本取代）")),
+    ("withdrawn", gettext_lazy("已撤回")),
 ]
 
 
@@ -50,32 +51,43 @@ class DepartmentSerializer(serializers.Serializer[Any]):
 
 
 class SubjectSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(read_only=True, help_text="检查对象名称（个体工商户已脱敏）")
-    credit_code = serializers.CharField(read_only=True, help_text="统一社会信用代码")
+    name = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("检查对象名称（个体工商户已脱敏）")
+    )
+    credit_code = serializers.CharField(read_only=True, help_text=gettext_lazy("统一社会信用代码"))
 
 
 class PublicationListSerializer(serializers.Serializer[Publication]):
-    id = serializers.IntegerField(read_only=True, help_text="公示记录编号（每个版本一个）")
-    url = serializers.SerializerMethodField(help_text="公示页面的固定网址")
-    kind = serializers.CharField(read_only=True, help_text="公示类型代码")
+    id = serializers.IntegerField(
+        read_only=True, help_text=gettext_lazy("公示记录编号（每个版本一个）")
+    )
+    url = serializers.SerializerMethodField(help_text=gettext_lazy("公示页面的固定网址"))
+    kind = serializers.CharField(read_only=True, help_text=gettext_lazy("公示类型代码"))
     kind_display = serializers.CharField(
-        source="get_kind_display", read_only=True, help_text="公示类型"
+        source="get_kind_display", read_only=True, help_text=gettext_lazy("公示类型")
     )
     title = serializers.CharField(read_only=True)
-    department = DepartmentSerializer(read_only=True, help_text="公示部门")
-    subject = serializers.SerializerMethodField(help_text="检查对象（结果、处罚类）")
-    version = serializers.IntegerField(read_only=True, help_text="版本号，更正后加一")
+    department = DepartmentSerializer(read_only=True, help_text=gettext_lazy("公示部门"))
+    subject = serializers.SerializerMethodField(help_text=gettext_lazy("检查对象（结果、处罚类）"))
+    version = serializers.IntegerField(read_only=True, help_text=gettext_lazy("版本号，更正后加一"))
     supersedes = serializers.IntegerField(
-        source="supersedes_id", read_only=True, allow_null=True, help_text="更正的原记录编号"
+        source="supersedes_id",
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy("更正的原记录编号"),
     )
     status = serializers.SerializerMethodField(help_text="published / corrected / withdrawn")
-    published_at = serializers.DateTimeField(read_only=True, help_text="公示时间")
+    published_at = serializers.DateTimeField(read_only=True, help_text=gettext_lazy("公示时间"))
     voided_at = serializers.DateTimeField(
         read_only=True,
         allow_null=True,
-        help_text="抽取承诺：所属抽取经分管领导批准作废的时间（承诺继续公示）；其他为 null",
+        help_text=gettext_lazy(
+            "抽取承诺：所属抽取经分管领导批准作废的时间（承诺继续公示）；其他为 null"
+        ),
     )
-    void_reason = serializers.CharField(read_only=True, help_text="抽取承诺：作废原因")
+    void_reason = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("抽取承诺：作废原因")
+    )
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj: Publication) -> str:
@@ -98,13 +110,17 @@ class PublicationVersionSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     status = serializers.SerializerMethodField()
-    public_since = serializers.DateField(read_only=True, help_text="公开日期")
-    correction_note = serializers.CharField(read_only=True, help_text="本版本的更正说明")
-    corrected_on = serializers.DateField(
-        read_only=True, allow_null=True, help_text="被新版本更正的日期"
+    public_since = serializers.DateField(read_only=True, help_text=gettext_lazy("公开日期"))
+    correction_note = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("本版本的更正说明")
     )
-    withdrawn_on = serializers.DateField(read_only=True, allow_null=True, help_text="撤回日期")
-    withdrawal_reason = serializers.CharField(read_only=True, help_text="撤回理由")
+    corrected_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text=gettext_lazy("被新版本更正的日期")
+    )
+    withdrawn_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text=gettext_lazy("撤回日期")
+    )
+    withdrawal_reason = serializers.CharField(read_only=True, help_text=gettext_lazy("撤回理由"))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj: Any) -> str:
@@ -117,12 +133,14 @@ class PublicationVersionSerializer(serializers.Serializer[Any]):
 
 class PublicationDetailSerializer(PublicationListSerializer):
     payload = serializers.SerializerMethodField(
-        help_text="公示内容（已按脱敏规则处理）；已撤回的记录为 null"
+        help_text=gettext_lazy("公示内容（已按脱敏规则处理）；已撤回的记录为 null")
     )
-    correction_note = serializers.CharField(read_only=True, help_text="更正说明")
-    withdrawn_at = serializers.SerializerMethodField(help_text="撤回时间")
-    withdrawal_reason = serializers.SerializerMethodField(help_text="撤回理由")
-    versions = serializers.SerializerMethodField(help_text="版本历史（从最早的版本起）")
+    correction_note = serializers.CharField(read_only=True, help_text=gettext_lazy("更正说明"))
+    withdrawn_at = serializers.SerializerMethodField(help_text=gettext_lazy("撤回时间"))
+    withdrawal_reason = serializers.SerializerMethodField(help_text=gettext_lazy("撤回理由"))
+    versions = serializers.SerializerMethodField(
+        help_text=gettext_lazy("版本历史（从最早的版本起）")
+    )
 
     @extend_schema_field(serializers.JSONField(allow_null=True))
     def get_payload(self, obj: Publication) -> Any:

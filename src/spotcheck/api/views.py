@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
@@ -39,7 +39,9 @@ def _department_param(request: Request) -> int | None:
     if not raw:
         return None
     if not raw.isdigit():
-        raise ValidationError({"department": [f"监管部门的取值“{raw}”无效"]})
+        raise ValidationError(
+            {"department": [gettext("监管部门的取值“%(value)s”无效") % {"value": raw}]}
+        )
     return int(raw)
 
 
@@ -47,8 +49,15 @@ def _q(request: Request) -> str:
     return request.query_params.get("q", "").strip()[:100]
 
 
-Q_PARAM = OpenApiParameter("q", OpenApiTypes.STR, description="名称、编码关键字")
-DEPT_PARAM = OpenApiParameter("department", OpenApiTypes.INT, description="部门 id")
+Q_PARAM = OpenApiParameter("q", OpenApiTypes.STR, description=gettext_lazy("名称、编码关键字"))
+DEPT_PARAM = OpenApiParameter("department", OpenApiTypes.INT, description=gettext_lazy("部门 id"))
+
+
+# Endpoint overviews in the docs reader's language.
+ITEMS_DOC = gettext_lazy("随机抽查事项清单")
+TARGETS_DOC = gettext_lazy("检查对象名录库（第八条筛选条件与页面相同）")
+INSPECTORS_DOC = gettext_lazy("执法检查人员名录库")
+TASKS_DOC = gettext_lazy("抽查任务（不含抽取结果：抽取结果在检查开始前保密）")
 
 
 class StaffViewSet(viewsets.ReadOnlyModelViewSet):
@@ -66,7 +75,7 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet):
         raw = str(self.kwargs.get(self.lookup_field, ""))
         # Not a row id: answered before any query, the same way for every resource.
         if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
-            raise NotFound("记录不存在")
+            raise NotFound(gettext("记录不存在"))
         return super().get_object()
 
     def get_queryset(self) -> QuerySet[Any]:
@@ -76,9 +85,12 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet):
         return self.selected()
 
 
-@extend_schema_view(list=extend_schema(parameters=[Q_PARAM, DEPT_PARAM]))
+@extend_schema_view(
+    list=extend_schema(parameters=[Q_PARAM, DEPT_PARAM], description=ITEMS_DOC),
+    retrieve=extend_schema(description=ITEMS_DOC),
+)
 class CheckItemViewSet(StaffViewSet):
-    """随机抽查事项清单"""
+    """The check-item list (随机抽查事项清单)."""
 
     queryset = CheckItem.objects.none()
     serializer_class = serializers.CheckItemSerializer
@@ -110,14 +122,19 @@ TARGET_PARAMS = [
         OpenApiTypes.STR,
         many=True,
         enum=sorted(directory.TARGET_FLAG_FILTERS),
-        description="可重复：key_industry, blacklisted, abnormal_list, serious_violation",
+        description=gettext_lazy(
+            "可重复：key_industry, blacklisted, abnormal_list, serious_violation"
+        ),
     ),
 ]
 
 
-@extend_schema_view(list=extend_schema(parameters=TARGET_PARAMS))
+@extend_schema_view(
+    list=extend_schema(parameters=TARGET_PARAMS, description=TARGETS_DOC),
+    retrieve=extend_schema(description=TARGETS_DOC),
+)
 class TargetViewSet(StaffViewSet):
-    """检查对象名录库（第八条筛选条件与页面相同）"""
+    """The target directory, with the Art. 8 filters of its page."""
 
     queryset = Target.objects.none()
     serializer_class = serializers.TargetSerializer
@@ -137,9 +154,12 @@ class TargetViewSet(StaffViewSet):
 STATUS_PARAM = OpenApiParameter("status", OpenApiTypes.STR, enum=list(InspectorStatus.values))
 
 
-@extend_schema_view(list=extend_schema(parameters=[Q_PARAM, DEPT_PARAM, STATUS_PARAM]))
+@extend_schema_view(
+    list=extend_schema(parameters=[Q_PARAM, DEPT_PARAM, STATUS_PARAM], description=INSPECTORS_DOC),
+    retrieve=extend_schema(description=INSPECTORS_DOC),
+)
 class InspectorViewSet(StaffViewSet):
-    """执法检查人员名录库"""
+    """The inspector directory."""
 
     queryset = Inspector.objects.none()
     serializer_class = serializers.InspectorSerializer
@@ -147,7 +167,9 @@ class InspectorViewSet(StaffViewSet):
     def selected(self) -> QuerySet[Any]:
         status = self.request.query_params.get("status", "").strip()
         if status and status not in InspectorStatus.values:
-            raise ValidationError({"status": [f"人员状态的取值“{status}”无效"]})
+            raise ValidationError(
+                {"status": [gettext("人员状态的取值“%(value)s”无效") % {"value": status}]}
+            )
         return directory.inspector_list(
             user=self.request.user,
             q=_q(self.request),
@@ -156,8 +178,11 @@ class InspectorViewSet(StaffViewSet):
         )
 
 
+@extend_schema_view(
+    list=extend_schema(description=TASKS_DOC), retrieve=extend_schema(description=TASKS_DOC)
+)
 class SpotCheckTaskViewSet(StaffViewSet):
-    """抽查任务（不含抽取结果：抽取结果在检查开始前保密）"""
+    """Spot-check tasks, without their drawn lists (secret until the window opens)."""
 
     queryset = SpotCheckTask.objects.none()
     serializer_class = serializers.SpotCheckTaskSerializer
@@ -190,12 +215,18 @@ class SchemaView(SpectacularAPIView):
 
 
 class TodoView(APIView):
-    """待办：当前用户需要办理的事项，最紧急的在前（与登录后首页的列表相同）。"""
+    """What waits for the caller, most urgent first (the rows of the to-do home page)."""
 
     schema = ApiAutoSchema()
     throttle_classes = THROTTLES
 
-    @extend_schema(responses=serializers.TodoSerializer, operation_id="todo_list")
+    @extend_schema(
+        responses=serializers.TodoSerializer,
+        operation_id="todo_list",
+        description=gettext_lazy(
+            "待办：当前用户需要办理的事项，最紧急的在前（与登录后首页的列表相同）。"
+        ),
+    )
     def get(self, request: Request) -> Response:
         if not access.can_view_todo(request.user):
             raise PermissionDenied(gettext("无权查看待办"))

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -30,7 +33,7 @@ from spotcheck.disclosure.models import Publication, PublicationKind
 
 # Larger ids cannot be rows (and would overflow the database's integer column).
 MAX_ID = 2**31 - 1
-TAG = "公开数据（无需登录）"
+TAG = "公开数据（无需登录）"  # the tag is an identifier in the schema; its text is data
 
 
 class PublicRateThrottle(SimpleRateThrottle):
@@ -65,31 +68,47 @@ class PublicView(generics.GenericAPIView[Publication]):
 
 FILTER_PARAMS = [
     OpenApiParameter(
-        "q", OpenApiTypes.STR, description="检查对象名称关键字，或完整的统一社会信用代码"
+        "q",
+        OpenApiTypes.STR,
+        description=gettext_lazy("检查对象名称关键字，或完整的统一社会信用代码"),
     ),
     OpenApiParameter(
         "kind",
         OpenApiTypes.STR,
         enum=list(PublicationKind.values),
-        description="公示类型："
-        + "；".join(f"{value} {label}" for value, label in PublicationKind.choices),
+        description=format_lazy(
+            "{}{}",
+            gettext_lazy("公示类型："),
+            lazy(
+                lambda: gettext("；").join(
+                    f"{value} {label}" for value, label in PublicationKind.choices
+                ),
+                str,
+            )(),
+        ),
     ),
-    OpenApiParameter("department", OpenApiTypes.INT, description="公示部门编号"),
-    OpenApiParameter("item", OpenApiTypes.STR, description="抽查事项编码"),
+    OpenApiParameter("department", OpenApiTypes.INT, description=gettext_lazy("公示部门编号")),
+    OpenApiParameter("item", OpenApiTypes.STR, description=gettext_lazy("抽查事项编码")),
     OpenApiParameter(
-        "date_from", OpenApiTypes.DATE, description="公示日期起（含，北京时间，YYYY-MM-DD）"
+        "date_from",
+        OpenApiTypes.DATE,
+        description=gettext_lazy("公示日期起（含，北京时间，YYYY-MM-DD）"),
     ),
     OpenApiParameter(
-        "date_to", OpenApiTypes.DATE, description="公示日期止（含，北京时间，YYYY-MM-DD）"
+        "date_to",
+        OpenApiTypes.DATE,
+        description=gettext_lazy("公示日期止（含，北京时间，YYYY-MM-DD）"),
     ),
 ]
 
 
 @extend_schema(
     tags=[TAG],
-    summary="公示记录列表",
-    description="公示记录列表（已公示的记录，最新的在前）。筛选参数与公示查询页面相同；"
-    "分页参数 page、page_size（最大 200）。",
+    summary=gettext_lazy("公示记录列表"),
+    description=gettext_lazy(
+        "公示记录列表（已公示的记录，最新的在前）。筛选参数与公示查询页面相同；"
+        "分页参数 page、page_size（最大 200）。"
+    ),
     parameters=FILTER_PARAMS,
     responses=PublicationListSerializer(many=True),
 )
@@ -108,11 +127,15 @@ class PublicationList(PublicView, generics.ListAPIView[Publication]):
 
 @extend_schema(
     tags=[TAG],
-    summary="公示记录详情",
-    description="一条公示记录（含脱敏后的公示内容）及其版本历史。已更正的旧版本仍可查看，"
-    "并标明已被哪个版本更正；已撤回的记录只给出标题、类型、部门、日期和撤回理由，不含公示内容。",
+    summary=gettext_lazy("公示记录详情"),
+    description=gettext_lazy(
+        "一条公示记录（含脱敏后的公示内容）及其版本历史。已更正的旧版本仍可查看，"
+        "并标明已被哪个版本更正；已撤回的记录只给出标题、类型、部门、日期和撤回理由，不含公示内容。"
+    ),
     parameters=[
-        OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="记录编号")
+        OpenApiParameter(
+            "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=gettext_lazy("记录编号")
+        )
     ],
     responses=PublicationDetailSerializer,
 )
@@ -124,7 +147,7 @@ class PublicationDetail(PublicView):
         valid = pk.isascii() and pk.isdigit() and 0 < int(pk) <= MAX_ID
         record = selectors.public_record(int(pk)) if valid else None
         if record is None:
-            raise NotFound("公示记录不存在或未公开")
+            raise NotFound(gettext("公示记录不存在或未公开"))
         context = {
             **self.get_serializer_context(),
             "versions": selectors.public_versions(record),
