@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # the last day of February in a common year. CI runs them all besides today.
 SHIFTED_DAYS ?= 2027-07-17 2029-12-31 2031-02-28
 
-.PHONY: venv run test test-dates lint fmt migrate demo messages browsers clean bench bench-load
+.PHONY: venv run test test-dates lint fmt migrate demo messages browsers clean bench bench-load bench-scale
 
 venv: $(STAMP)
 
@@ -87,6 +87,11 @@ messages: venv
 bench: venv
 	$(BIN)/python benchmarks/import_targets.py
 	$(BIN)/python benchmarks/draw.py
+
+# A whole draw through the application over 10^6 targets on PostgreSQL (127.0.0.1:5432),
+# each step a separate process: wall time and peak memory (issue 16).
+bench-scale: venv
+	$(BIN)/python benchmarks/draw_app.py $(BENCH_ARGS)
 
 # Public search under load: gunicorn + PostgreSQL (127.0.0.1:5432), 100k records, wrk, 20 clients.
 bench-load: venv

@@ -24,6 +24,7 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from spotcheck.draws import services as draws
+from spotcheck.draws.snapshot import proof_document
 from spotcheck.engine import verify
 from tests.inspections.conftest import Scene, scene  # noqa: F401  (the drawn scene fixture)
 from tests.portal.helpers import publish
@@ -239,7 +240,7 @@ def test_same_verdict_as_python_on_proofs_made_by_the_app(
     commitment = publish(scene, "draw_commitment", scene.draw)
     published = verify.canon(commitment.payload["document"])
     draw = scene.draw
-    proof = json.dumps(draw.proof, ensure_ascii=False).encode()
+    proof = json.dumps(proof_document(draw), ensure_ascii=False).encode()
     digest = draw.commitment_digest
     assert python_verdict(proof, published, digest) == (0, "")
     assert js.verdict(proof, published, digest) == (0, "")
@@ -255,16 +256,16 @@ def test_same_verdict_as_python_on_proofs_made_by_the_app(
         reason="近亲属",
     )
     draw.refresh_from_db()
-    proof = json.dumps(draw.proof, ensure_ascii=False).encode()
+    proof = json.dumps(proof_document(draw), ensure_ascii=False).encode()
     assert draw.proof["recusals"]
     assert js.verdict(proof, published) == python_verdict(proof, published) == (0, "")
 
     # Altered after the fact: the published commitment and the recomputation catch it.
-    altered = copy.deepcopy(draw.proof)
+    altered = copy.deepcopy(proof_document(draw))
     altered["result"]["selected"][0]["pi"] += 1
     data = json.dumps(altered, ensure_ascii=False).encode()
     assert js.verdict(data, published) == python_verdict(data, published) == (1, "result.pi")
-    altered = copy.deepcopy(draw.proof)
+    altered = copy.deepcopy(proof_document(draw))
     altered["teams"][0]["inspectors"].reverse()
     data = json.dumps(altered, ensure_ascii=False).encode()
     assert js.verdict(data, published) == python_verdict(data, published) == (1, "teams")
@@ -331,7 +332,7 @@ def test_phone_visitor_verifies_a_published_proof_and_an_altered_upload(
     )
 
     # A proof altered after the draw, uploaded with the published commitment.
-    altered = copy.deepcopy(scene.draw.proof)
+    altered = copy.deepcopy(proof_document(scene.draw))
     altered["result"]["selected"][0]["pi"] += 1
     (tmp_path / "altered-proof.json").write_text(json.dumps(altered, ensure_ascii=False))
     published = verify.canon(commitment.payload["document"])

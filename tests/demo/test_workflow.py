@@ -22,6 +22,7 @@ from spotcheck.disclosure import selectors
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
 from spotcheck.draws.models import Draw
 from spotcheck.draws.pool import pool_shortfall
+from spotcheck.draws.snapshot import proof_document
 from spotcheck.engine.verify import verify_proof
 from spotcheck.inspections.models import FollowUp, Inspection, InspectionState
 from spotcheck.planning.models import AnnualPlan, PlanState, SpotCheckTask, TaskState
@@ -57,7 +58,7 @@ def _check_scenario() -> None:
     )
     draw = Draw.objects.get(task=task, state="executed")
     assert draw.proof and draw.commitment
-    errors, _summary = verify_proof(draw.proof)
+    errors, _summary = verify_proof(proof_document(draw))
     assert errors == []
     # The demo shows a re-draw: the first commitment voided (clerk asked, leader approved).
     first = Draw.objects.get(task=task, state="aborted")

@@ -24,6 +24,7 @@ from spotcheck.disclosure.publications import (
 )
 from spotcheck.disclosure.services import calendar_year_import
 from spotcheck.disclosure.workdays import publication_deadline
+from spotcheck.draws.snapshot import proof_document
 from spotcheck.inspections.models import Inspection
 from spotcheck.inspections.services_followup import penalty_decide
 from spotcheck.inspections.services_inspection import (
@@ -186,7 +187,7 @@ def test_draw_proof_only_after_window_opens_commitment_any_time(
     with pytest.raises(ServiceError, match="第十八条"):
         publication_review(actor=scene.section2, publication=pub, approve=True)
     proof = publish(scene, "draw_proof", scene.draw)
-    assert proof.payload["document"] == scene.draw.proof
+    assert proof.payload["document"] == proof_document(scene.draw)
 
 
 def test_no_unmasked_personal_data_in_published_output(scene: Scene, today: dt.date) -> None:

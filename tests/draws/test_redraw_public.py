@@ -30,6 +30,7 @@ from spotcheck.disclosure.publications import (
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import AbortRequest, Draw, DrawState, PoolEntry
 from spotcheck.draws.services_abort import draw_abort_decide, draw_abort_request
+from spotcheck.draws.snapshot import proof_document
 from spotcheck.engine.verify import verify_proof
 from spotcheck.planning.models import TaskState
 from tests.factories import TargetFactory, UserFactory
@@ -194,9 +195,9 @@ def test_redraw_chains_to_the_aborted_commitment(client: Client, world: World) -
     assert [h["draw_id"] for h in history] == [str(first.pk)]
     assert history[0]["commitment_digest"] == first.commitment_digest
     assert history[0]["nonce"] == first.nonce and history[0]["abort_reason"] == "检查组名单有误"
-    assert verify_proof(json.loads(json.dumps(second.proof)))[0] == []
+    assert verify_proof(json.loads(json.dumps(proof_document(second))))[0] == []
     # Leaving the aborted draw out of the history is caught by the verifier.
-    forged = json.loads(json.dumps(second.proof))
+    forged = json.loads(json.dumps(proof_document(second)))
     forged["history"] = []
     assert verify_proof(forged)[0]
     # The public sees both draws, in order, the first marked 作废, chained by digest.
@@ -221,7 +222,7 @@ def test_the_aborted_proof_goes_public_with_the_next(world: World) -> None:
     aborted_proof = draw_publication("draw_proof", first)
     assert aborted_proof is not None and aborted_proof.state == PublicationState.PUBLISHED
     assert aborted_proof.payload["aborted"]["reason"] == "检查组名单有误"
-    assert aborted_proof.payload["document"] == first.proof
+    assert aborted_proof.payload["document"] == proof_document(first)
 
 
 def test_no_proof_goes_public_before_the_window(world: World) -> None:
@@ -325,7 +326,7 @@ def test_inactive_targets_in_scope_are_listed_as_excluded(world: World) -> None:
     assert draw.proof is not None
     selected = {s["id"] for s in draw.proof["result"]["selected"]}
     assert gone.credit_code not in selected and revoked.credit_code not in selected
-    assert verify_proof(json.loads(json.dumps(draw.proof)))[0] == []
+    assert verify_proof(json.loads(json.dumps(proof_document(draw))))[0] == []
 
 
 @pytest.mark.parametrize(
@@ -393,7 +394,7 @@ def test_the_public_abort_reason_is_redacted(client: Client, world: World) -> No
         actor=world.p.section, draw=_commit(world, task, reason="重抽"), entries=DICE
     )
     assert second.proof is not None
-    assert "13912345678" not in json.dumps(second.proof, ensure_ascii=False)
+    assert "13912345678" not in json.dumps(proof_document(second), ensure_ascii=False)
     page = client.get(reverse("portal:draw_history", args=[task.pk])).content.decode()
     assert "13912345678" not in page and "改期" in page
 

@@ -16,6 +16,7 @@ from spotcheck.draws import services as draws
 from spotcheck.draws.models import CheckSlot, DrawState, PoolEntry, TeamMember
 from spotcheck.draws.services_abort import draw_abort_decide, draw_abort_request
 from spotcheck.draws.services_cap import cap_override_approve, cap_override_request
+from spotcheck.draws.snapshot import proof_document
 from spotcheck.engine.verify import verify_proof
 from spotcheck.planning.models import TaskState
 from tests.workflow_fixtures import World
@@ -52,7 +53,7 @@ def test_full_ceremony_produces_a_verifiable_draw(world: World) -> None:
     teams = TeamMember.objects.filter(draw=draw)
     assert teams.count() == 10
     assert CheckSlot.objects.filter(draw=draw, year=task.window_start.year, slot=1).count() == 5
-    problems, _ = verify_proof(json.loads(json.dumps(draw.proof)))
+    problems, _ = verify_proof(json.loads(json.dumps(proof_document(draw))))
     assert problems == []
     assert list(verify_chain()) == []
 
@@ -155,7 +156,7 @@ def test_recusal_replaces_from_the_same_order(world: World) -> None:
     assert (
         draw.proof is not None and draw.proof["recusals"][0]["replacement"] == new.inspector.cert_no
     )
-    problems, _ = verify_proof(json.loads(json.dumps(draw.proof)))
+    problems, _ = verify_proof(json.loads(json.dumps(proof_document(draw))))
     assert problems == []
 
 

@@ -109,7 +109,7 @@ def test_accepted_problem_result_raises_the_next_draws_weight(scene: Scene) -> N
 
     def weights() -> dict[int, int]:
         pool = build_pool(next_task, on=scene.today + dt.timedelta(days=1))
-        return {line.target.pk: line.weight for line in pool.lines}
+        return {line.target_id: line.weight for line in pool.lines}
 
     before = weights()
     problem = scene.cats["rectified"]
@@ -128,7 +128,7 @@ def test_accepted_problem_result_raises_the_next_draws_weight(scene: Scene) -> N
     line = next(
         ln
         for ln in build_pool(next_task, on=scene.today + dt.timedelta(days=1)).lines
-        if ln.target.pk == scene.target.pk
+        if ln.target_id == scene.target.pk
     )
     assert any(f["code"] == "recent_problems" for f in line.factors)
 
@@ -143,8 +143,8 @@ def test_no_problem_result_leaves_the_weight_alone(scene: Scene) -> None:
         window_end=scene.window[1] + dt.timedelta(days=30),
         sample={"mode": "count", "values": {"*": 2}},
     )
-    before = {ln.target.pk: ln.weight for ln in build_pool(next_task, on=scene.today).lines}
+    before = {ln.target_id: ln.weight for ln in build_pool(next_task, on=scene.today).lines}
     inspection = inspection_submit(actor=scene.p.section, inspection=scene.save())
     inspection_review(actor=scene.section2, inspection=inspection, accept=True)
-    after = {ln.target.pk: ln.weight for ln in build_pool(next_task, on=scene.today).lines}
+    after = {ln.target_id: ln.weight for ln in build_pool(next_task, on=scene.today).lines}
     assert after == before

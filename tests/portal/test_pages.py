@@ -24,6 +24,7 @@ from spotcheck.disclosure.publications import (
     publication_submit,
     publication_withdraw,
 )
+from spotcheck.draws.snapshot import proof_document
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.inspections.services_followup import penalty_decide
 from spotcheck.planning import services as planning
@@ -329,7 +330,7 @@ def test_proof_download_is_the_document_the_verifier_accepts(
         f'attachment; filename="draw-{scene.draw.pk}-proof.json"'
     )
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    assert body == canonical_bytes(scene.draw.proof)
+    assert body == canonical_bytes(proof_document(scene.draw))
     path = tmp_path / "proof.json"
     path.write_bytes(body)
     assert _verify_cli(path).startswith("OK:")
@@ -348,10 +349,10 @@ def test_proof_download_is_gzip_compressed_for_clients_that_accept_it(
     packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     assert packed["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in packed["Vary"]
-    assert gzip.decompress(packed.content) == canonical_bytes(scene.draw.proof)
+    assert gzip.decompress(packed.content) == canonical_bytes(proof_document(scene.draw))
     plain = client.get(url)
     assert not plain.has_header("Content-Encoding")
-    assert plain.content == canonical_bytes(scene.draw.proof)
+    assert plain.content == canonical_bytes(proof_document(scene.draw))
     # The verifier takes the compressed file as saved, too.
     path = tmp_path / "proof.json.gz"
     path.write_bytes(packed.content)
@@ -364,7 +365,7 @@ def test_proof_detail_shows_fingerprint_and_download(
     html = _get(client, "detail", site.proof.pk).content.decode()
     assert scene.draw.commitment_digest in html
     assert reverse("portal:proof", args=[site.proof.pk]) in html
-    proof = scene.draw.proof
+    proof = proof_document(scene.draw)
     assert proof is not None
     assert proof["seed"] in html
     assert proof["result"]["selected"][0]["id"] in html

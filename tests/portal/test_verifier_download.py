@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from spotcheck.disclosure.draw_records import draw_publication
 from spotcheck.draws import services as draws
+from spotcheck.draws.snapshot import proof_document
 from spotcheck.engine.proof import build_commitment, new_nonce, run_draw
 from tests.workflow_fixtures import World
 
@@ -90,14 +91,14 @@ def test_downloaded_verifier_checks_a_proof_against_the_published_commitment(
 
     draw = draws.draw_execute(actor=world.p.section, draw=draw, entries=DICE)
     assert draw.proof is not None
-    (tmp_path / "proof.json").write_text(json.dumps(draw.proof, ensure_ascii=False))
+    (tmp_path / "proof.json").write_text(json.dumps(proof_document(draw), ensure_ascii=False))
     ok = _run(tmp_path, "proof.json", "--commitment", "commitment.json")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.startswith("OK: ")
     ok = _run(tmp_path, "proof.json", "--expect-digest", draw.commitment_digest)
     assert ok.returncode == 0, ok.stdout
 
-    forged = _forge(draw.proof)
+    forged = _forge(proof_document(draw))
     (tmp_path / "forged.json").write_text(json.dumps(forged, ensure_ascii=False))
     alone = _run(tmp_path, "forged.json")
     assert alone.returncode == 0, alone.stdout  # self-consistent on its own...

@@ -18,6 +18,7 @@ from spotcheck.directory.models import CheckItem, Inspector, InspectorStatus, Ta
 from spotcheck.disclosure import redaction
 from spotcheck.disclosure.models import PublicationKind
 from spotcheck.draws.models import Draw
+from spotcheck.draws.snapshot import proof_document
 from spotcheck.inspections.models import FollowUp, FollowUpKind, Inspection
 from spotcheck.planning.models import AnnualPlan, SpotCheckTask
 
@@ -125,7 +126,9 @@ def build(kind: str, source: Any, department: Department) -> Built:
     ):
         # Commitments and proofs hold credit codes, hashes and inspector certificate numbers
         # only: the proof must stay byte-exact to verify, so it is published as recorded.
-        body = source.commitment if kind == PublicationKind.DRAW_COMMITMENT else source.proof
+        body = (
+            source.commitment if kind == PublicationKind.DRAW_COMMITMENT else proof_document(source)
+        )
         payload = {
             "task": source.task.name,
             "task_id": source.task_id,

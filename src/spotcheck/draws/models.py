@@ -48,6 +48,8 @@ class Draw(models.Model):
     )
     randomness = models.JSONField(_("公开随机数"), default=list, blank=True)
     inspector_lines = models.JSONField(default=list)
+    # The weights' reasons, once per distinct risk profile; PoolEntry.profile indexes it.
+    weight_profiles = models.JSONField(default=list, blank=True)
     conflict_lines = models.JSONField(default=list)
     proof = models.JSONField(_("抽取证明"), null=True, blank=True)
     replaces = models.OneToOneField(
@@ -126,12 +128,24 @@ class AbortRequest(models.Model):
 class PoolEntry(models.Model):
     """One line of the committed pool snapshot, with the weight's reasons for display."""
 
-    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="pool")
-    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="+")
+    # A provincial pool is a million lines written in one COPY, so the table carries only
+    # what its queries need (all by draw): no database-level foreign keys, whose checks
+    # take a row lock per line at commit (FOR KEY SHARE on every target: a million heap
+    # writes, ~15 s), and no per-column indexes. The ids come from the same transaction's
+    # reads, targets and draws are never deleted (PROTECT/CASCADE still hold in the ORM),
+    # and every line keeps its own credit code. The unique constraint serves lookups by
+    # draw; drawn lines have a partial index of their own.
+    draw = models.ForeignKey(
+        Draw, on_delete=models.CASCADE, related_name="pool", db_constraint=False, db_index=False
+    )
+    target = models.ForeignKey(
+        Target, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     credit_code = models.CharField(max_length=18)
     stratum = models.CharField(max_length=60)
     weight = models.PositiveBigIntegerField()
-    factors = models.JSONField(default=list)
+    # Index into draw.weight_profiles: a million lines share a few hundred reason lists.
+    profile = models.PositiveIntegerField(default=0)
     excluded = models.CharField(max_length=100, blank=True)
     pi_units = models.PositiveBigIntegerField(default=0)
     selected = models.BooleanField(default=False)
@@ -140,10 +154,19 @@ class PoolEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["draw", "credit_code"], name="pool_line_unique")
         ]
-        indexes = [models.Index(fields=["draw", "selected"])]
+        indexes = [
+            models.Index(
+                fields=["draw"], condition=models.Q(selected=True), name="pool_drawn_lines"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.draw_id}:{self.credit_code}"
+
+    @property
+    def factors(self) -> list[dict[str, str]]:
+        profiles = self.draw.weight_profiles
+        return profiles[self.profile] if self.profile < len(profiles) else []
 
 
 class TeamMember(models.Model):

@@ -8,27 +8,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from operator import itemgetter
+from typing import Any, overload
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext
 
 from spotcheck.core.errors import ServiceError
 from spotcheck.core.exclusions import YEARLY_CAP as YEARLY_CAP_CODE
 from spotcheck.core.exclusions import exclusion_label
-from spotcheck.credit.selectors import risk_attributes
+from spotcheck.credit.selectors import RISK_COLUMNS, RiskProfiles, recent_problem_counts
 from spotcheck.directory.models import Target, TargetStatus
 from spotcheck.directory.selectors import TargetFilter, target_list
 from spotcheck.draws.models import CapOverride, CheckSlot
 from spotcheck.engine.canonical import canonical_decimal
-from spotcheck.engine.hashing import EngineError
+from spotcheck.engine.hashing import EngineError, check_id
 from spotcheck.engine.pool import Pool
-from spotcheck.engine.probability import pool_inclusion
+from spotcheck.engine.probability import allocate_sample_sizes, pool_inclusion
 from spotcheck.engine.proof import sample_sizes
-from spotcheck.engine.risk import DEFAULT_RISK_CONFIG, compute_weight
+from spotcheck.engine.risk import DEFAULT_RISK_CONFIG
 from spotcheck.planning.models import SpotCheckTask, StratifyBy
 
 YEARLY_CAP = 2
@@ -36,9 +39,12 @@ YEARLY_CAP = 2
 EXCLUDED_CAP = YEARLY_CAP_CODE
 
 
-@dataclass
+@dataclass(frozen=True)
 class PoolLine:
-    target: Target
+    """One line of a task's pool, as the preview shows it."""
+
+    target_id: int
+    credit_code: str
     stratum: str
     weight: int
     factors: list[dict[str, str]]
@@ -51,7 +57,7 @@ class PoolLine:
 
     def record(self) -> dict[str, Any]:
         rec: dict[str, Any] = {
-            "id": self.target.credit_code,
+            "id": self.credit_code,
             "stratum": self.stratum,
             "weight": self.weight,
         }
@@ -62,44 +68,147 @@ class PoolLine:
 
 @dataclass
 class TaskPool:
-    lines: list[PoolLine]
+    """The pool as columns in canonical (UTF-8 byte) order of credit code.
+
+    A provincial task's pool has a million lines: a model instance, a dict or even a
+    dataclass per line would cost gigabytes and seconds, so lines are materialised only for
+    the page being shown (``lines`` is a lazy sequence)."""
+
+    target_ids: list[int]
+    codes: list[str]
+    strata: list[str]
+    weights: list[int]
+    profiles: list[int]
+    """Index into ``factor_sets`` per line: the weight's reasons, shared by equal attributes."""
+    factor_sets: list[list[dict[str, str]]]
+    excluded: dict[int, str]
+    """Position -> reason code of lines kept in the pool but not eligible."""
     config: dict[str, Any]
-    sample_params: dict[str, Any]
+    sample_params: dict[str, Any] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
+    pi_units: list[int] = field(default_factory=list)
+    _engine: Pool | None = None
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @property
+    def lines(self) -> PoolLines:
+        return PoolLines(self)
+
+    def line(self, i: int) -> PoolLine:
+        return PoolLine(
+            target_id=self.target_ids[i],
+            credit_code=self.codes[i],
+            stratum=self.strata[i],
+            weight=self.weights[i],
+            factors=self.factor_sets[self.profiles[i]],
+            excluded=self.excluded.get(i, ""),
+            pi_units=self.pi_units[i] if self.pi_units else 0,
+        )
+
+    @property
+    def eligible_count(self) -> int:
+        return len(self.codes) - len(self.excluded)
+
+    def eligible_by_stratum(self) -> Counter[str]:
+        counts = Counter(self.strata)
+        counts.subtract(self.strata[i] for i in self.excluded)
+        return counts
 
     def engine_pool(self) -> Pool:
-        return Pool.from_records(line.record() for line in self.lines)
+        if self._engine is None:
+            self._engine = Pool.from_arrays(
+                self.codes,
+                self.strata,
+                self.weights,
+                {self.codes[i]: reason for i, reason in self.excluded.items()},
+            )
+        return self._engine
 
 
-def _stratum(target: Target, by: str) -> str:
+class PoolLines(Sequence[PoolLine]):
+    """A read-only view of a TaskPool's lines (what the paginator and templates iterate)."""
+
+    def __init__(self, pool: TaskPool) -> None:
+        self._pool = pool
+
+    def __len__(self) -> int:
+        return len(self._pool)
+
+    @overload
+    def __getitem__(self, i: int) -> PoolLine: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[PoolLine]: ...
+
+    def __getitem__(self, i: int | slice) -> PoolLine | list[PoolLine]:
+        if isinstance(i, slice):
+            return [self._pool.line(k) for k in range(*i.indices(len(self._pool)))]
+        if i < 0:
+            i += len(self._pool)
+        if not 0 <= i < len(self._pool):
+            raise IndexError(i)
+        return self._pool.line(i)
+
+
+def _stratum_column(by: str) -> str:
+    columns: dict[str, str] = {
+        StratifyBy.CREDIT_CLASS: "credit_class",
+        StratifyBy.INDUSTRY: "industry_code",
+        StratifyBy.REGION: "region",
+        StratifyBy.KIND: "kind",
+    }
+    return columns.get(by, "")
+
+
+def _stratum(value: str, by: str) -> str:
     if by == StratifyBy.CREDIT_CLASS:
-        return target.credit_class
+        return value
     if by == StratifyBy.INDUSTRY:
-        return target.industry_code[:1] or "未分类"
+        return value[:1] or "未分类"
     if by == StratifyBy.REGION:
-        return target.region or "未分区"
+        return value or "未分区"
     if by == StratifyBy.KIND:
-        return target.kind
+        return value
     return "全部"
 
 
-def _scope_targets(task: SpotCheckTask) -> list[Target]:
+def scope_queryset(task: SpotCheckTask) -> QuerySet[Target]:
     """Every target in the task's scope (its filters, departments and item kinds), whatever
-    its status: the committed pool lists the inactive ones as excluded with their reason."""
+    its status: the committed pool lists the inactive ones as excluded with their reason.
+
+    A semi-join on the departments (EXISTS) rather than a join + DISTINCT: a target linked
+    to two of the task's departments is one line, and the database need not sort a million
+    rows to find out."""
     filters, _unused = TargetFilter.from_params(_filter_params(task.filters))
     qs = target_list(user=None, filters=filters, check_access=False)
+    # The task's few department ids as literals, not a subquery: with a subquery the
+    # planner misjudges the semi-join and probes the target index once per row.
     departments = list(task.departments.values_list("pk", flat=True))
-    qs = qs.filter(departments__in=departments).distinct()
+    links = Target.departments.through.objects.filter(
+        target_id=OuterRef("pk"), department_id__in=departments
+    )
+    qs = qs.filter(Exists(links))
     kinds: set[str] = set()
     for kinds_of_item in task.items.values_list("target_kinds", flat=True):
         kinds.update(kinds_of_item or [])
     if kinds:
         qs = qs.filter(kind__in=kinds)
-    return list(qs.order_by("credit_code"))
+    return qs
 
 
-def _eligible_targets(task: SpotCheckTask) -> list[Target]:
-    return [t for t in _scope_targets(task) if t.status == TargetStatus.ACTIVE]
+def _rows(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """All rows of a values_list query through the driver's cursor: at a million rows the
+    ORM's per-row iterator costs seconds and the SQL is the ORM's own either way."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def _eligible_targets(task: SpotCheckTask) -> QuerySet[Target]:
+    return scope_queryset(task).filter(status=TargetStatus.ACTIVE)
 
 
 def _filter_params(stored: dict[str, Any]) -> QueryDict:
@@ -112,9 +221,12 @@ def _filter_params(stored: dict[str, Any]) -> QueryDict:
     return q
 
 
-def capped_target_ids(target_ids: list[int], year: int, task: SpotCheckTask) -> set[int]:
+def capped_target_ids(targets: QuerySet[Target], year: int, task: SpotCheckTask) -> set[int]:
+    """Targets of ``targets`` already checked twice in ``year`` without an approved override
+    for this task. Grouped in the database over the scope as a subquery, so no list of a
+    million ids travels to the database."""
     full = set(
-        CheckSlot.objects.filter(target_id__in=target_ids, year=year)
+        CheckSlot.objects.filter(target__in=targets.values("pk"), year=year)
         .values("target_id")
         .annotate(n=Count("id"))
         .filter(n__gte=YEARLY_CAP)
@@ -132,67 +244,76 @@ def build_pool(task: SpotCheckTask, *, on: dt.date | None = None) -> TaskPool:
     """Eligible targets with stratum, weight and reasons, plus the engine's exact π."""
     day = on or task.window_start
     config = {**DEFAULT_RISK_CONFIG, **(task.risk_model.config if task.risk_model else {})}
-    targets = _scope_targets(task)
-    attrs = risk_attributes(targets, on=day, config=config)
-    capped = capped_target_ids(
-        [t.pk for t in targets if t.status == TargetStatus.ACTIVE], task.window_start.year, task
-    )
-    lines = []
-    for t in targets:
-        weight, factors = compute_weight(attrs[t.pk], config)
-        lines.append(
-            PoolLine(
-                target=t,
-                stratum=_stratum(t, task.stratify_by),
-                weight=weight,
-                factors=[
-                    {
-                        "code": f.code,
-                        "label": f.label_zh,
-                        "multiplier": f.multiplier,
-                        "detail": f.detail,
-                    }
-                    for f in factors
-                ],
-                excluded=(
-                    t.status
-                    if t.status != TargetStatus.ACTIVE
-                    else EXCLUDED_CAP
-                    if t.pk in capped
-                    else ""
-                ),
-            )
+    scope = scope_queryset(task)
+    by = task.stratify_by
+    rows = _rows(
+        scope.order_by().values_list(
+            "pk", "credit_code", "status", _stratum_column(by) or "kind", *RISK_COLUMNS
         )
-    result = TaskPool(lines=lines, config=config, sample_params={})
-    if not lines:
+    )
+    # Canonical order is by UTF-8 bytes, which for str is code-point order; the database's
+    # collation may differ, so sort here (nearly free when it already agrees).
+    rows.sort(key=itemgetter(1))
+    problems = recent_problem_counts(scope, on=day)
+    capped = capped_target_ids(
+        scope.filter(status=TargetStatus.ACTIVE), task.window_start.year, task
+    )
+    profile = RiskProfiles(config)
+    n = len(rows)
+    target_ids: list[int] = [0] * n
+    codes: list[str] = [""] * n
+    strata: list[str] = [""] * n
+    weights: list[int] = [0] * n
+    profiles: list[int] = [0] * n
+    excluded: dict[int, str] = {}
+    stratum_of: dict[str, str] = {}
+    for i, row in enumerate(rows):
+        pk, code, status, stratum_value = row[0], row[1], row[2], row[3]
+        target_ids[i] = pk
+        codes[i] = code
+        stratum = stratum_of.get(stratum_value)
+        if stratum is None:
+            stratum = stratum_of[stratum_value] = _stratum(stratum_value, by)
+        strata[i] = stratum
+        weights[i], profiles[i] = profile.weigh(row[4:], problems.get(pk, 0))
+        if status != TargetStatus.ACTIVE:
+            excluded[i] = status
+        elif pk in capped:
+            excluded[i] = EXCLUDED_CAP
+    del rows
+    result = TaskPool(
+        target_ids=target_ids,
+        codes=codes,
+        strata=strata,
+        weights=weights,
+        profiles=profiles,
+        factor_sets=profile.factor_sets,
+        excluded=excluded,
+        config=config,
+    )
+    if not n:
         return result
     pool = result.engine_pool()
-    result.sample_params = engine_sample(task, pool)
+    result.sample_params = engine_sample(task, pool.stratum_names)
     try:
         result.sizes = sample_sizes(pool, {"sample": result.sample_params})
     except EngineError as exc:
         raise ServiceError(gettext("抽查比例或数量无效：%(exc)s") % {"exc": exc}) from exc
-    eligible = Counter(line.stratum for line in lines if not line.excluded)
-    for stratum, size in result.sizes.items():
-        if size > eligible.get(stratum, 0):
-            raise ServiceError(
-                gettext("分层“%(stratum)s”要求抽取 %(size)s 个，但只有 %(value)s 个符合条件")
-                % {"stratum": stratum, "size": size, "value": eligible.get(stratum, 0)}
-            )
+    _check_sizes(result.sizes, result.eligible_by_stratum())
     pi, _ = pool_inclusion(pool, result.sizes, 1)
-    # The engine keeps lines in canonical id order, as ours are.
-    by_code = {bytes(pool.ids[i]).decode(): int(pi[i]) for i in range(len(pool))}
-    for line in lines:
-        line.pi_units = by_code[line.target.credit_code]
+    # Same canonical order as the engine's (asserted: a mismatch would misattribute π).
+    if len(pool) != n or pool.id_str(0) != codes[0] or pool.id_str(n - 1) != codes[-1]:
+        raise AssertionError("pool order differs from the engine's")
+    result.pi_units = pi.tolist()
     return result
 
 
-def engine_sample(task: SpotCheckTask, pool: Pool) -> dict[str, Any]:
+def engine_sample(task: SpotCheckTask, stratum_names: Sequence[str]) -> dict[str, Any]:
     """Expand the task's sample spec ("*" = every other stratum) for the strata present."""
     spec = task.sample
     values = spec.get("values", {})
     default = values.get("*")
-    expanded = {s: values.get(s, default) for s in pool.stratum_names}
+    expanded = {s: values.get(s, default) for s in stratum_names}
     if spec.get("mode") == "count":
         return {"sizes": {s: int(v or 0) for s, v in expanded.items()}}
     try:
@@ -208,17 +329,68 @@ def engine_sample(task: SpotCheckTask, pool: Pool) -> dict[str, Any]:
     }
 
 
+def _check_sizes(sizes: dict[str, int], eligible: Counter[str]) -> None:
+    for stratum, size in sizes.items():
+        if size > eligible.get(stratum, 0):
+            raise ServiceError(
+                gettext("分层“%(stratum)s”要求抽取 %(size)s 个，但只有 %(value)s 个符合条件")
+                % {"stratum": stratum, "size": size, "value": eligible.get(stratum, 0)}
+            )
+
+
+def stratum_counts(task: SpotCheckTask) -> tuple[int, Counter[str]]:
+    """(lines in scope, eligible lines per stratum, 0 for a stratum whose lines are all
+    excluded), counted by the database: what the pool check needs, without weighing a
+    million targets."""
+    scope = scope_queryset(task)
+    by = task.stratify_by
+    column = _stratum_column(by) or "kind"
+    lines = 0
+    eligible: Counter[str] = Counter()
+    for value, status, n in (
+        scope.order_by().values_list(column, "status").annotate(n=Count("id")).order_by()
+    ):
+        stratum = _stratum(value, by)
+        lines += n
+        eligible[stratum] += n if status == TargetStatus.ACTIVE else 0
+    capped = capped_target_ids(
+        scope.filter(status=TargetStatus.ACTIVE), task.window_start.year, task
+    )
+    for value in Target.objects.filter(pk__in=capped).values_list(column, flat=True):
+        eligible[_stratum(value, by)] -= 1
+    return lines, eligible
+
+
 def pool_shortfall(task: SpotCheckTask) -> str:
     """Why this task cannot be drawn as it stands ("" when it can): no eligible target, or a
     sample larger than the eligible pool. Said before approval, so nobody approves a task whose
-    draw can only fail."""
+    draw can only fail. Sample sizes depend only on the eligible counts per stratum, so this
+    counts in the database instead of building the pool (a leader's click at provincial
+    scale); the test suite checks it agrees with the built pool."""
+    lines, eligible = stratum_counts(task)
+    if not lines:
+        return _shortfall_text(0, 0, 0)
+    names = sorted(eligible, key=str.encode)
     try:
-        pool = build_pool(task)
-    except ServiceError as exc:
-        return shortfall_message(error=exc.message)
+        for name in names:
+            check_id(name, "stratum")
     except EngineError as exc:
         return f"抽取引擎拒绝了输入数据：{exc}"
-    return shortfall_message(pool=pool)
+    try:
+        params = engine_sample(task, names)
+        if "sizes" in params:
+            sizes = params["sizes"]
+        else:
+            try:
+                sizes = allocate_sample_sizes(
+                    {s: eligible[s] for s in names}, params["ratios"], minimum=params["minimum"]
+                )
+            except EngineError as exc:
+                raise ServiceError(gettext("抽查比例或数量无效：%(exc)s") % {"exc": exc}) from exc
+        _check_sizes(sizes, eligible)
+    except ServiceError as exc:
+        return shortfall_message(error=exc.message)
+    return _shortfall_text(lines, sum(eligible.values()), sum(sizes.values()))
 
 
 def shortfall_message(*, pool: TaskPool | None = None, error: str = "") -> str:
@@ -227,15 +399,15 @@ def shortfall_message(*, pool: TaskPool | None = None, error: str = "") -> str:
         # build_pool names the stratum, how many it needs and how many are eligible.
         return f"符合条件的检查对象不足，无法抽取：{error}"
     assert pool is not None
-    eligible = sum(1 for line in pool.lines if not line.excluded)
+    return _shortfall_text(len(pool), pool.eligible_count, sum(pool.sizes.values()))
+
+
+def _shortfall_text(lines: int, eligible: int, drawn: int) -> str:
     hint = "请检查定向条件（如所属区域、行业）和所选抽查事项的适用对象类型"
     if eligible == 0:
-        if pool.lines:
-            return (
-                f"符合条件的检查对象为 0 个（范围内 {len(pool.lines)} 个均被排除），"
-                f"无法抽取：{hint}"
-            )
+        if lines:
+            return f"符合条件的检查对象为 0 个（范围内 {lines} 个均被排除），无法抽取：{hint}"
         return f"符合条件的检查对象为 0 个，无法抽取：{hint}"
-    if sum(pool.sizes.values()) == 0:
+    if drawn == 0:
         return f"按当前抽查比例或数量，在 {eligible} 个符合条件的检查对象中应抽取 0 个，无法抽取"
     return ""

@@ -27,7 +27,6 @@ from spotcheck.draws.models import (
     CheckSlot,
     Draw,
     DrawState,
-    PoolEntry,
     RecusalReason,
     TeamMember,
 )
@@ -38,6 +37,7 @@ from spotcheck.draws.randomness import (
     randomness_values,
     witness_names,
 )
+from spotcheck.draws.snapshot import committed_pool, write_pool_entries
 from spotcheck.engine.hashing import EngineError
 from spotcheck.engine.proof import build_commitment, commitment_digest, new_nonce, run_draw
 from spotcheck.engine.teams import TeamFormationError
@@ -78,7 +78,7 @@ def draw_commit(
         raise ServiceError(gettext("重新抽取必须说明原因"))
     items = randomness_items(randomness_kind, randomness_names, not_before)
     pool = build_pool(task)
-    if not any(not line.excluded for line in pool.lines):
+    if not pool.eligible_count:
         raise ServiceError(gettext("没有符合条件的检查对象，请调整定向条件或抽查事项"))
     if sum(pool.sizes.values()) == 0:
         raise ServiceError(gettext("按当前比例抽取数量为 0，请调整抽查比例"))
@@ -110,7 +110,7 @@ def draw_commit(
             )
             % {"qualified": len(qualified), "team_size": task.team_size}
         )
-    pool_codes = {line.target.credit_code for line in pool.lines}
+    pool_codes = set(pool.codes)
     conflict_lines = [
         {"inspector": c.inspector.cert_no, "target": c.target.credit_code}
         for c in ConflictDeclaration.objects.filter(
@@ -180,22 +180,9 @@ def draw_commit(
     draw.commitment = commitment
     draw.commitment_digest = commitment_digest(commitment).hex()
     draw.save(update_fields=["commitment", "commitment_digest"])
-    PoolEntry.objects.bulk_create(
-        [
-            PoolEntry(
-                draw=draw,
-                target=line.target,
-                credit_code=line.target.credit_code,
-                stratum=line.stratum,
-                weight=line.weight,
-                factors=line.factors,
-                excluded=line.excluded,
-                pi_units=line.pi_units,
-            )
-            for line in pool.lines
-        ],
-        batch_size=2000,
-    )
+    draw.weight_profiles = pool.factor_sets
+    draw.save(update_fields=["weight_profiles"])
+    write_pool_entries(draw, pool)
     _transition(task, TaskState.COMMITTED, actor=actor, reason=reason)
     publish_draw_commitment(actor=actor, draw=draw)
     record(
@@ -258,11 +245,7 @@ def draw_execute(
     if draw.abort_requests.filter(decided_at__isnull=True).exists():
         raise ServiceError(gettext("本次抽取有待分管领导审批的作废申请，审批前不能执行"))
     randomness = randomness_values(draw, entries, published_at)
-    pool = [
-        {"id": p.credit_code, "stratum": p.stratum, "weight": p.weight}
-        | ({"excluded": p.excluded} if p.excluded else {})
-        for p in draw.pool.order_by("credit_code")
-    ]
+    pool = committed_pool(draw)
     try:
         proof = run_draw(
             commitment=draw.commitment,
@@ -274,6 +257,8 @@ def draw_execute(
             conflict_key=draw.conflict_key,
             ceremony={"entered_by": str(actor), "witnesses": witness_names(draw)},
             history=draw_history(draw),
+            # Stored without the pool: proof_document() adds the committed snapshot's lines.
+            include_pool=False,
         )
     except TeamFormationError as exc:
         raise ServiceError(
@@ -370,7 +355,7 @@ def draw_recuse(
         {"inspector": r["inspector"], "target": r["target"], "reason": r["reason"]}
         for r in draw.proof.get("recusals", [])
     ] + [{"inspector": inspector.cert_no, "target": target.credit_code, "reason": reason_code}]
-    pool = draw.proof["pool"]
+    pool = committed_pool(draw)
     try:
         proof = run_draw(
             commitment=draw.commitment,
@@ -384,6 +369,7 @@ def draw_recuse(
             check_roots=False,
             ceremony=draw.proof.get("ceremony"),
             history=draw.proof.get("history", []),
+            include_pool=False,
         )
     except TeamFormationError as exc:
         raise ServiceError(

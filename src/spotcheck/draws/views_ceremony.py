@@ -6,7 +6,6 @@ the drawn list and teams live on the results page, behind the Art. 18 selectors.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from spotcheck.draws import services, services_abort
 from spotcheck.draws.forms import AbortDecisionForm, AbortForm, CommitForm, ExecuteForm
 from spotcheck.draws.labels import stratum_label
 from spotcheck.draws.models import AbortRequest, Draw, DrawState, RandomnessKind
+from spotcheck.draws.snapshot import proof_file_bytes
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.planning.models import SpotCheckTask, TaskState
 from spotcheck.planning.views import call_service, current_user, require
@@ -241,10 +241,7 @@ def proof_json(request: HttpRequest, pk: int) -> HttpResponse:
     if draw.proof is None:
         raise Http404("该抽取尚未执行，还没有抽取证明")
     services.log_confidential_access(actor=user, draw=draw, what="抽取证明")
-    # Plain JSON of the stored document: the verifier reads it back exactly.
-    response = HttpResponse(
-        json.dumps(draw.proof, ensure_ascii=False, sort_keys=True),
-        content_type="application/json; charset=utf-8",
-    )
+    # The canonical bytes of the whole document: the verifier reads them back exactly.
+    response = HttpResponse(proof_file_bytes(draw), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename=draw-{draw.pk}-proof.json"
     return response

@@ -3,13 +3,12 @@ and the yearly-cap override (request by the lead section, approval by the leader
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from spotcheck.draws.labels import factor_display, stratum_label
 from spotcheck.draws.models import CapOverride, PoolEntry
 from spotcheck.draws.pool import (
     EXCLUDED_CAP,
+    TaskPool,
     _eligible_targets,
     build_pool,
     capped_target_ids,
@@ -153,7 +153,8 @@ def task_create(request: HttpRequest) -> HttpResponse:
 
 @dataclass
 class PreviewRow:
-    target: Target
+    credit_code: str
+    name: str
     stratum: str
     weight: int
     factors: list[dict[str, Any]]
@@ -170,33 +171,78 @@ class StratumRow:
     take_all: int
 
 
-def _strata(lines: list[Any]) -> list[StratumRow]:
-    """Per stratum: eligible units, sample size (Σπ = n exactly) and take-alls (π = 1)."""
-    rows: dict[str, StratumRow] = {}
-    pi_sum: dict[str, int] = defaultdict(int)
-    for line in lines:
-        row = rows.setdefault(line.stratum, StratumRow(line.stratum, 0, 0, 0, 0))
-        if line.excluded:
-            row.excluded += 1
+def _strata_rows(
+    counts: list[tuple[str, int, int, int, int]],
+) -> list[StratumRow]:
+    """(stratum, eligible, excluded, Σπ over M, take-alls) → rows: n = Σπ exactly."""
+    rows = [
+        StratumRow(stratum_label(name), eligible, excluded, pi_sum // M, take_all)
+        for name, eligible, excluded, pi_sum, take_all in counts
+    ]
+    return sorted(rows, key=lambda r: r.name)
+
+
+def _live_strata(pool: TaskPool) -> list[StratumRow]:
+    """Per stratum of the live pool: eligible units, sample size and take-alls."""
+    stats: dict[str, list[int]] = {}
+    pi = pool.pi_units or [0] * len(pool)
+    excluded = pool.excluded
+    for i, stratum in enumerate(pool.strata):
+        row = stats.get(stratum)
+        if row is None:
+            row = stats[stratum] = [0, 0, 0, 0]
+        if i in excluded:
+            row[1] += 1
             continue
-        row.population += 1
-        pi_sum[line.stratum] += line.pi_units
-        if line.pi_units == M:
-            row.take_all += 1
-    for name, row in rows.items():
-        row.sample_size = pi_sum[name] // M
-    for row in rows.values():
-        row.name = stratum_label(row.name)
-    return sorted(rows.values(), key=lambda r: r.name)
+        row[0] += 1
+        row[2] += pi[i]
+        row[3] += pi[i] == M
+    return _strata_rows([(name, *row) for name, row in stats.items()])  # type: ignore[misc]
 
 
-def _rows(lines: Any) -> list[PreviewRow]:
+def _committed_strata(draw: Any) -> list[StratumRow]:
+    """The same figures for a committed snapshot, counted by the database."""
+    eligible = Q(excluded="")
+    counts = (
+        PoolEntry.objects.filter(draw=draw)
+        .order_by()
+        .values("stratum")
+        .annotate(
+            eligible=Count("id", filter=eligible),
+            excluded_n=Count("id", filter=~eligible),
+            pi_sum=Sum("pi_units", filter=eligible),
+            take_all=Count("id", filter=eligible & Q(pi_units=M)),
+        )
+    )
+    return _strata_rows(
+        [
+            (c["stratum"], c["eligible"], c["excluded_n"], int(c["pi_sum"] or 0), c["take_all"])
+            for c in counts
+        ]
+    )
+
+
+def _names(target_ids: list[int]) -> dict[int, str]:
+    return dict(Target.objects.filter(pk__in=target_ids).values_list("pk", "name"))
+
+
+def _rows(lines: list[Any], profiles: list[Any] | None = None) -> list[PreviewRow]:
+    """Rows for one page: live PoolLines, or PoolEntry rows with their draw's profiles."""
+    names = _names([line.target_id for line in lines])
     return [
         PreviewRow(
-            target=line.target,
+            credit_code=line.credit_code,
+            name=names.get(line.target_id, ""),
             stratum=stratum_label(line.stratum),
             weight=line.weight,
-            factors=[factor_display(f) for f in line.factors],
+            factors=[
+                factor_display(f)
+                for f in (
+                    line.factors
+                    if profiles is None
+                    else (profiles[line.profile] if line.profile < len(profiles) else [])
+                )
+            ],
             excluded=exclusion_label(line.excluded) if line.excluded else "",
             probability=probability_text(line.pi_units) if not line.excluded else "0.0000%",
         )
@@ -205,9 +251,15 @@ def _rows(lines: Any) -> list[PreviewRow]:
 
 
 def _capped_choices(task: SpotCheckTask) -> list[tuple[int, str]]:
-    eligible = _eligible_targets(task)
-    capped = capped_target_ids([t.pk for t in eligible], task.window_start.year, task)
-    return [(t.pk, f"{t.credit_code} {t.name}") for t in eligible if t.pk in capped]
+    capped = capped_target_ids(_eligible_targets(task), task.window_start.year, task)
+    return _choices(sorted(capped))
+
+
+def _choices(target_ids: list[int]) -> list[tuple[int, str]]:
+    rows = Target.objects.filter(pk__in=target_ids).order_by("credit_code")
+    return [
+        (pk, f"{code} {name}") for pk, code, name in rows.values_list("pk", "credit_code", "name")
+    ]
 
 
 def _preview(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
@@ -233,28 +285,22 @@ def _preview(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
             "shortfall": shortfall_message(pool=pool),
             "page": page,
             "page_range": page_range,
-            "rows": _rows(page.object_list),
-            "strata": _strata(pool.lines),
-            "capped": [
-                (ln.target.pk, f"{ln.target.credit_code} {ln.target.name}")
-                for ln in pool.lines
-                if ln.excluded == EXCLUDED_CAP
-            ],
+            "rows": _rows(list(page.object_list)),
+            "strata": _live_strata(pool),
+            "capped": _choices(
+                [pool.target_ids[i] for i, code in pool.excluded.items() if code == EXCLUDED_CAP]
+            ),
         }
     # The committed snapshot, without the "selected" column: which were drawn stays confidential.
-    entries = (
-        PoolEntry.objects.filter(draw=current).select_related("target").order_by("credit_code")
-    )
+    entries = PoolEntry.objects.filter(draw=current).order_by("credit_code")
     page, page_range = paginate(request, entries, PREVIEW_PAGE)
     return {
         "live": False,
         "draw": current,
         "page": page,
         "page_range": page_range,
-        "rows": _rows(page.object_list),
-        "strata": _strata(
-            list(PoolEntry.objects.filter(draw=current).only("stratum", "pi_units", "excluded"))
-        ),
+        "rows": _rows(list(page.object_list), current.weight_profiles),
+        "strata": _committed_strata(current),
         "capped": [],
     }
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
@@ -9,6 +8,7 @@ from spotcheck.core import access
 from spotcheck.core.commands import ActingCommand, lookup
 from spotcheck.draws.models import Draw
 from spotcheck.draws.services import log_confidential_access
+from spotcheck.draws.snapshot import proof_file_bytes
 
 
 class Command(ActingCommand):
@@ -27,6 +27,6 @@ class Command(ActingCommand):
         if not access.can_download_proof(user, draw.task):
             raise CommandError("检查开始前抽取证明保密，您无权导出")
         log_confidential_access(actor=user, draw=draw, what="抽取证明（命令行导出）")
-        with open(options["out"], "w", encoding="utf-8") as fh:
-            json.dump(draw.proof, fh, ensure_ascii=False, sort_keys=True)
+        with open(options["out"], "wb") as fh:
+            fh.write(proof_file_bytes(draw))
         self.stdout.write(f"已写出 {options['out']}")

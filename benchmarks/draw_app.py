@@ -1,0 +1,300 @@
+"""A whole draw through the application over a large pool, on PostgreSQL.
+
+    .venv/bin/python benchmarks/draw_app.py [--targets 1000000] [--pg postgres://…:5432]
+                                            [--pg-db spotcheck_drawbench] [--keep]
+
+Seeds a scratch database (``--pg-db``, default ``spotcheck_drawbench`` or ``$BENCH_DRAW_DB``:
+dropped and re-created, never point it at a database you want to keep) with ``--targets``
+synthetic targets through the real tables and COPY, a department with 40 inspectors, some
+credit history and conflict declarations, and one approved task whose pool is every target
+(1 % sample, stratified by credit class). Then it runs the steps a clerk runs, each as its own
+process through the management commands that call the same services as the web pages, and
+prints wall time and peak memory (RSS) of each:
+
+- ``task_approve`` (the leader's approval checks the pool can be drawn);
+- ``draw_commit`` (pool from the database, weights, commitment, pool snapshot);
+- ``draw_execute`` (randomness entered, selection, teams, proof stored);
+- ``draw_proof`` (the proof file written for the verifier);
+- the proof checked by the standalone verifier (``python -m spotcheck.engine.verify``).
+
+Issue 16's goal: the draw end to end (commit + execute + proof) ≤ 10 s over 10^6 targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = os.environ.get("BENCH_DRAW_DB", "spotcheck_drawbench")
+SAFE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+WITNESSES = ["见证人甲", "见证人乙"]
+
+
+def _setup_django(url: str, home: Path) -> None:
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "spotcheck.config.settings",
+            "SPOTCHECK_HOME": str(home),
+            "MEDIA_ROOT": str(home / "media"),
+        }
+    )
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+
+
+def seed(n: int) -> int:
+    """Migrate, then write n targets and their department links with COPY. Returns the task id."""
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from spotcheck.accounts.models import Department, Role, User
+    from spotcheck.credit.models import CreditRecord
+    from spotcheck.directory.creditcode import make_code
+    from spotcheck.directory.models import CheckItem, ConflictDeclaration, Inspector, Target
+    from spotcheck.planning import services as planning
+
+    call_command("migrate", verbosity=0)
+    dept = Department.objects.create(code="market", name="市场建设科")
+    section = User.objects.create_user(
+        "bench_section", password="bench-only-pw", role=Role.SECTION, department=dept
+    )
+    User.objects.create_user(
+        "bench_leader", password="bench-only-pw", role=Role.LEADER, department=dept
+    )
+    item = CheckItem.objects.create(
+        code="BENCH-1",
+        name="单用途预付卡检查",
+        legal_basis="《单用途商业预付卡管理办法（试行）》",
+        department=dept,
+        content="检查备案、资金存管情况",
+        disclosure_channel="区政府门户网站",
+        target_kinds=["enterprise"],
+    )
+    today = timezone.localdate()
+    # The window opens today, so the proof may already be exported (Art. 18).
+    start = today
+    inspectors = [
+        Inspector.objects.create(
+            cert_no=f"宁商执{9000 + i}",
+            name=f"检查员{i}",
+            department=dept,
+            cert_valid_from=today - dt.timedelta(days=365),
+            cert_valid_to=today + dt.timedelta(days=3 * 365),
+        )
+        for i in range(40)
+    ]
+    table = Target._meta.db_table
+    links = Target.departments.through._meta.db_table
+    regions = ["黄河东路街道", "满城北街街道", "长城中路街道", "北京中路街道", "良田镇", "丰登镇"]
+    now = timezone.now().isoformat()
+    columns = (
+        "credit_code, code_warning_confirmed, name, kind, legal_representative, address, "
+        "industry_code, industry_name, region, affiliation, scale, project_progress, "
+        "credit_class, supervision_grade, key_industry, complaint_count, blacklisted, "
+        "abnormal_list, serious_violation, status, updated_at"
+    )
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for i in range(n):
+                status = "deregistered" if i % 97 == 0 else "active"
+                copy.write_row(
+                    (
+                        make_code("91", "640106", f"{i:09d}"), False,
+                        f"金凤合成测试商贸有限公司{i}", "enterprise", f"负责人{i % 997}",
+                        f"金凤区合成路{i}号", "F5211", "百货零售", regions[i % 6], "district",
+                        "small", "", "ABCD"[(i * 7) % 4], 2, i % 7 == 0, i % 5, i % 499 == 0,
+                        i % 50 == 0, i % 701 == 0, status, now,
+                    )
+                )  # fmt: skip
+        cur.execute(
+            f"INSERT INTO {links} (target_id, department_id) SELECT id, %s FROM {table}",
+            [dept.pk],
+        )
+        cur.execute(f"ANALYZE {table}")
+        cur.execute(f"ANALYZE {links}")
+    some = list(Target.objects.order_by("pk").values_list("pk", flat=True)[: max(1, n // 100)])
+    CreditRecord.objects.bulk_create(
+        [
+            CreditRecord(
+                target_id=pk,
+                source="inspection",
+                occurred_on=today - dt.timedelta(days=30 + k % 300),
+                problem_found=True,
+                summary="检查发现问题",
+                created_by=section,
+            )
+            for k, pk in enumerate(some)
+        ],
+        batch_size=5000,
+    )
+    ConflictDeclaration.objects.bulk_create(
+        [
+            ConflictDeclaration(
+                inspector=inspectors[k % len(inspectors)],
+                target_id=pk,
+                relation="kin",
+                declared_by=section,
+            )
+            for k, pk in enumerate(some[:200])
+        ]
+    )
+    task = planning.task_create(
+        actor=section,
+        name="大规模抽取基准任务",
+        mode="undirected",
+        items=[item],
+        window_start=start,
+        window_end=start + dt.timedelta(days=19),
+        sample={"mode": "ratio", "values": {"*": "0.01"}, "minimum": 1},
+        stratify_by="credit_class",
+    )
+    return task.pk
+
+
+def approve(task_id: int) -> None:
+    from spotcheck.accounts.models import User
+    from spotcheck.planning import services as planning
+    from spotcheck.planning.models import SpotCheckTask
+
+    planning.task_approve(
+        actor=User.objects.get(username="bench_leader"),
+        task=SpotCheckTask.objects.get(pk=task_id),
+    )
+
+
+def run_step(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MB) and stdout of one child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode:
+        print(out, err, file=sys.stderr)
+        raise SystemExit(f"step failed: {' '.join(argv[:4])}")
+    # RUSAGE_CHILDREN's maxrss is the largest child so far: each step is measured alone by
+    # running it in a fresh helper process (see --step).
+    return wall, usage.ru_maxrss / 1024, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--targets", type=int, default=1_000_000)
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--pg-db", default=BENCH_DB, help="scratch database (dropped)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--step", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        # One measured step in its own process, so its peak RSS is its own.
+        proc = subprocess.run(args.step, check=False, capture_output=True, text=True, cwd=ROOT)
+        sys.stdout.write(proc.stdout)
+        sys.stderr.write(proc.stderr)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"PEAK_RSS_MB={peak:.0f}")
+        raise SystemExit(proc.returncode)
+    if not SAFE_NAME.fullmatch(args.pg_db) or args.pg_db in ("postgres", "template0", "template1"):
+        parser.error(f"--pg-db {args.pg_db!r}: use a scratch database name (it is dropped)")
+    import psycopg
+
+    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {args.pg_db} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {args.pg_db}")
+    url = f"{args.pg}/{args.pg_db}"
+    with tempfile.TemporaryDirectory(prefix="spotcheck-drawbench-") as tmp:
+        home = Path(tmp)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "spotcheck.config.settings",
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only"),
+            "DEBUG": "0",
+            "SPOTCHECK_HOME": str(home),
+            "MEDIA_ROOT": str(home / "media"),
+            "LOG_LEVEL": "WARNING",
+            "JOBS_SYNC": "1",
+        }
+        py = sys.executable
+        manage = [py, str(ROOT / "manage.py")]
+        t = time.perf_counter()
+        seeded = subprocess.run(
+            [py, __file__, "--targets", str(args.targets), "--pg-db", args.pg_db, "--step", py,
+             "-c", f"import sys; sys.argv=['x']; sys.path.insert(0, {str(ROOT / 'benchmarks')!r});"
+             f"import draw_app as b, pathlib; b._setup_django({url!r}, pathlib.Path({tmp!r}));"
+             f"print('TASK', b.seed({args.targets}))"],
+            env=env, capture_output=True, text=True, check=False, cwd=ROOT,
+        )  # fmt: skip
+        if seeded.returncode:
+            print(seeded.stdout, seeded.stderr, file=sys.stderr)
+            raise SystemExit("seeding failed")
+        task_id = int(re.search(r"TASK (\d+)", seeded.stdout).group(1))  # type: ignore[union-attr]
+        print(f"seeded {args.targets:,} targets in {time.perf_counter() - t:.1f} s (COPY)")
+
+        def step(name: str, argv: list[str]) -> tuple[float, float, str]:
+            wall, _ignored, out = run_step([py, __file__, "--step", *argv], env)
+            peak = float(re.search(r"PEAK_RSS_MB=(\d+)", out).group(1))  # type: ignore[union-attr]
+            print(f"{name:<34} {wall:>8.2f} s {peak:>8.0f} MB", flush=True)
+            return wall, peak, out
+
+        print(f"{'step':<34} {'wall':>10} {'peak RSS':>11}")
+        step(
+            "task_approve (pool check)",
+            [py, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r});"
+             f"import draw_app as b, pathlib; b._setup_django({url!r}, pathlib.Path({tmp!r}));"
+             f"b.approve({task_id})"],
+        )  # fmt: skip
+        commit_s, commit_mb, out = step(
+            "draw_commit",
+            [*manage, "draw_commit", "--user", "bench_section", "--task", str(task_id),
+             "--witnesses", ",".join(WITNESSES)],
+        )  # fmt: skip
+        draw_id = re.search(r"第(\d+)号抽取已承诺", out).group(1)  # type: ignore[union-attr]
+        names = re.findall(r"待录入随机数：(.+)", out)
+        values = [f"--value={name}=35261{k + 1}" for k, name in enumerate(names)]
+        exec_s, exec_mb, _out = step(
+            "draw_execute",
+            [*manage, "draw_execute", "--user", "bench_section", "--draw", draw_id, *values],
+        )
+        proof_path = home / "proof.json"
+        proof_s, proof_mb, _out = step(
+            "draw_proof",
+            [*manage, "draw_proof", "--user", "bench_leader", "--draw", draw_id,
+             "--out", str(proof_path)],
+        )  # fmt: skip
+        size = proof_path.stat().st_size / 1e6
+        verify_s, _verify_mb, _out = step(
+            "verify (python -m …engine.verify)",
+            [py, "-m", "spotcheck.engine.verify", str(proof_path)],
+        )
+        total = commit_s + exec_s + proof_s
+        print(
+            f"end to end (commit + execute + proof): {total:.2f} s, peak {max(commit_mb, exec_mb, proof_mb):.0f} MB;"
+            f" proof {size:.1f} MB; goal ≤ 10 s at 10^6"
+        )
+        print(json.dumps({"targets": args.targets, "commit_s": commit_s, "execute_s": exec_s,
+                          "proof_s": proof_s, "total_s": total, "verify_s": verify_s}))  # fmt: skip
+    if not args.keep:
+        with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {args.pg_db} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()
