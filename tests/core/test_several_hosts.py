@@ -129,3 +129,18 @@ def test_middleware_marks_public_reads_only(
         assert response.status_code == 200 and response[header] == "replica"
         assert header not in client.get("/accounts/login/")
         assert header not in client.post("/public/draws/")
+        # A streamed body is read from the replica while it is pulled, and only then.
+        seen: list[bool] = []
+        original = db_router.ReplicaRouter.db_for_read
+
+        def spy(self: db_router.ReplicaRouter, model: type[Any], **hints: Any) -> str | None:
+            seen.append(db_router._public_read.get())
+            return original(self, model, **hints)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(db_router.ReplicaRouter, "db_for_read", spy)
+            response = client.get("/public/data/publications.csv")
+            assert seen == [] or all(seen)
+            seen.clear()
+            b"".join(response.streaming_content)
+            assert seen and all(seen) and not db_router._public_read.get()

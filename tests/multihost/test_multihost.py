@@ -459,6 +459,16 @@ def _scenario(c: Cluster) -> None:
         assert page.headers["X-Spotcheck-Read-From"] == "replica"
         assert TASK_NAME in page.text
     assert set(public.served_by) == set(c.app_ports)
+    # The other public pages read nothing from the primary either.
+    for path in ("/public/", "/public/search/?q=多主机", "/public/draws/"):
+        page = public.get(path)
+        assert page.status_code == 200, (path, page.text[:2000])
+        assert page.headers["X-Spotcheck-Read-From"] == "replica", path
+    assert public.get("/public/data/").status_code == 200  # (its index reads no table)
+    # Open data streams its rows as the server sends them: those reads go to the replica too.
+    for path in ("/public/data/publications.csv", "/public/data/publications.json"):
+        data = public.get(path)
+        assert data.status_code == 200 and TASK_NAME in data.content.decode("utf-8-sig"), path
     api = public.get(f"/api/v1/public/publications/{pub_pk}/")
     assert api.status_code == 200 and api.headers["X-Spotcheck-Read-From"] == "replica"
     # The same process cannot serve a staff page: the primary is really gone.

@@ -12,13 +12,13 @@ Without DATABASE_REPLICA_URL there is no ``replica`` alias and the router routes
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 REPLICA = "replica"
 
@@ -107,7 +107,22 @@ class PublicReadsMiddleware:
             return self.get_response(request)
         with public_reads():
             response = self.get_response(request)
-            # Streaming bodies are read after this returns; those reads then go to default,
-            # which is always correct, merely not offloaded.
             response[self.header] = "replica" if replica_was_used() else "primary"
+        if isinstance(response, StreamingHttpResponse) and not response.is_async:
+            # A streamed body (the open-data CSV and JSON) queries as the server pulls it,
+            # after this method returned: mark each pull, and only the pull.
+            response.streaming_content = _pulled_with_public_reads(response.streaming_content)
         return response
+
+
+def _pulled_with_public_reads(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    # The mark is set around next() alone and reset before the chunk leaves: a server that
+    # abandons the body half-way can never carry the mark into its next request.
+    source = iter(chunks)
+    while True:
+        with public_reads():
+            try:
+                chunk = next(source)
+            except StopIteration:
+                return
+        yield chunk
