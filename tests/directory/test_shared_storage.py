@@ -14,6 +14,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from spotcheck.directory import exporting
 from spotcheck.directory.creditcode import make_code
@@ -65,7 +66,7 @@ def test_import_export_and_purge_without_a_local_media_folder(
         "存储测试公司2",
     }
 
-    Job.objects.update(finished_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    Job.objects.update(finished_at=timezone.now() - dt.timedelta(days=30))
     purged = purge_job_files(older_than=dt.timedelta(days=1))
     assert sorted(purged.deleted) == sorted([job.params["path"], exporting.export_name(export)])
     assert not default_storage.exists(job.params["path"])

@@ -23,6 +23,7 @@ Runs only where DATABASE_URL is PostgreSQL (as in CI's PostgreSQL pass) and Redi
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -182,10 +183,26 @@ def _flush_redis() -> None:
 
 
 @pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
+def machine_lock() -> Iterator[None]:
+    """One run of this test per machine at a time: two checkouts running CI side by side would
+    otherwise empty each other's Redis databases."""
+    with open(Path(tempfile.gettempdir()) / "spotcheck-multihost.lock", "w") as fh:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                assert time.monotonic() < deadline, "another multihost test ran for over 5 min"
+                time.sleep(1)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@pytest.fixture
+def cluster(machine_lock: None) -> Iterator[Cluster]:
     tmp = Path(tempfile.mkdtemp(prefix="spotcheck-multihost-"))
     tmp.chmod(0o755)  # the postgres OS user must reach tmp/pg
     primary, replica, *apps = _free_ports(4)
@@ -342,6 +359,13 @@ def _wait_for(what: str, check: Any, timeout: float = 40) -> Any:
             return value
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgresql_and_redis() -> None:
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
 
 
 def test_two_app_hosts_two_workers_and_a_read_replica(cluster: Cluster) -> None:
