@@ -155,3 +155,43 @@ def test_progress_writes_refresh_the_heartbeat(personas):
     Progress(job.pk)(1, 1)
     job.refresh_from_db()
     assert job.heartbeat_at is not None
+
+
+counted_runs: list[str] = []
+
+
+@job_handler
+def counting_handler(job, progress):
+    counted_runs.append(str(job.pk))
+    return {"runs": len(counted_runs)}
+
+
+def test_a_second_delivery_of_the_same_job_runs_nothing(personas, caplog):
+    # Two workers (or a broker re-offering a task) may call run() twice for one job: only the
+    # caller that moves it from queued to running runs the handler.
+    counted_runs.clear()
+    job = _job(personas.section)
+    run(str(job.pk), f"{__name__}.counting_handler")
+    job.refresh_from_db()
+    finished = (job.state, job.finished_at, job.result)
+    run(str(job.pk), f"{__name__}.counting_handler")
+    job.refresh_from_db()
+    assert counted_runs == [str(job.pk)]
+    assert (
+        (job.state, job.finished_at, job.result)
+        == finished
+        == (
+            JobState.DONE,
+            finished[1],
+            {"runs": 1},
+        )
+    )
+    assert "duplicate delivery ignored" in caplog.text
+
+
+def test_a_job_already_running_elsewhere_is_left_alone(personas):
+    counted_runs.clear()
+    job = _job(personas.section, state=JobState.RUNNING, done=2, total=9)
+    run(str(job.pk), f"{__name__}.counting_handler")
+    job.refresh_from_db()
+    assert counted_runs == [] and (job.state, job.done, job.total) == (JobState.RUNNING, 2, 9)

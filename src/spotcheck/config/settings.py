@@ -129,8 +129,34 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         {"NAME": str(VAR_DIR / "test.sqlite3")} if env_bool("SQLITE_TEST_FILE", False) else {}
     )
 DATABASES = {"default": _db}
+# A PostgreSQL streaming replica for the public portal's reads (operations.md, "Several
+# hosts"); core/db_router.py decides which reads may go there. Unset: one database, no router.
+_replica_url = env_str("DATABASE_REPLICA_URL", "").strip()
+if _replica_url:
+    try:
+        _replica = dj_database_url.parse(
+            _replica_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0)
+        )
+    except ValueError as exc:
+        raise ConfigError(f"DATABASE_REPLICA_URL is not a valid database URL: {exc}") from exc
+    if _db["ENGINE"] != "django.db.backends.postgresql" or (
+        _replica["ENGINE"] != "django.db.backends.postgresql"
+    ):
+        raise ConfigError("DATABASE_REPLICA_URL needs PostgreSQL for both DATABASE_URL and it")
+    # A test run with the variable set reads the test database through this alias rather
+    # than creating a second one the replica could never have.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["spotcheck.core.db_router.ReplicaRouter"]
+    # Early, so every database read of a public request sees the mark.
+    MIDDLEWARE.insert(1, "spotcheck.core.db_router.PublicReadsMiddleware")
 # Shared by all workers when set (rate limits count per client, not per worker); see env.py.
 CACHES = {"default": cache_from_url("CACHE_URL")}
+# Sessions live in the database, which every host shares; with a shared cache (CACHE_URL) they
+# are read from it first and written through to the database, so a login survives a cache
+# flush. A per-process cache (no CACHE_URL) would hold stale copies: keep plain db sessions.
+if env_str("CACHE_URL", "").strip().startswith(("redis://", "rediss://")):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -312,19 +338,32 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Background jobs: django-q2 with the ORM broker runs on the same database as the app, so the
-# embedded SQLite setup needs no extra server; production may point it at Redis instead.
+# embedded SQLite setup needs no extra server; JOB_BROKER_URL=redis://… moves the queue to
+# Redis for several worker hosts (operations.md, "Several hosts").
+#
+# No job runs twice: Redis hands each task to exactly one worker (BLPOP removes it); the ORM
+# broker re-offers a task only when it was not acknowledged within `retry`, which is longer
+# than `timeout` (a task is killed at its timeout), so only after its worker died; a task
+# that failed is not retried (max_attempts 1); and jobs.services.run starts a job only by a
+# conditional queued → running update, so a second delivery of the same job does nothing.
 Q_SYNC = env_bool("JOBS_SYNC", False)
-Q_CLUSTER = {
+Q_CLUSTER: dict[str, object] = {
     "name": "spotcheck",
     "workers": env_int("JOB_WORKERS", 1, minimum=1),
     "timeout": 1800,
     "retry": 3600,
     "max_attempts": 1,
-    "orm": "default",
     "sync": Q_SYNC,
     "catch_up": False,
     "label": "后台任务",
 }
+_broker_url = env_str("JOB_BROKER_URL", "").strip()
+if _broker_url.startswith(("redis://", "rediss://")):
+    Q_CLUSTER["redis"] = _broker_url
+elif _broker_url:
+    raise ConfigError(f"JOB_BROKER_URL={_broker_url!r} must be redis://host:port/db (or unset)")
+else:
+    Q_CLUSTER["orm"] = "default"
 
 LOGGING = {
     "version": 1,

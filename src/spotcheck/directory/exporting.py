@@ -36,6 +36,7 @@ from spotcheck.core.errors import NotAllowed
 from spotcheck.directory import selectors
 from spotcheck.directory.importing.columns import Column, Spec, get_spec, load_context
 from spotcheck.directory.importing.parsers import Context
+from spotcheck.jobs import files
 from spotcheck.jobs.models import Job
 from spotcheck.jobs.services import Progress, dispatch, job_handler
 
@@ -179,8 +180,9 @@ EXPORT_JOB_KIND = "directory.export"
 EXPORT_DIR = "exports"
 
 
-def export_path(job: Job) -> Path:
-    return Path(settings.MEDIA_ROOT) / EXPORT_DIR / f"{job.pk}.xlsx"
+def export_name(job: Job) -> str:
+    """The export file's name in the default storage (see jobs/files.py)."""
+    return f"{EXPORT_DIR}/{job.pk}.xlsx"
 
 
 def export_start(*, actor: User, kind: str, params: Mapping[str, list[str]]) -> Job:
@@ -210,12 +212,14 @@ def export_job(job: Job, progress: Progress) -> dict[str, Any]:
     params = QueryDict(mutable=True)
     for key, values in job.params.get("query", {}).items():
         params.setlist(key, values)
-    path = export_path(job)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as out:
-        result = export_directory(
-            actor=job.owner, kind=job.params["kind"], params=params, out=out, progress=progress
-        )
+    # Written on local disk, then stored where the web host that serves the download finds it.
+    with tempfile.TemporaryDirectory(prefix="spotcheck-export-") as tmp:
+        path = Path(tmp) / f"{job.pk}.xlsx"
+        with path.open("wb") as out:
+            result = export_directory(
+                actor=job.owner, kind=job.params["kind"], params=params, out=out, progress=progress
+            )
+        files.store(export_name(job), path)
     return {"rows": result.rows, "filename": result.filename}
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -22,6 +23,7 @@ from spotcheck.directory import exporting
 from spotcheck.directory.importing.columns import SPECS
 from spotcheck.directory.importing.jobs import JOB_KIND, commit_start, import_start
 from spotcheck.directory.importing.problems import ImportRefused
+from spotcheck.jobs import files
 from spotcheck.jobs.models import Job, JobState
 from spotcheck.jobs.services import job_for
 
@@ -174,12 +176,12 @@ def export_download(request: HttpRequest, job_id: uuid.UUID) -> HttpResponseBase
     job = job_for(request.user, job_id)  # type: ignore[arg-type]
     if job is None or job.kind != exporting.EXPORT_JOB_KIND:
         raise Http404
-    path = exporting.export_path(job)
-    if job.state == JobState.DONE and path.exists():
+    name = exporting.export_name(job)
+    if job.state == JobState.DONE and files.exists(name):
         return FileResponse(
-            path.open("rb"),
+            default_storage.open(name, "rb"),
             as_attachment=True,
-            filename=job.result.get("filename", path.name),
+            filename=job.result.get("filename", f"{job.pk}.xlsx"),
             content_type=XLSX_TYPE,
         )
     kind = job.params.get("kind", "targets")

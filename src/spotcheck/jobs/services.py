@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -116,14 +117,25 @@ def dispatch(job: Job, handler: str, *, background: bool) -> None:
 
 
 def run(job_id: str, handler: str) -> None:
-    """Entry point for inline runs and for the django-q2 worker."""
+    """Entry point for inline runs and for the django-q2 worker.
+
+    Starts the job only if it is still queued: the conditional update lets exactly one caller
+    through, so a task the broker delivers twice (or two workers on two hosts racing for it)
+    runs its handler once; the other delivery returns without touching the job.
+    """
     job = Job.objects.get(pk=job_id)
     func = import_string(handler)
     if not getattr(func, "job_handler", False):
         raise ValueError(f"{handler} is not a job handler")
-    Job.objects.filter(pk=job.pk).update(
+    started = Job.objects.filter(pk=job.pk, state=JobState.QUEUED).update(
         state=JobState.RUNNING, message="", finished_at=None, heartbeat_at=timezone.now()
     )
+    if not started:
+        log.warning("job %s (%s) is no longer queued: duplicate delivery ignored", job_id, handler)
+        return
+    # One line per start, with the process, so operators (and tests/multihost) can tell which
+    # worker ran which job.
+    log.info("job %s (%s) started by process %s", job_id, handler, os.getpid())
     progress = Progress(job.pk)
     try:
         with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):

@@ -1,13 +1,17 @@
 """Starting an import from an upload, and the two job steps: dry run and commit.
 
-The upload is stored under MEDIA_ROOT/imports/ (never in the database); the Job row carries its
-path, name and SHA-256. Both steps re-read that file, so a worker process needs nothing else.
+The upload is stored as imports/<job>.<format> in the default storage (never in the database);
+the Job row carries its storage name, file name and SHA-256. Both steps re-read that file, so a
+worker process on any host needs nothing else (jobs/files.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +27,12 @@ from spotcheck.directory.importing.columns import SPECS
 from spotcheck.directory.importing.problems import ImportRefused
 from spotcheck.directory.importing.reading import estimate_rows, sniff_format
 from spotcheck.directory.importing.services import ImportBlocked, import_commit, import_validate
+from spotcheck.jobs import files
 from spotcheck.jobs.models import Job, JobState
 from spotcheck.jobs.services import JobRefused, Progress, dispatch, job_handler
 
 JOB_KIND = "directory.import"
 UPLOAD_DIR = "imports"
-
-
-def upload_path(relative: str) -> Path:
-    path = (Path(settings.MEDIA_ROOT) / relative).resolve()
-    if Path(settings.MEDIA_ROOT).resolve() not in path.parents:
-        raise JobRefused(gettext("上传文件路径无效"))
-    return path
 
 
 def import_start(*, actor: User, kind: str, upload: UploadedFile) -> Job:
@@ -54,22 +52,17 @@ def import_start(*, actor: User, kind: str, upload: UploadedFile) -> Job:
             }
         )
     job_id = uuid.uuid4()
-    folder = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{job_id}.upload"
-    digest = hashlib.sha256()
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            out.write(chunk)
-    try:
+    # Checked on local disk first, so a file we refuse never reaches the (shared) storage.
+    with tempfile.TemporaryDirectory(prefix="spotcheck-import-") as tmp:
+        path = Path(tmp) / f"{job_id}.upload"
+        digest = hashlib.sha256()
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                out.write(chunk)
         fmt = sniff_format(path)
         rows = estimate_rows(path, fmt)
-    except ImportRefused:
-        path.unlink(missing_ok=True)
-        raise
-    final = path.with_suffix(f".{fmt}")
-    path.rename(final)
+        stored = files.store(f"{UPLOAD_DIR}/{job_id}.{fmt}", path)
     filename = Path(upload.name or f"upload.{fmt}").name[:150]
     job = Job(
         id=job_id,
@@ -81,7 +74,8 @@ def import_start(*, actor: User, kind: str, upload: UploadedFile) -> Job:
         total=rows,
         params={
             "kind": kind,
-            "path": str(final.relative_to(settings.MEDIA_ROOT)),
+            # A name in the default storage (relative to MEDIA_ROOT with the default one).
+            "path": stored,
             "format": fmt,
             "filename": filename,
             "sha256": digest.hexdigest(),
@@ -96,24 +90,27 @@ def import_start(*, actor: User, kind: str, upload: UploadedFile) -> Job:
     return job
 
 
-def _file(job: Job) -> Path:
-    path = upload_path(job.params["path"])
-    if not path.exists():
-        raise JobRefused(gettext("上传的文件已被清理，请重新上传"))
-    return path
+@contextmanager
+def _file(job: Job) -> Iterator[Path]:
+    try:
+        with files.local_copy(job.params["path"]) as path:
+            yield path
+    except FileNotFoundError:
+        raise JobRefused(gettext("上传的文件已被清理，请重新上传")) from None
 
 
 @job_handler
 def validate_job(job: Job, progress: Progress) -> dict[str, Any]:
     progress.phase(gettext("正在校验"))
     try:
-        plan = import_validate(
-            actor=job.owner,
-            kind=job.params["kind"],
-            path=_file(job),
-            fmt=job.params["format"],
-            progress=progress,
-        )
+        with _file(job) as path:
+            plan = import_validate(
+                actor=job.owner,
+                kind=job.params["kind"],
+                path=path,
+                fmt=job.params["format"],
+                progress=progress,
+            )
     except ImportRefused as exc:
         raise JobRefused(exc.message) from None
     return {"validation": plan.summary()}
@@ -151,26 +148,26 @@ def commit_start(*, actor: User, job: Job, confirm_warnings: bool) -> None:
 
 @job_handler
 def commit_job(job: Job, progress: Progress) -> dict[str, Any]:
-    path = _file(job)
-    if hashlib.sha256(path.read_bytes()).hexdigest() != job.params["sha256"]:
-        raise JobRefused(gettext("上传的文件在校验后被改动，请重新上传"))
-    progress.phase(gettext("正在写入（全部成功或全部不写入）"))
-    try:
-        counts = import_commit(
-            actor=job.owner,
-            kind=job.params["kind"],
-            path=path,
-            fmt=job.params["format"],
-            filename=job.params["filename"],
-            sha256=job.params["sha256"],
-            confirm_warnings=bool(job.params.get("confirm_warnings")),
-            object_id=str(job.pk),
-            progress=progress,
-        )
-    except ImportRefused as exc:
-        raise JobRefused(exc.message) from None
-    except ImportBlocked as exc:
-        # The database changed since the dry run: show the new problems, write nothing.
-        return {"validation": exc.plan.summary(), "blocked": exc.message}
+    with _file(job) as path:
+        if hashlib.sha256(path.read_bytes()).hexdigest() != job.params["sha256"]:
+            raise JobRefused(gettext("上传的文件在校验后被改动，请重新上传"))
+        progress.phase(gettext("正在写入（全部成功或全部不写入）"))
+        try:
+            counts = import_commit(
+                actor=job.owner,
+                kind=job.params["kind"],
+                path=path,
+                fmt=job.params["format"],
+                filename=job.params["filename"],
+                sha256=job.params["sha256"],
+                confirm_warnings=bool(job.params.get("confirm_warnings")),
+                object_id=str(job.pk),
+                progress=progress,
+            )
+        except ImportRefused as exc:
+            raise JobRefused(exc.message) from None
+        except ImportBlocked as exc:
+            # The database changed since the dry run: show the new problems, write nothing.
+            return {"validation": exc.plan.summary(), "blocked": exc.message}
     progress.phase("")
     return {"commit": counts, "blocked": ""}
