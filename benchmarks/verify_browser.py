@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 # The same synthetic pool as the draw benchmark (benchmarks/ is on sys.path when run).
-from draw import STRATA, make_pool  # noqa: E402
+from draw import RANDOMNESS, SOURCE, STRATA, make_pool  # noqa: E402
 
 from spotcheck.engine.proof import build_commitment, run_draw  # noqa: E402
 
@@ -97,18 +97,8 @@ def make_proof(n: int, hash_name: str = "sha256") -> dict[str, Any]:
             "max_assignments": None,
         },
     }
-    source = {
-        "kind": "beacon",
-        "description": "drand quicknet",
-        "items": [{"name": "drand quicknet round 20000000"}],
-    }
-    randomness = [
-        {
-            "name": "drand quicknet round 20000000",
-            "value": "ab" * 32,
-            "published_at": "2026-11-26T01:00:00Z",
-        }
-    ]
+    # The same announced source and revealed value as benchmarks/draw.py.
+    source, randomness = SOURCE, RANDOMNESS
     commitment = build_commitment(
         draw_id="bench",
         params=params,

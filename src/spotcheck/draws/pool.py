@@ -375,7 +375,7 @@ def pool_shortfall(task: SpotCheckTask) -> str:
         for name in names:
             check_id(name, "stratum")
     except EngineError as exc:
-        return f"抽取引擎拒绝了输入数据：{exc}"
+        return gettext("抽取引擎拒绝了输入数据：%(error)s") % {"error": exc}
     try:
         params = engine_sample(task, names)
         if "sizes" in params:
@@ -397,17 +397,21 @@ def shortfall_message(*, pool: TaskPool | None = None, error: str = "") -> str:
     """The reason text for a pool already built (or the error building it raised)."""
     if error:
         # build_pool names the stratum, how many it needs and how many are eligible.
-        return f"符合条件的检查对象不足，无法抽取：{error}"
+        return gettext("符合条件的检查对象不足，无法抽取：%(error)s") % {"error": error}
     assert pool is not None
     return _shortfall_text(len(pool), pool.eligible_count, sum(pool.sizes.values()))
 
 
 def _shortfall_text(lines: int, eligible: int, drawn: int) -> str:
-    hint = "请检查定向条件（如所属区域、行业）和所选抽查事项的适用对象类型"
+    hint = gettext("请检查定向条件（如所属区域、行业）和所选抽查事项的适用对象类型")
     if eligible == 0:
         if lines:
-            return f"符合条件的检查对象为 0 个（范围内 {lines} 个均被排除），无法抽取：{hint}"
-        return f"符合条件的检查对象为 0 个，无法抽取：{hint}"
+            return gettext(
+                "符合条件的检查对象为 0 个（范围内 %(lines)s 个均被排除），无法抽取：%(hint)s"
+            ) % {"lines": lines, "hint": hint}
+        return gettext("符合条件的检查对象为 0 个，无法抽取：%(hint)s") % {"hint": hint}
     if drawn == 0:
-        return f"按当前抽查比例或数量，在 {eligible} 个符合条件的检查对象中应抽取 0 个，无法抽取"
+        return gettext(
+            "按当前抽查比例或数量，在 %(eligible)s 个符合条件的检查对象中应抽取 0 个，无法抽取"
+        ) % {"eligible": eligible}
     return ""
