@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed
+from spotcheck.directory import options_cache
 from spotcheck.directory.models import (
     Affiliation,
     CheckItem,
@@ -127,20 +128,26 @@ def target_list(
 
 
 def target_regions() -> list[str]:
-    return list(
-        Target.objects.exclude(region="")
-        .values_list("region", flat=True)
-        .distinct()
-        .order_by("region")
+    return options_cache.cached(
+        "regions",
+        lambda: list(
+            Target.objects.exclude(region="")
+            .values_list("region", flat=True)
+            .distinct()
+            .order_by("region")
+        ),
     )
 
 
 def target_industries() -> list[tuple[str, str]]:
-    return list(
-        Target.objects.exclude(industry_code="")
-        .values_list("industry_code", "industry_name")
-        .distinct()
-        .order_by("industry_code")
+    return options_cache.cached(
+        "industries",
+        lambda: list(
+            Target.objects.exclude(industry_code="")
+            .values_list("industry_code", "industry_name")
+            .distinct()
+            .order_by("industry_code")
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import get_m2m_reverse_field_name
@@ -43,9 +44,31 @@ def require(allowed: bool, message: str) -> None:
         raise NotAllowed(message)
 
 
-def paginate(request: HttpRequest, items: Any) -> tuple[Page[Any], list[Any]]:
-    """50 a page; a bad or out-of-range ``page`` falls back to a valid page instead of a 500."""
-    paginator = Paginator(items, PAGE_SIZE)
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` rows: an exact COUNT(*) over a provincial directory (10^7
+    targets, or a text search that matches no index) costs seconds on every page view, and
+    nobody pages past the 200th page of 50 — they narrow the filters, which the pager says."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        items: Any = self.object_list
+        if isinstance(items, models.QuerySet):
+            return items[: self.cap + 1].count()
+        return len(items)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
+def paginate(
+    request: HttpRequest, items: Any, *, capped: bool = False
+) -> tuple[Page[Any], list[Any]]:
+    """50 a page; a bad or out-of-range ``page`` falls back to a valid page instead of a 500.
+    ``capped``: count at most CappedPaginator.cap rows (lists that grow with the province)."""
+    paginator = (CappedPaginator if capped else Paginator)(items, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return page, page_range

@@ -83,7 +83,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
     require(access.can_view_targets(user), _("无权查看检查对象名录库"))
     filters, errors = TargetFilter.from_params(request.GET)
     qs = selectors.target_list(user=user, filters=filters).prefetch_related("departments")
-    page, page_range = paginate(request, qs)
+    page, page_range = paginate(request, qs, capped=True)
     editable: set[int] = set()
     if access.can_create_directory_records(user) and user.department is not None:
         # One query for the page instead of one permission check per row.

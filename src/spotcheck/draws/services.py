@@ -277,7 +277,7 @@ def draw_execute(
     draw.state = DrawState.EXECUTED
     draw.executed_by = actor
     draw.executed_at = timezone.now()
-    draw.save()
+    draw.save(update_fields=["randomness", "proof", "state", "executed_by", "executed_at"])
     selected = [s["id"] for s in proof["result"]["selected"]]
     draw.pool.filter(credit_code__in=selected).update(selected=True)
     targets = {t.credit_code: t for t in Target.objects.filter(credit_code__in=selected)}

@@ -25,6 +25,7 @@ from spotcheck.audit import events
 from spotcheck.audit.services import record
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed
+from spotcheck.directory import options_cache
 from spotcheck.directory.importing.columns import Spec, get_spec, load_context
 from spotcheck.directory.importing.fastwrite import create_with_history
 from spotcheck.directory.importing.problems import ImportRefused
@@ -128,6 +129,9 @@ def import_commit(
     with _bulk_gc():
         _write_creates(spec, plan.creates, actor=actor, stamp=stamp, reason=reason, step=step)
         _write_updates(spec, plan.updates, actor=actor, stamp=stamp, reason=reason, step=step)
+    if writes:
+        # Bulk writes send no post_save: the cached region and industry lists would not know.
+        options_cache.bump()
     counts = {
         "created": len(plan.creates),
         "updated": len(plan.updates),
