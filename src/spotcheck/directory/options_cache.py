@@ -16,10 +16,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from spotcheck.core.generation import Generation
 from spotcheck.directory.models import Target
 
 KEY = "directory:options-generation"
@@ -27,21 +27,17 @@ OPTIONS_TTL = 60
 T = TypeVar("T")
 
 
+_GENERATION = Generation(KEY)
+
+
 def generation() -> int:
-    return int(cache.get_or_set(KEY, 0) or 0)
-
-
-def _advance() -> None:
-    try:
-        cache.incr(KEY)
-    except ValueError:  # evicted or never set
-        cache.set(KEY, 1, timeout=None)
+    return _GENERATION.current()
 
 
 def bump() -> None:
     """Call after writing targets without model saves (bulk imports)."""
-    _advance()
-    transaction.on_commit(_advance)
+    _GENERATION.advance()
+    _GENERATION.advance_on_commit()
 
 
 def cached(name: str, compute: Callable[[], T]) -> T:

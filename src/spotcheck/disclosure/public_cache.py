@@ -4,23 +4,16 @@ withdrawn in this process; other processes catch up when their short TTL runs ou
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db import transaction
+from spotcheck.core.generation import Generation
 
 KEY = "disclosure:public-generation"
+_GENERATION = Generation(KEY)
 
 
 def generation() -> int:
-    return int(cache.get_or_set(KEY, 0) or 0)
-
-
-def _advance() -> None:
-    try:
-        cache.incr(KEY)
-    except ValueError:  # evicted or never set
-        cache.set(KEY, 1, timeout=None)
+    return _GENERATION.current()
 
 
 def bump() -> None:
     """Call from services whenever a state change may alter what the public sees."""
-    transaction.on_commit(_advance)
+    _GENERATION.advance_on_commit()
