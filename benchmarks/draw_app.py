@@ -12,6 +12,8 @@ process through the management commands that call the same services as the web p
 prints wall time and peak memory (RSS) of each:
 
 - ``task_approve`` (the leader's approval checks the pool can be drawn);
+- the stored preview: the job that computes the task page's probability preview, then the
+  task page reading it (median of 7 views of the first and of a middle page);
 - ``draw_commit`` (pool from the database, weights, commitment, pool snapshot);
 - ``draw_execute`` (randomness entered, selection, teams, proof stored);
 - ``draw_proof`` (the proof file written for the verifier);
@@ -178,6 +180,34 @@ def approve(task_id: int) -> None:
     )
 
 
+def preview(task_id: int) -> None:
+    """The stored preview: the job that computes it, then the task page reading it."""
+    from django.test import Client
+
+    from spotcheck.accounts.models import User
+    from spotcheck.draws import preview as stored
+    from spotcheck.planning.models import SpotCheckTask
+
+    user = User.objects.get(username="bench_section")
+    task = SpotCheckTask.objects.get(pk=task_id)
+    assert stored.stored_preview_needed(), "the directory is below PREVIEW_INLINE_MAX"
+    started = time.perf_counter()
+    stored.preview_start(task=task, actor=user)  # JOBS_SYNC: the job runs here
+    print(f"JOB_S={time.perf_counter() - started:.2f}")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    lines = stored.latest_preview(task).lines  # type: ignore[union-attr]
+    for name, query in (("first", ""), ("middle", f"?page={lines // 200}")):
+        times = []
+        for _ in range(7):
+            t = time.perf_counter()
+            response = client.get(f"/planning/tasks/{task_id}/{query}")
+            times.append(time.perf_counter() - t)
+            assert response.status_code == 200 and b"preview-table" in response.content
+        times.sort()
+        print(f"PAGE_{name.upper()}_MS={times[len(times) // 2] * 1000:.0f}")
+
+
 def run_step(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MB) and stdout of one child process."""
     started = time.perf_counter()
@@ -261,6 +291,15 @@ def main() -> None:
              f"import draw_app as b, pathlib; b._setup_django({url!r}, pathlib.Path({tmp!r}));"
              f"b.approve({task_id})"],
         )  # fmt: skip
+        _s, _mb, out = step(
+            "preview job (stored preview)",
+            [py, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r});"
+             f"import draw_app as b, pathlib; b._setup_django({url!r}, pathlib.Path({tmp!r}));"
+             f"b.preview({task_id})"],
+        )  # fmt: skip
+        for name in ("first", "middle"):
+            ms = re.search(rf"PAGE_{name.upper()}_MS=(\d+)", out).group(1)  # type: ignore[union-attr]
+            print(f"  task page with stored preview, {name} page: {ms} ms (median of 7)")
         commit_s, commit_mb, out = step(
             "draw_commit",
             [*manage, "draw_commit", "--user", "bench_section", "--task", str(task_id),

@@ -214,6 +214,9 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
 # Files above this many rows are imported by the job worker with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2_000, minimum=1)
+# Above this many targets in the directory the task page's probability preview is computed by a
+# job and stored, not rebuilt on every view (building it costs ~5 s at 10^6 targets).
+PREVIEW_INLINE_MAX = env_int("PREVIEW_INLINE_MAX", 50_000, minimum=0)
 # Import uploads and export files are deleted this many days after their job ended
 # (`manage.py purge_job_files`, run daily).
 JOB_FILE_RETENTION_DAYS = env_int("JOB_FILE_RETENTION_DAYS", 30, minimum=0)

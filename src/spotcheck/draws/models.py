@@ -275,3 +275,63 @@ class AdvanceNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draw_id}:{self.target_id}"
+
+
+class PoolPreview(models.Model):
+    """A task's probability preview computed by a job, for pools too large to rebuild on
+    every view of the task page.
+
+    Derived data, not a record: it fixes nothing (the commitment rebuilds the pool from the
+    directory), so a newer preview replaces the older one and no audit event is written."""
+
+    task = models.ForeignKey(SpotCheckTask, on_delete=models.CASCADE, related_name="previews")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+    lines = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    shortfall = models.TextField(blank=True)
+    # [stratum, eligible, excluded, Σπ in units of M, take-alls] per stratum.
+    strata = models.JSONField(default=list)
+    capped_ids = models.JSONField(default=list)
+    weight_profiles = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("抽查概率预览")
+        verbose_name_plural = _("抽查概率预览")
+
+    def __str__(self) -> str:
+        return f"{self.task_id}@{self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class PreviewLine(models.Model):
+    """One pool line of a stored preview; the same columns as PoolEntry, written by COPY."""
+
+    # As PoolEntry: no database-level foreign keys or per-column indexes on a table that
+    # takes a million lines at once.
+    preview = models.ForeignKey(
+        PoolPreview,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    credit_code = models.CharField(max_length=18)
+    stratum = models.CharField(max_length=60)
+    weight = models.PositiveBigIntegerField()
+    profile = models.PositiveIntegerField(default=0)
+    excluded = models.CharField(max_length=100, blank=True)
+    pi_units = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["preview", "credit_code"], name="preview_line_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.preview_id}:{self.credit_code}"

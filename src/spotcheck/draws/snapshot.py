@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
-from spotcheck.draws.models import Draw, PoolEntry
+from spotcheck.draws.models import Draw, PoolEntry, PoolPreview, PreviewLine
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.engine.pool import Pool
 from spotcheck.engine.serialise import proof_bytes
@@ -21,15 +21,13 @@ from spotcheck.engine.serialise import proof_bytes
 if TYPE_CHECKING:
     from spotcheck.draws.pool import TaskPool
 
-_COLUMNS = (
-    "draw_id",
+_LINE_COLUMNS = (
     "target_id",
     "credit_code",
     "stratum",
     "weight",
     "excluded",
     "pi_units",
-    "selected",
     "profile",
 )
 BATCH = 5000
@@ -48,33 +46,55 @@ def _copy_text(value: str) -> str:
 
 def write_pool_entries(draw: Draw, pool: TaskPool) -> None:
     """One PoolEntry per pool line, inside the caller's transaction."""
+    _write_lines(PoolEntry, "draw_id", draw.pk, pool, {"selected": False})
+
+
+def write_preview_lines(preview: PoolPreview, pool: TaskPool) -> None:
+    """One PreviewLine per pool line, inside the caller's transaction."""
+    _write_lines(PreviewLine, "preview_id", preview.pk, pool, {})
+
+
+def _write_lines(
+    model: type[PoolEntry] | type[PreviewLine],
+    owner: str,
+    owner_id: int,
+    pool: TaskPool,
+    constants: dict[str, Any],
+) -> None:
     excluded = pool.excluded
     pi = pool.pi_units or [0] * len(pool)
     if connection.vendor == "postgresql":
-        _copy_pool_entries(draw, pool, pi)
+        _copy_lines(model, owner, owner_id, pool, pi, constants)
         return
-    batch: list[PoolEntry] = []
+    batch: list[Any] = []
     for i in range(len(pool)):
         batch.append(
-            PoolEntry(
-                draw=draw,
+            model(
+                **{owner: owner_id},
                 target_id=pool.target_ids[i],
                 credit_code=pool.codes[i],
                 stratum=pool.strata[i],
                 weight=pool.weights[i],
                 excluded=excluded.get(i, ""),
                 pi_units=pi[i],
-                selected=False,
                 profile=pool.profiles[i],
+                **constants,
             )
         )
         if len(batch) == BATCH:
-            PoolEntry.objects.bulk_create(batch)
+            model.objects.bulk_create(batch)
             batch = []
-    PoolEntry.objects.bulk_create(batch)
+    model.objects.bulk_create(batch)
 
 
-def _copy_pool_entries(draw: Draw, pool: TaskPool, pi: list[int]) -> None:
+def _copy_lines(
+    model: type[PoolEntry] | type[PreviewLine],
+    owner: str,
+    owner_id: int,
+    pool: TaskPool,
+    pi: list[int],
+    constants: dict[str, Any],
+) -> None:
     """COPY in text format, formatted here column-wise in bulk: psycopg's per-row
     write_row costs ~6 µs a row, joining columns with C-level map/zip well under one."""
     names = {name: _copy_text(name) for name in set(pool.strata)}
@@ -84,24 +104,27 @@ def _copy_pool_entries(draw: Draw, pool: TaskPool, pi: list[int]) -> None:
     excluded = [""] * len(pool)
     for i, code in pool.excluded.items():
         excluded[i] = _copy_text(code)
-    table = connection.ops.quote_name(PoolEntry._meta.db_table)
+    # Constant columns are booleans here; COPY's text format spells them t/f.
+    fixed = [("t" if v else "f") if isinstance(v, bool) else str(v) for v in constants.values()]
+    columns_sql = ", ".join((owner, *_LINE_COLUMNS, *constants))
+    table = connection.ops.quote_name(model._meta.db_table)
     with (
         connection.cursor() as cur,
-        cur.cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy,
+        cur.cursor.copy(f"COPY {table} ({columns_sql}) FROM STDIN") as copy,
     ):
         step = BATCH * 20
         for lo in range(0, len(pool), step):
             hi = min(lo + step, len(pool))
             columns = zip(
-                repeat(str(draw.pk), hi - lo),
+                repeat(str(owner_id), hi - lo),
                 map(str, pool.target_ids[lo:hi]),
                 codes[lo:hi],
                 map(names.__getitem__, pool.strata[lo:hi]),
                 map(str, pool.weights[lo:hi]),
                 excluded[lo:hi],
                 map(str, pi[lo:hi]),
-                repeat("f", hi - lo),
                 map(str, pool.profiles[lo:hi]),
+                *(repeat(v, hi - lo) for v in fixed),
                 strict=True,
             )
             copy.write("\n".join(map("\t".join, columns)) + "\n")

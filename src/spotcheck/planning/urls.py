@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from spotcheck.planning import views, views_tasks
+from spotcheck.planning import views, views_preview, views_tasks
 
 app_name = "planning"
 urlpatterns: list[URLPattern] = [
@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("tasks/", views_tasks.task_list, name="task_list"),
     path("tasks/new/", views_tasks.task_create, name="task_create"),
     path("tasks/<int:pk>/", views_tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/preview/", views_preview.preview_refresh, name="preview_refresh"),
     path("tasks/<int:pk>/approve/", views_tasks.task_approve, name="task_approve"),
     path("tasks/<int:pk>/advance/", views_tasks.task_advance, name="task_advance"),
     path("tasks/<int:pk>/overrides/", views_tasks.override_request, name="override_request"),

@@ -3,19 +3,17 @@ and the yearly-cap override (request by the lead section, approval by the leader
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from spotcheck.core import access
-from spotcheck.core.errors import ServiceError
 from spotcheck.directory.models import (
     Affiliation,
     CreditClass,
@@ -27,20 +25,11 @@ from spotcheck.directory.models import (
 from spotcheck.draws import selectors as draw_selectors
 from spotcheck.draws import services_cap
 from spotcheck.draws.forms import CommitForm
-from spotcheck.draws.labels import factor_display, stratum_label
-from spotcheck.draws.models import CapOverride, PoolEntry
+from spotcheck.draws.labels import stratum_label
+from spotcheck.draws.models import CapOverride
 from spotcheck.draws.pool import (
-    EXCLUDED_CAP,
-    TaskPool,
-    _eligible_targets,
-    build_pool,
-    capped_target_ids,
-    exclusion_label,
     pool_shortfall,
-    shortfall_message,
 )
-from spotcheck.engine.hashing import EngineError
-from spotcheck.engine.probability import M, probability_text
 from spotcheck.planning import services
 from spotcheck.planning.forms import CapOverrideForm, TaskForm
 from spotcheck.planning.models import SpotCheckTask, TaskState
@@ -51,8 +40,8 @@ from spotcheck.planning.views import (
     paginate,
     require,
 )
+from spotcheck.planning.views_preview import preview_context
 
-PREVIEW_PAGE = 100
 BEFORE_COMMIT = {TaskState.DRAFT, TaskState.APPROVED}
 # After the draw the lead section moves the task on by hand (the inspections services also move
 # it when results come in); each move is a TaskTransition with its reason.
@@ -151,160 +140,6 @@ def task_create(request: HttpRequest) -> HttpResponse:
 # --- detail and preview ----------------------------------------------------------------------
 
 
-@dataclass
-class PreviewRow:
-    credit_code: str
-    name: str
-    stratum: str
-    weight: int
-    factors: list[dict[str, Any]]
-    excluded: str
-    probability: str
-
-
-@dataclass
-class StratumRow:
-    name: str
-    population: int
-    excluded: int
-    sample_size: int
-    take_all: int
-
-
-def _strata_rows(
-    counts: list[tuple[str, int, int, int, int]],
-) -> list[StratumRow]:
-    """(stratum, eligible, excluded, Σπ over M, take-alls) → rows: n = Σπ exactly."""
-    rows = [
-        StratumRow(stratum_label(name), eligible, excluded, pi_sum // M, take_all)
-        for name, eligible, excluded, pi_sum, take_all in counts
-    ]
-    return sorted(rows, key=lambda r: r.name)
-
-
-def _live_strata(pool: TaskPool) -> list[StratumRow]:
-    """Per stratum of the live pool: eligible units, sample size and take-alls."""
-    stats: dict[str, list[int]] = {}
-    pi = pool.pi_units or [0] * len(pool)
-    excluded = pool.excluded
-    for i, stratum in enumerate(pool.strata):
-        row = stats.get(stratum)
-        if row is None:
-            row = stats[stratum] = [0, 0, 0, 0]
-        if i in excluded:
-            row[1] += 1
-            continue
-        row[0] += 1
-        row[2] += pi[i]
-        row[3] += pi[i] == M
-    return _strata_rows([(name, *row) for name, row in stats.items()])  # type: ignore[misc]
-
-
-def _committed_strata(draw: Any) -> list[StratumRow]:
-    """The same figures for a committed snapshot, counted by the database."""
-    eligible = Q(excluded="")
-    counts = (
-        PoolEntry.objects.filter(draw=draw)
-        .order_by()
-        .values("stratum")
-        .annotate(
-            eligible=Count("id", filter=eligible),
-            excluded_n=Count("id", filter=~eligible),
-            pi_sum=Sum("pi_units", filter=eligible),
-            take_all=Count("id", filter=eligible & Q(pi_units=M)),
-        )
-    )
-    return _strata_rows(
-        [
-            (c["stratum"], c["eligible"], c["excluded_n"], int(c["pi_sum"] or 0), c["take_all"])
-            for c in counts
-        ]
-    )
-
-
-def _names(target_ids: list[int]) -> dict[int, str]:
-    return dict(Target.objects.filter(pk__in=target_ids).values_list("pk", "name"))
-
-
-def _rows(lines: list[Any], profiles: list[Any] | None = None) -> list[PreviewRow]:
-    """Rows for one page: live PoolLines, or PoolEntry rows with their draw's profiles."""
-    names = _names([line.target_id for line in lines])
-    return [
-        PreviewRow(
-            credit_code=line.credit_code,
-            name=names.get(line.target_id, ""),
-            stratum=stratum_label(line.stratum),
-            weight=line.weight,
-            factors=[
-                factor_display(f)
-                for f in (
-                    line.factors
-                    if profiles is None
-                    else (profiles[line.profile] if line.profile < len(profiles) else [])
-                )
-            ],
-            excluded=exclusion_label(line.excluded) if line.excluded else "",
-            probability=probability_text(line.pi_units) if not line.excluded else "0.0000%",
-        )
-        for line in lines
-    ]
-
-
-def _capped_choices(task: SpotCheckTask) -> list[tuple[int, str]]:
-    capped = capped_target_ids(_eligible_targets(task), task.window_start.year, task)
-    return _choices(sorted(capped))
-
-
-def _choices(target_ids: list[int]) -> list[tuple[int, str]]:
-    rows = Target.objects.filter(pk__in=target_ids).order_by("credit_code")
-    return [
-        (pk, f"{code} {name}") for pk, code, name in rows.values_list("pk", "credit_code", "name")
-    ]
-
-
-def _preview(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
-    """Before commit: the live pool (no randomness). After: the committed snapshot's lines."""
-    current = draw_selectors.current_draw(task)
-    if task.state in BEFORE_COMMIT or current is None:
-        try:
-            pool = build_pool(task)
-        except EngineError as exc:
-            return {"error": _("抽取引擎拒绝了输入数据：%(error)s") % {"error": exc}, "live": True}
-        except ServiceError as exc:
-            # A pool emptied by the yearly cap is exactly when an override is needed, so
-            # the capped targets are still offered for a request.
-            return {
-                "error": exc.message,
-                "live": True,
-                "capped": _capped_choices(task),
-                "shortfall": shortfall_message(error=exc.message),
-            }
-        page, page_range = paginate(request, pool.lines, PREVIEW_PAGE)
-        return {
-            "live": True,
-            "shortfall": shortfall_message(pool=pool),
-            "page": page,
-            "page_range": page_range,
-            "rows": _rows(list(page.object_list)),
-            "strata": _live_strata(pool),
-            "capped": _choices(
-                [pool.target_ids[i] for i, code in pool.excluded.items() if code == EXCLUDED_CAP]
-            ),
-        }
-    # The committed snapshot, without the "selected" column: which were drawn stays confidential.
-    entries = PoolEntry.objects.filter(draw=current).order_by("credit_code")
-    page, page_range = paginate(request, entries, PREVIEW_PAGE)
-    return {
-        "live": False,
-        "draw": current,
-        "page": page,
-        "page_range": page_range,
-        "rows": _rows(list(page.object_list), current.weight_profiles),
-        "strata": _committed_strata(current),
-        "capped": [],
-    }
-
-
 def _filters_display(filters: dict[str, Any]) -> list[tuple[str, str]]:
     out = []
     for key, value in filters.items():
@@ -336,7 +171,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     require(access.can_view_task(user, task), _("无权查看该抽查任务"))
-    preview = _preview(request, task)
+    preview = preview_context(request, task)
     can_run = access.can_run_draw(user, task)
     context = {
         "task": task,
