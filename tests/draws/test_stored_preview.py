@@ -80,6 +80,11 @@ def test_stored_preview_matches_the_live_one_page_by_page(
     preview = PoolPreview.objects.get()
     assert preview.lines == 180 and preview.requested_by == world.p.section
     assert PreviewLine.objects.filter(preview=preview).count() == 180
+    positions = list(
+        PreviewLine.objects.order_by("position").values_list("position", "credit_code")
+    )
+    assert [p for p, _c in positions] == list(range(180))
+    assert [c for _p, c in positions] == sorted(c for _p, c in positions)
     for a, b in zip(live, got, strict=True):
         assert _rows(a) and _rows(a) == _rows(b)
         assert _strata(a) == _strata(b)

@@ -321,6 +321,9 @@ class PreviewLine(models.Model):
     target = models.ForeignKey(
         Target, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
+    # The line's place in canonical order: a page is a range of positions, found through the
+    # index, where OFFSET would walk every earlier line (0.6 s for the middle of 10^6).
+    position = models.PositiveIntegerField()
     credit_code = models.CharField(max_length=18)
     stratum = models.CharField(max_length=60)
     weight = models.PositiveBigIntegerField()
@@ -330,7 +333,7 @@ class PreviewLine(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["preview", "credit_code"], name="preview_line_unique")
+            models.UniqueConstraint(fields=["preview", "position"], name="preview_line_position")
         ]
 
     def __str__(self) -> str:

@@ -46,12 +46,12 @@ def _copy_text(value: str) -> str:
 
 def write_pool_entries(draw: Draw, pool: TaskPool) -> None:
     """One PoolEntry per pool line, inside the caller's transaction."""
-    _write_lines(PoolEntry, "draw_id", draw.pk, pool, {"selected": False})
+    _write_lines(PoolEntry, "draw_id", draw.pk, pool, {"selected": False}, positions=False)
 
 
 def write_preview_lines(preview: PoolPreview, pool: TaskPool) -> None:
     """One PreviewLine per pool line, inside the caller's transaction."""
-    _write_lines(PreviewLine, "preview_id", preview.pk, pool, {})
+    _write_lines(PreviewLine, "preview_id", preview.pk, pool, {}, positions=True)
 
 
 def _write_lines(
@@ -60,11 +60,13 @@ def _write_lines(
     owner_id: int,
     pool: TaskPool,
     constants: dict[str, Any],
+    *,
+    positions: bool,
 ) -> None:
     excluded = pool.excluded
     pi = pool.pi_units or [0] * len(pool)
     if connection.vendor == "postgresql":
-        _copy_lines(model, owner, owner_id, pool, pi, constants)
+        _copy_lines(model, owner, owner_id, pool, pi, constants, positions=positions)
         return
     batch: list[Any] = []
     for i in range(len(pool)):
@@ -78,6 +80,7 @@ def _write_lines(
                 excluded=excluded.get(i, ""),
                 pi_units=pi[i],
                 profile=pool.profiles[i],
+                **({"position": i} if positions else {}),
                 **constants,
             )
         )
@@ -94,6 +97,8 @@ def _copy_lines(
     pool: TaskPool,
     pi: list[int],
     constants: dict[str, Any],
+    *,
+    positions: bool,
 ) -> None:
     """COPY in text format, formatted here column-wise in bulk: psycopg's per-row
     write_row costs ~6 µs a row, joining columns with C-level map/zip well under one."""
@@ -106,7 +111,8 @@ def _copy_lines(
         excluded[i] = _copy_text(code)
     # Constant columns are booleans here; COPY's text format spells them t/f.
     fixed = [("t" if v else "f") if isinstance(v, bool) else str(v) for v in constants.values()]
-    columns_sql = ", ".join((owner, *_LINE_COLUMNS, *constants))
+    numbered = ("position",) if positions else ()
+    columns_sql = ", ".join((owner, *_LINE_COLUMNS, *numbered, *constants))
     table = connection.ops.quote_name(model._meta.db_table)
     with (
         connection.cursor() as cur,
@@ -124,6 +130,7 @@ def _copy_lines(
                 excluded[lo:hi],
                 map(str, pi[lo:hi]),
                 map(str, pool.profiles[lo:hi]),
+                *((map(str, range(lo, hi)),) if positions else ()),
                 *(repeat(v, hi - lo) for v in fixed),
                 strict=True,
             )

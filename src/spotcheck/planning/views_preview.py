@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -125,18 +125,25 @@ def _choices(target_ids: list[int]) -> list[tuple[int, str]]:
     ]
 
 
-class _KnownLength(Sequence[Any]):
-    """Stored lines for the pager: their count is known, so no COUNT(*) over a million rows."""
+class _StoredLines(Sequence[Any]):
+    """A stored preview's lines for the pager: the count is known (no COUNT(*) over a million
+    rows) and a page is a range of positions (no OFFSET past every earlier line)."""
 
-    def __init__(self, rows: QuerySet[Any], length: int) -> None:
-        self.rows = rows
-        self.length = length
+    def __init__(self, preview: PoolPreview) -> None:
+        self.preview = preview
 
     def __len__(self) -> int:
-        return self.length
+        return self.preview.lines
 
     def __getitem__(self, index: Any) -> Any:
-        return self.rows[index]
+        if not isinstance(index, slice):
+            raise TypeError("stored preview lines are read a page at a time")
+        start, stop, _step = index.indices(self.preview.lines)
+        return list(
+            PreviewLine.objects.filter(
+                preview=self.preview, position__gte=start, position__lt=stop
+            ).order_by("position")
+        )
 
 
 def preview_context(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
@@ -215,8 +222,7 @@ def _stored(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
     )
     if found.error:
         return context
-    lines = PreviewLine.objects.filter(preview=found).order_by("credit_code")
-    page, page_range = paginate(request, _KnownLength(lines, found.lines), PREVIEW_PAGE)
+    page, page_range = paginate(request, _StoredLines(found), PREVIEW_PAGE)
     context.update(
         page=page,
         page_range=page_range,
