@@ -121,6 +121,20 @@ def test_committed_pool_page_shows_what_the_preview_showed(client: Client, world
     assert _section(before, "strata-table") == _section(after, "strata-table")
     assert _section(before, "preview-table") == _section(after, "preview-table")
     assert "投诉举报" in after and world.targets[0].name in after
+    # The figures kept with the draw agree with counting the snapshot (how draws committed
+    # before they were kept are still shown).
+    from spotcheck.draws.models import Draw
+    from spotcheck.planning.views_preview import _committed_strata
+
+    draw = Draw.objects.get(task=task)
+    assert draw.pool_strata
+    kept = _committed_strata(draw)
+    Draw.objects.filter(pk=draw.pk).update(pool_strata=[])
+    draw.refresh_from_db()
+    assert kept == _committed_strata(draw)
+    assert _section(client.get(url).content.decode(), "strata-table") == _section(
+        after, "strata-table"
+    )
 
 
 @pytest.mark.django_db

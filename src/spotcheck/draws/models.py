@@ -50,6 +50,8 @@ class Draw(models.Model):
     inspector_lines = models.JSONField(default=list)
     # The weights' reasons, once per distinct risk profile; PoolEntry.profile indexes it.
     weight_profiles = models.JSONField(default=list, blank=True)
+    # Per stratum of the snapshot: [name, eligible, excluded, Σπ in units of M, take-alls].
+    pool_strata = models.JSONField(default=list, blank=True)
     conflict_lines = models.JSONField(default=list)
     proof = models.JSONField(_("抽取证明"), null=True, blank=True)
     replaces = models.OneToOneField(

@@ -29,7 +29,7 @@ from spotcheck.draws.models import CapOverride, CheckSlot
 from spotcheck.engine.canonical import canonical_decimal
 from spotcheck.engine.hashing import EngineError, check_id
 from spotcheck.engine.pool import Pool
-from spotcheck.engine.probability import allocate_sample_sizes, pool_inclusion
+from spotcheck.engine.probability import M, allocate_sample_sizes, pool_inclusion
 from spotcheck.engine.proof import sample_sizes
 from spotcheck.engine.risk import DEFAULT_RISK_CONFIG
 from spotcheck.planning.models import SpotCheckTask, StratifyBy
@@ -115,6 +115,23 @@ class TaskPool:
         counts = Counter(self.strata)
         counts.subtract(self.strata[i] for i in self.excluded)
         return counts
+
+    def strata_figures(self) -> list[list[Any]]:
+        """Per stratum: [name, eligible, excluded, Σπ in units of M, take-alls]."""
+        stats: dict[str, list[int]] = {}
+        pi = self.pi_units or [0] * len(self)
+        excluded = self.excluded
+        for i, (stratum, p) in enumerate(zip(self.strata, pi, strict=True)):
+            row = stats.get(stratum)
+            if row is None:
+                row = stats[stratum] = [0, 0, 0, 0]
+            if i in excluded:
+                row[1] += 1
+                continue
+            row[0] += 1
+            row[2] += p
+            row[3] += p == M
+        return [[name, *row] for name, row in stats.items()]
 
     def engine_pool(self) -> Pool:
         if self._engine is None:

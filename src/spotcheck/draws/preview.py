@@ -33,7 +33,6 @@ from spotcheck.draws.pool import (
 )
 from spotcheck.draws.snapshot import write_preview_lines
 from spotcheck.engine.hashing import EngineError
-from spotcheck.engine.probability import M
 from spotcheck.jobs.models import Job, JobState
 from spotcheck.jobs.services import (
     JobRefused,
@@ -122,24 +121,6 @@ def task_url(task: SpotCheckTask, job: Job) -> str:
     return f"{reverse('planning:task_detail', args=[task.pk])}?preview_job={job.pk}#preview"
 
 
-def strata_figures(pool: TaskPool) -> list[list[Any]]:
-    """Per stratum: [name, eligible, excluded, Σπ in units of M, take-alls]."""
-    stats: dict[str, list[int]] = {}
-    pi = pool.pi_units or [0] * len(pool)
-    excluded = pool.excluded
-    for i, stratum in enumerate(pool.strata):
-        row = stats.get(stratum)
-        if row is None:
-            row = stats[stratum] = [0, 0, 0, 0]
-        if i in excluded:
-            row[1] += 1
-            continue
-        row[0] += 1
-        row[2] += pi[i]
-        row[3] += pi[i] == M
-    return [[name, *row] for name, row in stats.items()]
-
-
 @job_handler
 def preview_job(job: Job, progress: Progress) -> dict[str, Any]:
     task = SpotCheckTask.objects.filter(pk=job.params.get("task")).first()
@@ -174,7 +155,7 @@ def preview_job(job: Job, progress: Progress) -> dict[str, Any]:
             lines=len(pool) if pool is not None else 0,
             error=error,
             shortfall=shortfall,
-            strata=strata_figures(pool) if pool is not None else [],
+            strata=pool.strata_figures() if pool is not None else [],
             capped_ids=capped,
             weight_profiles=pool.factor_sets if pool is not None else [],
         )

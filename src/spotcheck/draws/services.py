@@ -181,7 +181,10 @@ def draw_commit(
     draw.commitment_digest = commitment_digest(commitment).hex()
     draw.save(update_fields=["commitment", "commitment_digest"])
     draw.weight_profiles = pool.factor_sets
-    draw.save(update_fields=["weight_profiles"])
+    # The task page shows these for the snapshot; counting them back out of a million
+    # PoolEntry rows cost ~1 s on every view.
+    draw.pool_strata = pool.strata_figures()
+    draw.save(update_fields=["weight_profiles", "pool_strata"])
     write_pool_entries(draw, pool)
     _transition(task, TaskState.COMMITTED, actor=actor, reason=reason)
     publish_draw_commitment(actor=actor, draw=draw)

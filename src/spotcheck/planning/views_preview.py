@@ -71,7 +71,10 @@ def _strata_rows(counts: Sequence[Sequence[Any]]) -> list[StratumRow]:
 
 
 def _committed_strata(draw: Any) -> list[StratumRow]:
-    """The same figures for a committed snapshot, counted by the database."""
+    """The same figures for a committed snapshot: kept with the draw since it was committed,
+    or (draws committed before they were) counted by the database."""
+    if draw.pool_strata:
+        return _strata_rows(draw.pool_strata)
     eligible = Q(excluded="")
     counts = (
         PoolEntry.objects.filter(draw=draw)
@@ -179,7 +182,7 @@ def _live(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
         "page": page,
         "page_range": page_range,
         "rows": _line_rows(list(page.object_list)),
-        "strata": _strata_rows(stored.strata_figures(pool)),
+        "strata": _strata_rows(pool.strata_figures()),
         "capped": _choices(
             [pool.target_ids[i] for i, code in pool.excluded.items() if code == EXCLUDED_CAP]
         ),
