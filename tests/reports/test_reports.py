@@ -61,6 +61,31 @@ def test_dashboard_figures(world: World) -> None:
     assert sum(n for _, n in data.results) == 10
 
 
+def test_coverage_counts_active_targets_in_scope_only(world: World) -> None:
+    from spotcheck.directory.models import TargetStatus
+    from spotcheck.draws.models import CheckSlot
+    from tests.factories import TargetFactory
+
+    draw = _drawn(world, n=10)
+    day = world.window[0]
+    slots = CheckSlot.objects.filter(draw=draw)
+    year = slots.first().year  # type: ignore[union-attr]
+    # A checked target of another department: not in the section's figures.
+    other = TargetFactory(departments=[world.p.other_section.department])
+    CheckSlot.objects.create(target=other, year=year, slot=1, draw=draw)
+    section = selectors.dashboard(user=world.p.section, today=day)
+    assert section.coverage[2][2:] == (10, 30)
+    everyone = selectors.dashboard(user=world.p.auditor, today=day)
+    assert everyone.coverage[2][2] == 11 and everyone.coverage[2][3] >= 31
+    # A drawn target deregistered since: out of both counts, at once (the cached total
+    # follows the directory's generation).
+    gone = slots.first().target  # type: ignore[union-attr]
+    gone.status = TargetStatus.DEREGISTERED
+    gone.save()
+    section = selectors.dashboard(user=world.p.section, today=day)
+    assert section.coverage[2][2:] == (9, 29)
+
+
 def test_other_department_dashboard_sees_none_of_it(world: World) -> None:
     _drawn(world)
     data = selectors.dashboard(

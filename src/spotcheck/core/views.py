@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from spotcheck.core import access
+from spotcheck.directory import options_cache
 from spotcheck.directory.models import CheckItem, Inspector, Target
 from spotcheck.reports.todo import todo_counts, todo_list
 
@@ -23,7 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """待办 home: what waits for this person (reports.todo), then the directory counters."""
     counts = {}
     if access.can_view_targets(request.user):
-        counts["targets"] = Target.objects.count()
+        # A count of the whole directory (~0.1 s at 10^6, ~1 s at 10^7) on every visit to
+        # the home page: cached under the directory's generation instead.
+        counts["targets"] = options_cache.cached("target-count", Target.objects.count)
     if access.can_view_items(request.user):
         counts["items"] = CheckItem.objects.filter(active=True).count()
         counts["inspectors"] = Inspector.objects.count()
