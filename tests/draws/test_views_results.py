@@ -207,3 +207,65 @@ def test_the_403_reason_names_the_rule_that_applied(client: Client, world: World
     assert "第十八条" in client.get(url).content.decode()
     client.force_login(world.p.inspector)
     assert "我的检查任务" in client.get(url).content.decode()
+
+
+def test_results_are_paged_and_searchable_and_forms_offer_the_page(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A provincial draw has 10^4 targets: 50 a page, a search, and forms that offer what
+    the page shows (and keep the clerk on it)."""
+    from spotcheck.draws import views_results
+
+    monkeypatch.setattr(views_results, "RESULTS_PAGE", 2)
+    draw = drawn(client, world)
+    codes = list(
+        draw.pool.filter(selected=True)
+        .order_by("credit_code")
+        .values_list("credit_code", flat=True)
+    )
+    assert len(codes) == 5
+    url = reverse("draws:results", args=[draw.pk])
+    seen = []
+    for n in (1, 2, 3):
+        page = client.get(f"{url}?page={n}").content.decode()
+        rows = [c for c in codes if f'data-target="{c}"' in page]
+        assert len(rows) == (2 if n < 3 else 1)
+        seen += rows
+        # The forms offer the members and targets of this page only.
+        shown = TeamMember.objects.filter(draw=draw, target__credit_code__in=rows)
+        other = TeamMember.objects.filter(draw=draw).exclude(target__credit_code__in=rows)
+        assert all(f'<option value="{m.pk}"' in page for m in shown)
+        assert not any(f'<option value="{m.pk}"' in page for m in other)
+        assert f'name="page" value="{n}"' in page
+    assert seen == codes
+    # Search by a fragment of the code, lower case, or by name.
+    last = draw.pool.get(credit_code=codes[-1]).target
+    page = client.get(url, {"q": codes[-1][-6:].lower()}).content.decode()
+    assert f'data-target="{codes[-1]}"' in page and page.count("data-target=") == 1
+    page = client.get(url, {"q": last.name}).content.decode()
+    assert f'data-target="{codes[-1]}"' in page
+    page = client.get(url, {"q": "没有这样的企业"}).content.decode()
+    assert "没有抽中的检查对象" in page
+    assert client.get(url, {"page": "abc"}).status_code == 200
+    # Recusing a member on page 3 from page 3 works and comes back to page 3.
+    member = TeamMember.objects.filter(draw=draw, target=last).first()
+    assert member is not None
+    data = {"member": member.pk, "reason_code": "kinship", "reason": "近亲属", "page": "3"}
+    response = client.post(reverse("draws:recuse", args=[draw.pk]), data)
+    assert response.status_code == 302 and response["Location"].endswith("?page=3")
+    member.refresh_from_db()
+    assert not member.active
+    # A member who is not on the posted page is not a valid choice: nothing changes.
+    first = TeamMember.objects.filter(draw=draw, target__credit_code=codes[0], active=True).first()
+    assert first is not None
+    data = {"member": first.pk, "reason_code": "kinship", "reason": "近亲属", "page": "3"}
+    response = client.post(reverse("draws:recuse", args=[draw.pk]), data)
+    assert response.status_code == 200
+    first.refresh_from_db()
+    assert first.active
+    # The advance notice works the same way, from a search.
+    data = {"target": last.pk, "notified_on": world.today.isoformat(), "reason": "双预约",
+            "q": last.name}  # fmt: skip
+    response = client.post(reverse("draws:advance_notice", args=[draw.pk]), data)
+    assert response.status_code == 302 and "q=" in response["Location"]
+    assert AdvanceNotice.objects.get().target == last

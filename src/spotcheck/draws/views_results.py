@@ -7,10 +7,13 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -85,23 +88,82 @@ def _result_draw(user: Any, pk: int) -> Draw:
     return draw
 
 
+RESULTS_PAGE = 50
+
+
+@dataclass
+class TeamsPage:
+    """One page of drawn targets with their teams. A provincial draw has 10^4 targets and
+    twice as many team members: the whole list (and forms offering every one of them) took
+    ~5 s to render, so the page shows 50 targets, a search, and forms offering what it shows."""
+
+    page: Page[Any]
+    page_range: list[Any]
+    q: str
+    entries: list[PoolEntry]
+    members: list[TeamMember]
+
+    @classmethod
+    def build(cls, user: Any, draw: Draw, params: QueryDict) -> TeamsPage:
+        q = str(params.get("q", "") or "").strip()[:50]
+        entries = selectors.drawn_entries(user=user, draw=draw)
+        if q:
+            entries = entries.filter(
+                Q(credit_code__icontains=q.upper()) | Q(target__name__icontains=q)
+            )
+        paginator = Paginator(entries, RESULTS_PAGE)
+        page = paginator.get_page(params.get("page"))
+        page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+        shown = list(page.object_list)
+        members = list(
+            selectors.teams(user=user, draw=draw, include_history=True).filter(
+                target_id__in=[e.target_id for e in shown]
+            )
+        )
+        return cls(page, page_range, q, shown, members)
+
+    @property
+    def active(self) -> list[TeamMember]:
+        return [m for m in self.members if m.active]
+
+    @property
+    def targets(self) -> list[Target]:
+        return [e.target for e in self.entries]
+
+    @property
+    def query(self) -> str:
+        return urlencode({"q": self.q}) if self.q else ""
+
+    def url(self, draw: Draw) -> str:
+        """This page again (after a successful form: the clerk stays where they were)."""
+        params = {"q": self.q} if self.q else {}
+        if self.page.number > 1:
+            params["page"] = str(self.page.number)
+        base = reverse("draws:results", args=[draw.pk])
+        return f"{base}?{urlencode(params)}" if params else base
+
+
 def _results_context(
-    user: Any, draw: Draw, recusal_form: RecusalForm | None, notice_form: AdvanceNoticeForm | None
+    user: Any,
+    draw: Draw,
+    shown: TeamsPage,
+    recusal_form: RecusalForm | None,
+    notice_form: AdvanceNoticeForm | None,
 ) -> dict[str, Any]:
-    entries = list(selectors.drawn_entries(user=user, draw=draw))
-    members = list(selectors.teams(user=user, draw=draw, include_history=True))
-    teams = _group(draw, entries, members)
     can_manage = access.can_manage_team(user, draw.task) and draw.state == DrawState.EXECUTED
-    active = [m for m in members if m.active]
     return {
         "draw": draw,
         "task": draw.task,
-        "teams": teams,
+        "teams": _group(draw, shown.entries, shown.members),
+        "page": shown.page,
+        "page_range": shown.page_range,
+        "q": shown.q,
+        "query": shown.query,
         "notices": draw.advance_notices.select_related("target", "recorded_by"),
-        "recusal_form": (recusal_form or RecusalForm(members=active))
+        "recusal_form": (recusal_form or RecusalForm(members=shown.active))
         if can_manage and draw.task.state in RECUSAL_STATES
         else None,
-        "notice_form": (notice_form or AdvanceNoticeForm(targets=[e.target for e in entries]))
+        "notice_form": (notice_form or AdvanceNoticeForm(targets=shown.targets))
         if can_manage
         else None,
         "can_download_proof": draw.proof is not None and access.can_download_proof(user, draw.task),
@@ -118,7 +180,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("该抽取尚未执行，还没有抽取结果"))
         return redirect("draws:draw_detail", pk=pk)
     services.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组")
-    return render(request, "draws/results.html", _results_context(user, draw, None, None))
+    shown = TeamsPage.build(user, draw, request.GET)
+    return render(request, "draws/results.html", _results_context(user, draw, shown, None, None))
 
 
 @login_required
@@ -127,8 +190,10 @@ def recuse(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     draw = _result_draw(user, pk)
     require(access.can_manage_team(user, draw.task), _("只有参与部门的业务科室人员可以登记回避"))
-    active = list(selectors.teams(user=user, draw=draw))
-    form = RecusalForm(request.POST, members=active)
+    # The form offers the members of the page it was on (its page and search come back as
+    # hidden fields), so an invalid submission shows that same page again.
+    shown = TeamsPage.build(user, draw, request.POST)
+    form = RecusalForm(request.POST, members=shown.active)
     if form.is_valid():
         member = form.chosen()
         new = call_service(
@@ -148,10 +213,10 @@ def recuse(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(old)s 已回避，由 %(new)s 替补")
                 % {"old": member.inspector.name, "new": new.inspector.name},
             )
-            return redirect("draws:results", pk=pk)
+            return redirect(shown.url(draw))
     draw.refresh_from_db()
     services.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组")
-    return render(request, "draws/results.html", _results_context(user, draw, form, None))
+    return render(request, "draws/results.html", _results_context(user, draw, shown, form, None))
 
 
 @login_required
@@ -162,8 +227,8 @@ def advance_notice(request: HttpRequest, pk: int) -> HttpResponse:
     require(
         access.can_manage_team(user, draw.task), _("只有参与部门的业务科室人员可以登记提前告知")
     )
-    targets = [e.target for e in selectors.drawn_entries(user=user, draw=draw)]
-    form = AdvanceNoticeForm(request.POST, targets=targets)
+    shown = TeamsPage.build(user, draw, request.POST)
+    form = AdvanceNoticeForm(request.POST, targets=shown.targets)
     if form.is_valid():
         notice = call_service(
             form,
@@ -177,9 +242,9 @@ def advance_notice(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if notice is not None:
             messages.success(request, _("已登记提前告知（第十八条例外）"))
-            return redirect("draws:results", pk=pk)
+            return redirect(shown.url(draw))
     services.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组")
-    return render(request, "draws/results.html", _results_context(user, draw, None, form))
+    return render(request, "draws/results.html", _results_context(user, draw, shown, None, form))
 
 
 @login_required
