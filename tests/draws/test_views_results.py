@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -234,8 +235,12 @@ def test_results_are_paged_and_searchable_and_forms_offer_the_page(
         # The forms offer the members and targets of this page only.
         shown = TeamMember.objects.filter(draw=draw, target__credit_code__in=rows)
         other = TeamMember.objects.filter(draw=draw).exclude(target__credit_code__in=rows)
-        assert all(f'<option value="{m.pk}"' in page for m in shown)
-        assert not any(f'<option value="{m.pk}"' in page for m in other)
+        recusal = page.split('id="recusal-form"', 1)[1].split("</form>", 1)[0]
+        assert all(f'<option value="{m.pk}"' in recusal for m in shown)
+        assert not any(f'<option value="{m.pk}"' in recusal for m in other)
+        notice = page.split('id="notice-form"', 1)[1].split("</form>", 1)[0]
+        on_page = draw.pool.filter(credit_code__in=rows).values_list("target_id", flat=True)
+        assert sorted(map(int, re.findall(r'<option value="(\d+)"', notice))) == sorted(on_page)
         assert f'name="page" value="{n}"' in page
     assert seen == codes
     # Search by a fragment of the code, lower case, or by name.

@@ -102,7 +102,7 @@ def publish_predecessor_proofs(*, publication: Publication, reviewer: User) -> l
     out = []
     previous = draw.replaces
     while previous is not None:
-        if previous.proof and draw_publication(K.DRAW_PROOF, previous) is None:
+        if previous.has_proof() and draw_publication(K.DRAW_PROOF, previous) is None:
             pub = _create(
                 actor=publication.author,
                 kind=K.DRAW_PROOF,

@@ -127,7 +127,7 @@ def not_ready_reason(kind: str, source: Any) -> str:
         return _("已作废的抽取不能公示") if source.state == DrawState.ABORTED else ""
     if kind == K.DRAW_PROOF and isinstance(source, Draw):
         # An aborted draw that had been executed is published too: a re-draw stays visible.
-        return "" if source.proof else _("抽取完成后才有抽取证明")
+        return "" if source.has_proof() else _("抽取完成后才有抽取证明")
     if kind == K.INSPECTION_RESULT and isinstance(source, Inspection):
         accepted = source.state == InspectionState.ACCEPTED
         return "" if accepted else _("检查结果审核通过后才能公示")

@@ -27,6 +27,17 @@ class RandomnessKind(models.TextChoices):
     WITNESSES = "witnesses", _("见证人掷骰")
 
 
+class DrawManager(models.Manager["Draw"]):
+    """Draws without their proof unless asked: a provincial draw's proof is ~17 MB of JSON
+    (compressed), ~90 ms to fetch, and pages that list or link draws never show it. Reading
+    ``draw.proof`` loads it; ``has_proof()`` asks without loading it. Querysets that reach a
+    draw through ``select_related`` defer ``draw__proof`` themselves. Not the base manager:
+    ``refresh_from_db`` goes through that and must reload a proof the instance holds."""
+
+    def get_queryset(self) -> models.QuerySet[Draw]:
+        return super().get_queryset().defer("proof")
+
+
 class Draw(models.Model):
     # The primary key is the public draw number: sequential, never reused.
     task = models.ForeignKey(
@@ -77,6 +88,8 @@ class Draw(models.Model):
     aborted_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     abort_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
 
+    objects = DrawManager()
+
     class Meta:
         verbose_name = _("随机抽取")
         verbose_name_plural = _("随机抽取")
@@ -84,6 +97,12 @@ class Draw(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.pk}号抽取"
+
+    def has_proof(self) -> bool:
+        """Whether the draw has its proof, without fetching it when it was deferred."""
+        if "proof" in self.__dict__:
+            return self.proof is not None
+        return Draw.objects.filter(pk=self.pk, proof__isnull=False).exists()
 
 
 class AbortRequest(models.Model):

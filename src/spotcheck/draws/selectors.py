@@ -56,5 +56,6 @@ def own_assignments(*, user: Any) -> QuerySet[TeamMember]:
     return (
         TeamMember.objects.filter(inspector__user=user, active=True, draw__state=DrawState.EXECUTED)
         .select_related("draw__task", "target")
+        .defer("draw__proof")
         .order_by("-draw_id")
     )

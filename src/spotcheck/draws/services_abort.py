@@ -82,6 +82,7 @@ def draw_abort_decide(
     request = (
         AbortRequest.objects.select_for_update()
         .select_related("draw__task", "requested_by")
+        .defer("draw__proof")
         .get(pk=request.pk)
     )
     draw = Draw.objects.select_for_update().select_related("task").get(pk=request.draw_id)

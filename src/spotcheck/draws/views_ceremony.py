@@ -110,7 +110,7 @@ def _detail_context(
         "abort_form": (abort_form or AbortForm()) if can_abort else None,
         "can_view_result": draw.state != DrawState.COMMITTED
         and access.can_view_draw_result(user, task),
-        "can_download_proof": draw.proof is not None and access.can_download_proof(user, task),
+        "can_download_proof": draw.has_proof() and access.can_download_proof(user, task),
         "witnesses": draw.randomness_kind == RandomnessKind.WITNESSES,
     }
 
@@ -182,7 +182,9 @@ def abort(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def abort_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    abort_request = get_object_or_404(AbortRequest.objects.select_related("draw"), pk=pk)
+    abort_request = get_object_or_404(
+        AbortRequest.objects.select_related("draw").defer("draw__proof"), pk=pk
+    )
     draw = _draw_or_404(abort_request.draw_id)
     require(
         services_abort.can_decide_abort(user, draw),

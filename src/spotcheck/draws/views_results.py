@@ -166,7 +166,7 @@ def _results_context(
         "notice_form": (notice_form or AdvanceNoticeForm(targets=shown.targets))
         if can_manage
         else None,
-        "can_download_proof": draw.proof is not None and access.can_download_proof(user, draw.task),
+        "can_download_proof": draw.has_proof() and access.can_download_proof(user, draw.task),
         "window_open": access.window_open(draw.task),
     }
 

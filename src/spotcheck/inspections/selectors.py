@@ -62,9 +62,11 @@ def inspections_visible(
     A legal reviewer sees the inspections behind penalties marked major (to judge them).
     Anyone else gets an empty result rather than an error, so lists render uniformly.
     """
-    qs = Inspection.objects.select_related(
-        "draw", "draw__task", "target", "overall_category"
-    ).order_by("draw_id", "target__credit_code")
+    qs = (
+        Inspection.objects.select_related("draw", "draw__task", "target", "overall_category")
+        .defer("draw__proof")
+        .order_by("draw_id", "target__credit_code")
+    )
     if task is not None:
         qs = qs.filter(draw__task=task)
     if draw is not None:

@@ -41,6 +41,7 @@ def _accepted(actor: User, inspection: Inspection) -> Inspection:
     inspection = (
         Inspection.objects.select_for_update(of=("self",))
         .select_related("draw__task", "target")
+        .defer("draw__proof")
         .get(pk=inspection.pk)
     )
     if not access.can_add_follow_up(actor, inspection.draw.task):

@@ -65,6 +65,7 @@ def _lock(inspection: Inspection) -> tuple[SpotCheckTask, Inspection]:
     locked = (
         Inspection.objects.select_for_update(of=("self",))
         .select_related("draw", "target", "overall_category")
+        .defer("draw__proof")
         .get(pk=inspection.pk)
     )
     return task, locked

@@ -69,7 +69,10 @@ def _draw_and_target(user: User, draw_pk: int, target_pk: int) -> tuple[Draw, Ta
 
 def _inspection(pk: int) -> Inspection:
     return get_object_or_404(
-        Inspection.objects.select_related("draw__task", "target", "overall_category"), pk=pk
+        Inspection.objects.select_related("draw__task", "target", "overall_category").defer(
+            "draw__proof"
+        ),
+        pk=pk,
     )
 
 

@@ -41,7 +41,9 @@ def _follow_up_denied() -> str:
 
 
 def _inspection(pk: int) -> Inspection:
-    return get_object_or_404(Inspection.objects.select_related("draw__task", "target"), pk=pk)
+    return get_object_or_404(
+        Inspection.objects.select_related("draw__task", "target").defer("draw__proof"), pk=pk
+    )
 
 
 def _follow_up(pk: int) -> FollowUp:

@@ -132,6 +132,7 @@ def _leader(user: Any, day: dt.date) -> list[TodoItem]:
         AbortRequest.objects.filter(decided_at__isnull=True, draw__task__lead_department__in=depts)
         .exclude(requested_by=user)
         .select_related("draw__task")
+        .defer("draw__proof")
     )
     for r in requests:
         out.append(
@@ -186,6 +187,7 @@ def _section(user: Any, day: dt.date) -> list[TodoItem]:
             inspector__conflicts__target=F("target"),
         )
         .select_related("draw__task", "inspector", "target")
+        .defer("draw__proof")
         .distinct()
     )
     for m in conflicted:
@@ -199,9 +201,11 @@ def _section(user: Any, day: dt.date) -> list[TodoItem]:
                 m.draw.task.window_start,
             )
         )
-    submitted = Inspection.objects.filter(
-        state=InspectionState.SUBMITTED, draw__task__lead_department=dept
-    ).select_related("target", "draw__task")
+    submitted = (
+        Inspection.objects.filter(state=InspectionState.SUBMITTED, draw__task__lead_department=dept)
+        .select_related("target", "draw__task")
+        .defer("draw__proof")
+    )
     for ins in submitted:
         out.append(
             _item(
@@ -212,9 +216,11 @@ def _section(user: Any, day: dt.date) -> list[TodoItem]:
                 ins.draw.task.window_end,
             )
         )
-    returned = Inspection.objects.filter(
-        state=InspectionState.RETURNED, draw__task__lead_department=dept
-    ).select_related("target", "draw__task")
+    returned = (
+        Inspection.objects.filter(state=InspectionState.RETURNED, draw__task__lead_department=dept)
+        .select_related("target", "draw__task")
+        .defer("draw__proof")
+    )
     for ins in returned:
         out.append(_record_item(ins.draw_id, ins.target_id, ins.target.name, ins.draw.task, day))
     rectifications = FollowUp.objects.filter(
@@ -286,12 +292,16 @@ def _record_item(
 
 def _inspector(user: Any, day: dt.date) -> list[TodoItem]:
     out = []
-    members = TeamMember.objects.filter(
-        inspector__user=user,
-        active=True,
-        draw__state=DrawState.EXECUTED,
-        draw__task__state__in=[TaskState.DRAWN, TaskState.INSPECTING],
-    ).select_related("draw__task", "target")
+    members = (
+        TeamMember.objects.filter(
+            inspector__user=user,
+            active=True,
+            draw__state=DrawState.EXECUTED,
+            draw__task__state__in=[TaskState.DRAWN, TaskState.INSPECTING],
+        )
+        .select_related("draw__task", "target")
+        .defer("draw__proof")
+    )
     done = set(
         Inspection.objects.filter(
             draw__in={m.draw_id for m in members},
