@@ -132,6 +132,9 @@ def test_committed_pool_page_shows_what_the_preview_showed(client: Client, world
     Draw.objects.filter(pk=draw.pk).update(pool_strata=[])
     draw.refresh_from_db()
     assert kept == _committed_strata(draw)
+    # The pager's count is the commitment's line count (not a COUNT over the snapshot).
+    lines = PoolEntry.objects.filter(draw=draw).count()
+    assert draw.commitment["pool"]["count"] == lines and f"共 {lines} 条" in after
     assert _section(client.get(url).content.decode(), "strata-table") == _section(
         after, "strata-table"
     )

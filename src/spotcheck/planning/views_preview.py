@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -128,6 +128,20 @@ def _choices(target_ids: list[int]) -> list[tuple[int, str]]:
     ]
 
 
+class _Counted(Sequence[Any]):
+    """A queryset whose length is already known, for the pager."""
+
+    def __init__(self, rows: QuerySet[Any], length: int) -> None:
+        self.rows = rows
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.rows[index]
+
+
 class _StoredLines(Sequence[Any]):
     """A stored preview's lines for the pager: the count is known (no COUNT(*) over a million
     rows) and a page is a range of positions (no OFFSET past every earlier line)."""
@@ -238,7 +252,11 @@ def _committed(request: HttpRequest, current: Any) -> dict[str, Any]:
     # The committed snapshot, without the "selected" column: which were drawn stays
     # confidential.
     entries = PoolEntry.objects.filter(draw=current).order_by("credit_code")
-    page, page_range = paginate(request, entries, PREVIEW_PAGE)
+    # The commitment states the line count: no COUNT(*) over a million rows per view.
+    count = current.commitment.get("pool", {}).get("count")
+    page, page_range = paginate(
+        request, _Counted(entries, count) if isinstance(count, int) else entries, PREVIEW_PAGE
+    )
     return {
         "live": False,
         "draw": current,

@@ -60,16 +60,16 @@ def dashboard(*, user: Any, today: dt.date | None = None) -> Dashboard:
     depts = _scope(user)
     tasks = SpotCheckTask.objects.all()
     targets = Target.objects.filter(status=TargetStatus.ACTIVE)
-    checked = Target.objects.filter(status=TargetStatus.ACTIVE)
+    slots = CheckSlot.objects.filter(target__status=TargetStatus.ACTIVE)
     inspections = Inspection.objects.all()
     followups = FollowUp.objects.all()
     if depts is not None:
         tasks = tasks.filter(departments__in=depts).distinct()
         targets = targets.filter(departments__in=depts).distinct()
-        checked = checked.filter(
+        slots = slots.filter(
             Exists(
                 Target.departments.through.objects.filter(
-                    target_id=OuterRef("pk"), department_id__in=depts
+                    target_id=OuterRef("target_id"), department_id__in=depts
                 )
             )
         )
@@ -85,11 +85,16 @@ def dashboard(*, user: Any, today: dt.date | None = None) -> Dashboard:
     # which grow with the checks made, not with the directory.
     scope_key = "all" if depts is None else ",".join(map(str, sorted(depts)))
     total = options_cache.cached(f"active-targets:{scope_key}", targets.count)
+    windows = (1, 3, 5)
+    covered_in = slots.filter(year__gte=day.year - max(windows) + 1).aggregate(
+        **{
+            f"y{years}": Count("target", distinct=True, filter=Q(year__gte=day.year - years + 1))
+            for years in windows
+        }
+    )
     coverage = []
-    for years in (1, 3, 5):
-        covered = checked.filter(
-            pk__in=CheckSlot.objects.filter(year__gte=day.year - years + 1).values("target")
-        ).count()
+    for years in windows:
+        covered = covered_in[f"y{years}"]
         coverage.append((f"近{years}年", covered / total if total else 0.0, covered, total))
     results = list(
         inspections.filter(state=InspectionState.ACCEPTED)
