@@ -122,7 +122,7 @@ def seed(n: int) -> None:
                 f"SELECT id, %s FROM {table} WHERE id %% %s = 0",
                 [dept.pk, every],
             )
-        cur.execute(f"ANALYZE {links}")
+        cur.execute(f"VACUUM ANALYZE {links}")
         cur.execute("SELECT pg_relation_size('target_search_grams'), pg_relation_size(%s)", [table])
         index_size, table_size = cur.fetchone()
     print(

@@ -104,7 +104,7 @@ class TargetFilter:
         return {k: v for k, v in self.__dict__.items() if v not in ("", None, ())}
 
 
-_GRAMS = ArrayField(TextField())
+_GRAMS: ArrayField[Any, Any] = ArrayField(TextField())
 
 
 def _grams(column: str) -> Func:
