@@ -10,6 +10,11 @@ pieces always agree with the case-folding ``icontains`` applies; Python's ``str.
 differs on some characters (``ß`` becomes ``SS``). ``directory.selectors.target_list``
 writes the same expression. On other databases nothing is created and the list keeps
 ``LIKE`` alone.
+
+Statistics on the upper-cased columns let the planner see how many rows a ``LIKE`` keeps:
+without them it takes a common fragment ("商贸", one name in twelve) for a rare one and reads
+every row the index names (0.2 s at 10^6) instead of walking the credit-code order until it
+has a page (20 ms). ``ANALYZE`` fills them at once rather than at autovacuum's next visit.
 """
 
 from __future__ import annotations
@@ -34,16 +39,29 @@ INDEX = (
 )
 
 
+STATISTICS = {
+    "target_upper_name": "upper(name::text)",
+    "target_upper_credit_code": "upper(credit_code::text)",
+}
+
+
 def forwards(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(QUERY_FUNCTION)
     schema_editor.execute(INDEX)
+    for name, expression in STATISTICS.items():
+        schema_editor.execute(
+            f"CREATE STATISTICS IF NOT EXISTS {name} ON ({expression}) FROM directory_target"
+        )
+    schema_editor.execute("ANALYZE directory_target")
 
 
 def backwards(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
+    for name in STATISTICS:
+        schema_editor.execute(f"DROP STATISTICS IF EXISTS {name}")
     schema_editor.execute("DROP INDEX IF EXISTS target_search_grams")
     schema_editor.execute("DROP FUNCTION IF EXISTS spotcheck_query_grams(text)")
 
