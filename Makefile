@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # the last day of February in a common year. CI runs them all besides today.
 SHIFTED_DAYS ?= 2027-07-17 2029-12-31 2031-02-28
 
-.PHONY: venv run test test-dates lint fmt migrate demo messages browsers clean bench bench-load bench-scale
+.PHONY: venv run test test-dates lint fmt migrate demo messages browsers clean bench bench-load bench-scale bench-directory
 
 venv: $(STAMP)
 
@@ -92,6 +92,11 @@ bench: venv
 # each step a separate process: wall time and peak memory (issue 16).
 bench-scale: venv
 	$(BIN)/python benchmarks/draw_app.py $(BENCH_ARGS)
+
+# The staff target list with filters and text search over 10^6 targets on PostgreSQL
+# (127.0.0.1:5432): p50/p95 per scenario, LIKE alone and with the grams index (issue 16).
+bench-directory: venv
+	$(BIN)/python benchmarks/directory_list.py $(BENCH_ARGS)
 
 # Public search under load: gunicorn + PostgreSQL (127.0.0.1:5432), 100k records, wrk, 20 clients.
 bench-load: venv

@@ -35,25 +35,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import scratch_db
+
+ROOT = scratch_db.ROOT
 BENCH_DB = os.environ.get("BENCH_DRAW_DB", "spotcheck_drawbench")
-SAFE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 WITNESSES = ["见证人甲", "见证人乙"]
-
-
-def _setup_django(url: str, home: Path) -> None:
-    os.environ.update(
-        {
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "spotcheck.config.settings",
-            "SPOTCHECK_HOME": str(home),
-            "MEDIA_ROOT": str(home / "media"),
-        }
-    )
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
 
 
 def seed(n: int) -> int:
@@ -100,35 +86,25 @@ def seed(n: int) -> int:
         )
         for i in range(40)
     ]
-    table = Target._meta.db_table
     links = Target.departments.through._meta.db_table
     regions = ["黄河东路街道", "满城北街街道", "长城中路街道", "北京中路街道", "良田镇", "丰登镇"]
     now = timezone.now().isoformat()
-    columns = (
-        "credit_code, code_warning_confirmed, name, kind, legal_representative, address, "
-        "industry_code, industry_name, region, affiliation, scale, project_progress, "
-        "credit_class, supervision_grade, key_industry, complaint_count, blacklisted, "
-        "abnormal_list, serious_violation, status, updated_at"
-    )
+    scratch_db.copy_targets(
+        (
+            make_code("91", "640106", f"{i:09d}"), False,
+            f"金凤合成测试商贸有限公司{i}", "enterprise", f"负责人{i % 997}",
+            f"金凤区合成路{i}号", "F5211", "百货零售", regions[i % 6], "district",
+            "small", "", "ABCD"[(i * 7) % 4], 2, i % 7 == 0, i % 5, i % 499 == 0,
+            i % 50 == 0, i % 701 == 0, "deregistered" if i % 97 == 0 else "active", now,
+        )
+        for i in range(n)
+    )  # fmt: skip
     with connection.cursor() as cur:
-        raw = cur.cursor
-        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for i in range(n):
-                status = "deregistered" if i % 97 == 0 else "active"
-                copy.write_row(
-                    (
-                        make_code("91", "640106", f"{i:09d}"), False,
-                        f"金凤合成测试商贸有限公司{i}", "enterprise", f"负责人{i % 997}",
-                        f"金凤区合成路{i}号", "F5211", "百货零售", regions[i % 6], "district",
-                        "small", "", "ABCD"[(i * 7) % 4], 2, i % 7 == 0, i % 5, i % 499 == 0,
-                        i % 50 == 0, i % 701 == 0, status, now,
-                    )
-                )  # fmt: skip
         cur.execute(
-            f"INSERT INTO {links} (target_id, department_id) SELECT id, %s FROM {table}",
+            f"INSERT INTO {links} (target_id, department_id) "
+            f"SELECT id, %s FROM {Target._meta.db_table}",
             [dept.pk],
         )
-        cur.execute(f"ANALYZE {table}")
         cur.execute(f"ANALYZE {links}")
     some = list(Target.objects.order_by("pk").values_list("pk", flat=True)[: max(1, n // 100)])
     CreditRecord.objects.bulk_create(
@@ -241,14 +217,9 @@ def main() -> None:
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"PEAK_RSS_MB={peak:.0f}")
         raise SystemExit(proc.returncode)
-    if not SAFE_NAME.fullmatch(args.pg_db) or args.pg_db in ("postgres", "template0", "template1"):
+    if scratch_db.unsafe_name(args.pg_db):
         parser.error(f"--pg-db {args.pg_db!r}: use a scratch database name (it is dropped)")
-    import psycopg
-
-    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {args.pg_db} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {args.pg_db}")
-    url = f"{args.pg}/{args.pg_db}"
+    url = scratch_db.recreate(args.pg, args.pg_db)
     with tempfile.TemporaryDirectory(prefix="spotcheck-drawbench-") as tmp:
         home = Path(tmp)
         env = {
@@ -268,7 +239,7 @@ def main() -> None:
         seeded = subprocess.run(
             [py, __file__, "--targets", str(args.targets), "--pg-db", args.pg_db, "--step", py,
              "-c", f"import sys; sys.argv=['x']; sys.path.insert(0, {str(ROOT / 'benchmarks')!r});"
-             f"import draw_app as b, pathlib; b._setup_django({url!r}, pathlib.Path({tmp!r}));"
+             f"import draw_app as b, scratch_db, pathlib; scratch_db.setup_django({url!r}, pathlib.Path({tmp!r}));"
              f"print('TASK', b.seed({args.targets}))"],
             env=env, capture_output=True, text=True, check=False, cwd=ROOT,
         )  # fmt: skip
@@ -288,7 +259,7 @@ def main() -> None:
         step(
             "task_approve (pool check)",
             [py, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r});"
-             f"import draw_app as b, pathlib; b._setup_django({url!r}, pathlib.Path({tmp!r}));"
+             f"import draw_app as b, scratch_db, pathlib; scratch_db.setup_django({url!r}, pathlib.Path({tmp!r}));"
              f"b.approve({task_id})"],
         )  # fmt: skip
         _s, _mb, out = step(
@@ -331,8 +302,7 @@ def main() -> None:
         print(json.dumps({"targets": args.targets, "commit_s": commit_s, "execute_s": exec_s,
                           "proof_s": proof_s, "total_s": total, "verify_s": verify_s}))  # fmt: skip
     if not args.keep:
-        with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {args.pg_db} WITH (FORCE)")
+        scratch_db.drop(args.pg, args.pg_db)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ database ``--pg-db``, default ``spotcheck_bench`` or ``$BENCH_PG_DB``, dropped a
 never point it at a database you want to keep), migrates it, and runs the same two steps
 a user triggers: the dry run (parse + validate + diff) and the commit (re-validate inside the
 transaction, bulk insert with history, one audit event). Goals on PostgreSQL: CSV ≤ 30 s,
-xlsx ≤ 60 s. The data is synthetic.
+xlsx ≤ 60 s. The data is synthetic. ``--without-search-index`` drops the target list's grams
+index (directory migration 0002) after migrating, to measure what the index costs an import.
 """
 
 from __future__ import annotations
@@ -18,16 +19,16 @@ import argparse
 import csv
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import scratch_db
+
+ROOT = scratch_db.ROOT
 BENCH_DB = os.environ.get("BENCH_PG_DB", "spotcheck_bench")
-SAFE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 def make_files(rows: int, folder: Path) -> dict[str, Path]:
@@ -79,12 +80,7 @@ def fresh_database(db: str, pg: str, folder: Path, name: str = BENCH_DB) -> str:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    import psycopg
-
-    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{pg}/{name}"
+    return scratch_db.recreate(pg, name)
 
 
 def worker(fmt: str, path: Path) -> dict[str, float]:
@@ -103,6 +99,11 @@ def worker(fmt: str, path: Path) -> dict[str, float]:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     migrate_s = time.perf_counter() - started
+    if os.environ.get("BENCH_WITHOUT_SEARCH_INDEX") == "1":
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("DROP INDEX IF EXISTS target_search_grams")
     dept, _ = Department.objects.get_or_create(code="market", defaults={"name": "市场建设科"})
     user = User.objects.create(username="bench", role=Role.SECTION, department=dept)
 
@@ -144,9 +145,14 @@ def main() -> None:
     parser.add_argument(
         "--pg-db", default=BENCH_DB, help="scratch PostgreSQL database (dropped and re-created)"
     )
+    parser.add_argument(
+        "--without-search-index",
+        action="store_true",
+        help="drop the target list's grams index before importing (PostgreSQL)",
+    )
     parser.add_argument("--worker", nargs=2, metavar=("FMT", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if not SAFE_NAME.fullmatch(args.pg_db) or args.pg_db in ("postgres", "template0", "template1"):
+    if scratch_db.unsafe_name(args.pg_db):
         parser.error(f"--pg-db {args.pg_db!r}: use a scratch database name (it is dropped)")
     if args.worker:
         print(json.dumps(worker(args.worker[0], Path(args.worker[1]))))
@@ -173,6 +179,7 @@ def main() -> None:
                     "MEDIA_ROOT": str(folder / "media"),
                     "LOG_LEVEL": "WARNING",
                     "IMPORT_MAX_ROWS": str(max(args.rows, 200_000)),
+                    "BENCH_WITHOUT_SEARCH_INDEX": "1" if args.without_search_index else "0",
                 }
                 out = subprocess.run(
                     [sys.executable, __file__, "--worker", fmt, str(files[fmt])],
@@ -187,10 +194,7 @@ def main() -> None:
                       f"{r['rows'] / r['total_s']:>8.0f} {r['reimport_unchanged_s']:>9.1f}s",
                       flush=True)  # fmt: skip
         if "postgres" in args.db:
-            import psycopg
-
-            with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {args.pg_db} WITH (FORCE)")
+            scratch_db.drop(args.pg, args.pg_db)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,10 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         items: Any = self.object_list
         if isinstance(items, models.QuerySet):
-            return items[: self.cap + 1].count()
+            # Unordered: the ORDER BY of the page would make PostgreSQL walk the whole sort
+            # index to find cap + 1 rows of a region (0.3 s at 10^6) instead of using the
+            # filter's own index; how many rows there are does not depend on the order.
+            return items.order_by()[: self.cap + 1].count()
         return len(items)
 
     @property
