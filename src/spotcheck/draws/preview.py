@@ -48,20 +48,30 @@ JOB_KIND = "pool_preview"
 BEFORE_COMMIT = (TaskState.DRAFT, TaskState.APPROVED)
 
 
+# Without statistics, a table this small (in 8 kB pages, ~30 targets each) is simply counted.
+COUNT_BELOW_PAGES = 2_000
+
+
 def directory_size() -> int:
-    """The number of targets, from PostgreSQL's statistics where it has them: an exact count
-    is itself a scan of the whole directory, and this only chooses live or stored."""
+    """The number of targets, estimated the way PostgreSQL's planner does (rows per page at
+    the last ANALYZE times the pages the table has now): an exact count is itself a scan of
+    the whole directory, and this only chooses between a live and a stored preview."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                "SELECT reltuples, relpages, pg_relation_size(oid) / current_setting('block_size')::int"
+                " FROM pg_class WHERE oid = %s::regclass",
                 [Target._meta.db_table],
             )
             row = cur.fetchone()
-        # -1: never analysed (a new database); counting a table autovacuum has not yet
-        # reached is cheap because such a table is small or has just been loaded.
-        if row is not None and row[0] >= 0:
-            return int(row[0])
+        if row is not None:
+            tuples, pages, now_pages = float(row[0]), int(row[1]), int(row[2])
+            if tuples > 0 and pages > 0:
+                return round(tuples / pages * now_pages)
+            # Never analysed, or analysed while empty (a new database, then a big import
+            # before autovacuum came by): count only what is cheap to count.
+            if now_pages >= COUNT_BELOW_PAGES:
+                return now_pages * 30
     return Target.objects.count()
 
 
