@@ -63,6 +63,25 @@ class World:
         task = self.task(**overrides)
         return planning.task_approve(actor=self.p.leader, task=task)
 
+    def fill_yearly_cap(self) -> None:
+        """Draw every target twice this year (Art. 13's cap): a third check needs an override."""
+        from spotcheck.draws import services as draws
+
+        self.staff_for_full_draws()
+        for _ in range(2):
+            task = self.approved_task(sample={"mode": "count", "values": {"*": 30}})
+            draw = draws.draw_commit(
+                actor=self.p.section,
+                task=task,
+                randomness_kind="witnesses",
+                randomness_names=["王五", "赵六"],
+            )
+            draws.draw_execute(
+                actor=self.p.section,
+                draw=draw,
+                entries={"见证人：王五": "352614", "见证人：赵六": "611243"},
+            )
+
 
 @pytest.fixture
 def world(personas: Any, today: dt.date) -> World:

@@ -148,16 +148,7 @@ def test_shortfall_and_error_are_stored_and_shown(client: Client, world: World) 
 def test_capped_targets_come_from_the_stored_preview_and_go_stale_on_override(
     client: Client, world: World
 ) -> None:
-    world.staff_for_full_draws()
-    for _ in range(2):
-        t = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
-        draw = draws.draw_commit(
-            actor=world.p.section,
-            task=t,
-            randomness_kind="witnesses",
-            randomness_names=["王五", "赵六"],
-        )
-        draws.draw_execute(actor=world.p.section, draw=draw, entries=DICE)
+    world.fill_yearly_cap()
     task = world.task(sample={"mode": "count", "values": {"*": 1}})
     client.force_login(world.p.section)
     target = world.targets[0]

@@ -191,10 +191,7 @@ def test_yearly_cap_excludes_targets_checked_twice(world: World) -> None:
 
 
 def test_cap_override_needs_leader_approval(world: World) -> None:
-    world.staff_for_full_draws()
-    for _ in range(2):
-        task = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
-        draws.draw_execute(actor=world.p.section, draw=_commit(world, task), entries=DICE)
+    world.fill_yearly_cap()
     task = world.task(sample={"mode": "count", "values": {"*": 1}})
     target = world.targets[0]
     override = cap_override_request(

@@ -173,17 +173,7 @@ def test_task_pages_access(client: Client, world: World) -> None:
 
 
 def test_cap_override_request_and_approval(client: Client, world: World) -> None:
-    dice = {"见证人：王五": "352614", "见证人：赵六": "611243"}
-    world.staff_for_full_draws()
-    for _ in range(2):
-        t = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
-        draw = draws.draw_commit(
-            actor=world.p.section,
-            task=t,
-            randomness_kind="witnesses",
-            randomness_names=["王五", "赵六"],
-        )
-        draws.draw_execute(actor=world.p.section, draw=draw, entries=dice)
+    world.fill_yearly_cap()
     task = world.task(sample={"mode": "count", "values": {"*": 1}})
     client.force_login(world.p.section)
     url = reverse("planning:task_detail", args=[task.pk])
