@@ -3,6 +3,7 @@ inside a page view; the same figures and lines as the live preview."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -285,3 +286,28 @@ def test_stored_preview_in_english(client: Client, world: World) -> None:
         page = _page(client, task).content.decode()
     assert "computed in the background and stored" in page and "Compute the preview again" in page
     assert "计算于" not in page and "名录较大" not in page
+
+
+def test_purge_previews_removes_only_those_of_committed_tasks(world: World) -> None:
+    from django.core.management import call_command
+
+    keep = world.task()
+    gone = world.approved_task()
+    with LARGE:
+        stored.preview_start(task=keep, actor=world.p.section)
+        stored.preview_start(task=gone, actor=world.p.section)
+    world.staff_for_full_draws()
+    draws.draw_commit(
+        actor=world.p.section, task=gone, randomness_kind="witnesses",
+        randomness_names=["王五", "赵六"],
+    )  # fmt: skip
+    lines = PreviewLine.objects.filter(preview__task=gone).count()
+    assert lines > 0
+    out = io.StringIO()
+    call_command("purge_previews", "--dry-run", stdout=out)
+    assert f"将删除 1 份预览（{lines} 行）" in out.getvalue()
+    assert PoolPreview.objects.count() == 2
+    call_command("purge_previews", stdout=out)
+    assert list(PoolPreview.objects.values_list("task_id", flat=True)) == [keep.pk]
+    assert not PreviewLine.objects.filter(preview__task=gone).exists()
+    assert PreviewLine.objects.filter(preview__task=keep).exists()

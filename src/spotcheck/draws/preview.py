@@ -178,3 +178,17 @@ def preview_job(job: Job, progress: Progress) -> dict[str, Any]:
         preview.seconds = round(time.monotonic() - started, 3)
         preview.save(update_fields=["seconds"])
     return {"preview": preview.pk, "lines": preview.lines, "seconds": preview.seconds}
+
+
+def purge_previews(*, dry_run: bool = False) -> tuple[int, int]:
+    """Delete the stored previews of tasks past commitment: their page shows the committed
+    snapshot from then on, and a preview at 10^6 targets is a million rows. Returns
+    (previews, lines) deleted (or that would be)."""
+    done = PoolPreview.objects.exclude(task__state__in=BEFORE_COMMIT)
+    lines = PreviewLine.objects.filter(preview__in=done.values("pk"))
+    counts = (done.count(), lines.count())
+    if not dry_run:
+        with transaction.atomic():
+            lines.delete()
+            done.delete()
+    return counts
