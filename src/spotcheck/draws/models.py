@@ -146,7 +146,23 @@ class AbortRequest(models.Model):
         return self.decided_at is None
 
 
-class PoolEntry(models.Model):
+class PoolLineColumns(models.Model):
+    """A pool line's columns, shared by the committed snapshot and the stored preview: both
+    are written by the same COPY (draws/snapshot.py) and shown by the same rows."""
+
+    credit_code = models.CharField(max_length=18)
+    stratum = models.CharField(max_length=60)
+    weight = models.PositiveBigIntegerField()
+    # Index into the owner's weight_profiles: a million lines share a few hundred reason lists.
+    profile = models.PositiveIntegerField(default=0)
+    excluded = models.CharField(max_length=100, blank=True)
+    pi_units = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class PoolEntry(PoolLineColumns):
     """One line of the committed pool snapshot, with the weight's reasons for display."""
 
     # A provincial pool is a million lines written in one COPY, so the table carries only
@@ -162,13 +178,6 @@ class PoolEntry(models.Model):
     target = models.ForeignKey(
         Target, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
-    credit_code = models.CharField(max_length=18)
-    stratum = models.CharField(max_length=60)
-    weight = models.PositiveBigIntegerField()
-    # Index into draw.weight_profiles: a million lines share a few hundred reason lists.
-    profile = models.PositiveIntegerField(default=0)
-    excluded = models.CharField(max_length=100, blank=True)
-    pi_units = models.PositiveBigIntegerField(default=0)
     selected = models.BooleanField(default=False)
 
     class Meta:
@@ -327,8 +336,8 @@ class PoolPreview(models.Model):
         return f"{self.task_id}@{self.computed_at:%Y-%m-%d %H:%M}"
 
 
-class PreviewLine(models.Model):
-    """One pool line of a stored preview; the same columns as PoolEntry, written by COPY."""
+class PreviewLine(PoolLineColumns):
+    """One pool line of a stored preview, written by COPY like the snapshot."""
 
     # As PoolEntry: no database-level foreign keys or per-column indexes on a table that
     # takes a million lines at once.
@@ -345,12 +354,6 @@ class PreviewLine(models.Model):
     # The line's place in canonical order: a page is a range of positions, found through the
     # index, where OFFSET would walk every earlier line (0.6 s for the middle of 10^6).
     position = models.PositiveIntegerField()
-    credit_code = models.CharField(max_length=18)
-    stratum = models.CharField(max_length=60)
-    weight = models.PositiveBigIntegerField()
-    profile = models.PositiveIntegerField(default=0)
-    excluded = models.CharField(max_length=100, blank=True)
-    pi_units = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [

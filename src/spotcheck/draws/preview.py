@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -50,6 +51,10 @@ BEFORE_COMMIT = (TaskState.DRAFT, TaskState.APPROVED)
 
 # Without statistics, a table this small (in 8 kB pages, ~30 targets each) is simply counted.
 COUNT_BELOW_PAGES = 2_000
+
+
+def _already_committed() -> str:
+    return gettext("该任务已承诺抽取，页面显示承诺时固定的检查对象池，无需预览")
 
 
 def directory_size() -> int:
@@ -103,7 +108,7 @@ def preview_start(*, task: SpotCheckTask, actor: User) -> Job:
     if not access.can_view_task(actor, task):
         raise NotAllowed(gettext("无权查看该抽查任务"))
     if task.state not in BEFORE_COMMIT:
-        raise ServiceError(gettext("该任务已承诺抽取，页面显示承诺时固定的检查对象池，无需预览"))
+        raise ServiceError(_already_committed())
     with transaction.atomic():
         # Serialise on the task row so two clicks (or two clerks) start one job.
         SpotCheckTask.objects.select_for_update().filter(pk=task.pk).first()
@@ -126,8 +131,6 @@ def task_url(task: SpotCheckTask, job: Job) -> str:
     """Where the job's page goes when it ends. The job in the query makes it a new address, so
     the progress bar's redirect reloads the page (a new fragment alone would not), and lets
     the page say why if the job failed."""
-    from django.urls import reverse
-
     return f"{reverse('planning:task_detail', args=[task.pk])}?preview_job={job.pk}#preview"
 
 
@@ -137,7 +140,7 @@ def preview_job(job: Job, progress: Progress) -> dict[str, Any]:
     if task is None:
         raise JobRefused(gettext("抽查任务不存在"))
     if task.state not in BEFORE_COMMIT:
-        raise JobRefused(gettext("该任务已承诺抽取，页面显示承诺时固定的检查对象池，无需预览"))
+        raise JobRefused(_already_committed())
     started = time.monotonic()
     progress.phase(gettext("正在读取名录并计算权重和抽查概率"))
     pool: TaskPool | None = None

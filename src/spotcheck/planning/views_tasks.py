@@ -30,6 +30,7 @@ from spotcheck.draws.models import CapOverride
 from spotcheck.draws.pool import (
     pool_shortfall,
 )
+from spotcheck.draws.preview import BEFORE_COMMIT
 from spotcheck.planning import services
 from spotcheck.planning.forms import CapOverrideForm, TaskForm
 from spotcheck.planning.models import SpotCheckTask, TaskState
@@ -42,7 +43,6 @@ from spotcheck.planning.views import (
 )
 from spotcheck.planning.views_preview import preview_context
 
-BEFORE_COMMIT = {TaskState.DRAFT, TaskState.APPROVED}
 # After the draw the lead section moves the task on by hand (the inspections services also move
 # it when results come in); each move is a TaskTransition with its reason.
 NEXT_STATE: dict[str, str] = {
