@@ -110,6 +110,11 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("accounts:department_list", "POST"):  (302, 200, 403, 403, 403, 403, 403, 403),
     ("accounts:department_edit", "GET"):   (302, 200, 403, 403, 403, 403, 403, 403),
     ("accounts:department_edit", "POST"):  (302, 200, 403, 403, 403, 403, 403, 403),
+    # The organisation tree: an administrator of the whole deployment only
+    ("accounts:bureau_list", "GET"):       (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:bureau_list", "POST"):      (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:bureau_edit", "GET"):       (302, 200, 403, 403, 403, 403, 403, 403),
+    ("accounts:bureau_edit", "POST"):      (302, 200, 403, 403, 403, 403, 403, 403),
     # 随机抽查事项清单: public list, readable by every role incl. inspectors
     ("directory:item_list", "GET"):        (302, 200, 200, 200, 200, 200, 200, 200),
     ("directory:item_detail", "GET"):      (302, 200, 200, 200, 200, 200, 200, 200),
@@ -124,6 +129,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("directory:target_create", "POST"):   (302, 403, 200, 200, 403, 403, 403, 403),
     ("directory:target_edit", "GET"):      (302, 403, 200, 403, 403, 403, 403, 403),
     ("directory:target_edit", "POST"):     (302, 403, 200, 403, 403, 403, 403, 403),
+    # 纳入本部门监管 (shared register); an empty code is refused back to the list
+    ("directory:target_join", "GET"):      (302, 405, 405, 405, 405, 405, 405, 405),
+    ("directory:target_join", "POST"):     (302, 403, 302, 302, 403, 403, 403, 403),
     # 执法检查人员名录库: public list
     ("directory:inspector_list", "GET"):   (302, 200, 200, 200, 200, 200, 200, 200),
     ("directory:inspector_detail", "GET"): (302, 200, 200, 200, 200, 200, 200, 200),
@@ -340,6 +348,7 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "accounts:user_password": lambda s: [s.personas.section.pk],
     "accounts:user_token_revoke": lambda s: [s.personas.section.pk],
     "accounts:department_edit": lambda s: [s.personas.dept.pk],
+    "accounts:bureau_edit": lambda s: [s.personas.dept.bureau_id],
     "disclosure:publication_detail": lambda s: [_staff_publication(s).pk],
     "disclosure:publication_new": lambda s: ["item_list", s.personas.dept.pk],
     "disclosure:publication_submit": lambda s: [_staff_publication(s).pk],

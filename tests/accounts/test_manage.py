@@ -181,7 +181,7 @@ def test_departments_are_managed_in_app(personas: Personas) -> None:
     response = client.post(url, {"code": "Bad Code", "name": "新科室"})
     assert "部门代码只能包含" in response.content.decode()
     response = client.post(url, {"code": "energy", "name": "市场建设科"})
-    assert "部门名称“市场建设科”已存在" in response.content.decode()
+    assert "本机关已有名为“市场建设科”的部门" in response.content.decode()
     assert client.post(url, {"code": "energy", "name": "能源科"}).status_code == 302
     energy = Department.objects.get(code="energy")
     assert _events("accounts.department_created")[0].payload["name"] == "能源科"

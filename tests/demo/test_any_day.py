@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spotcheck.accounts.models import User
-from spotcheck.demo import workflow
+from spotcheck.demo import bureaus, workflow
 from spotcheck.demo.generate import CERT_DAYS, DemoData, InspectorSpec, generate
 from spotcheck.directory.models import CheckItem, Inspector, Target
 from spotcheck.disclosure import selectors
@@ -245,7 +245,7 @@ def test_load_demo_on_a_frozen_day_is_coherent_and_the_walk_through_works(
         today = timezone.localdate()
         assert today.isoformat() == moment[:10]
         call_command("load_demo", "--no-logins", stdout=io.StringIO())
-        assert Target.objects.count() == 2160
+        assert Target.objects.count() == 2160 + bureaus.SECOND_TARGETS
         _check_loaded(today, client)
         _walk_through(today)
 

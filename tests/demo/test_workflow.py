@@ -78,7 +78,8 @@ def _check_scenario() -> None:
     assert set(published.values_list("kind", flat=True)) == set(PublicationKind.values)
     assert published.filter(kind=PublicationKind.INSPECTION_RESULT).count() >= 3
     for kind in (PublicationKind.ITEM_LIST, PublicationKind.INSPECTOR_LIST):
-        assert published.filter(kind=kind).values("department").distinct().count() == 2
+        # 金凤区's two sections and 兴庆区's 市场建设科.
+        assert published.filter(kind=kind).values("department").distinct().count() == 3
 
     corrected = Publication.objects.get(state=S.CORRECTED)
     v2 = Publication.objects.get(supersedes=corrected)
@@ -161,7 +162,8 @@ def test_reset_wipes_and_reloads_the_workflow() -> None:
     # The window's year's plan, and this year's too when the window lay in last December.
     years = {task.window_start.year, timezone.localdate().year}
     assert set(AnnualPlan.objects.values_list("year", flat=True)) == years
-    assert Publication.objects.count() == 16  # 14 drafted records and 2 draw commitments
+    # 14 drafted records and 2 draw commitments of 金凤区, and 兴庆区's item and inspector lists.
+    assert Publication.objects.count() == 18
     _check_scenario()
     assert list(verify_chain()) == []
 
@@ -184,8 +186,9 @@ def test_no_workflow_flag_loads_only_the_directory_and_a_later_run_adds_it() -> 
     assert Target.objects.exists() and not SpotCheckTask.objects.exists()
     output = _load()
     assert "演示抽查任务" in output
-    # 11 reviewed records plus the two draw commitments, published as they were made.
-    assert selectors.published().count() == 13
+    # 11 reviewed records plus the two draw commitments, published as they were made, and
+    # 兴庆区's item and inspector lists.
+    assert selectors.published().count() == 15
 
 
 def test_a_users_plan_for_the_windows_year_makes_the_workflow_refuse_clearly() -> None:

@@ -16,6 +16,7 @@ class UserCreated(AuditEventData):
     role: str
     department: str
     oversees: list[str] = field(default_factory=list)
+    bureau: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,11 +45,32 @@ class DepartmentCreated(AuditEventData):
     code: str
     name: str
     is_external: bool
+    bureau: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
 class DepartmentChanged(AuditEventData):
     event_type: ClassVar[str] = "accounts.department_changed"
     object_type: ClassVar[str] = "accounts.department"
+    code: str
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BureauCreated(AuditEventData):
+    event_type: ClassVar[str] = "accounts.bureau_created"
+    object_type: ClassVar[str] = "accounts.bureau"
+    code: str
+    name: str
+    level: str
+    parent: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BureauChanged(AuditEventData):
+    """Renamed, level changed or moved in the tree (which changes who oversees whom)."""
+
+    event_type: ClassVar[str] = "accounts.bureau_changed"
+    object_type: ClassVar[str] = "accounts.bureau"
     code: str
     changes: dict[str, list[Any]] = field(default_factory=dict)

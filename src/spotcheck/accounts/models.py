@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +16,96 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("纪检监督")
 
 
+class BureauLevel(models.TextChoices):
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    DISTRICT = "district", _("县（区）级")
+
+
+HOME_BUREAU_CODE = "home"
+
+
+class Bureau(models.Model):
+    """A regulator in the organisation tree (province → city → district bureau).
+
+    One deployment serves a whole province: each bureau's staff see their own bureau and the
+    bureaus below it. ``path`` ("/<root pk>/<child pk>/…/") makes "this bureau and everything
+    under it" one indexed prefix match instead of a recursive query.
+    """
+
+    code = models.SlugField(_("机关代码"), max_length=40, unique=True)
+    name = models.CharField(_("机关名称"), max_length=100, unique=True)
+    level = models.CharField(
+        _("层级"), max_length=10, choices=BureauLevel.choices, default=BureauLevel.DISTRICT
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级机关"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    class Meta:
+        verbose_name = _("监管机关")
+        verbose_name_plural = _("监管机关")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keeps ``path`` (and the paths of everything below) in step with ``parent``."""
+        old = self.path
+        parent_path = self.parent.path if self.parent_id and self.parent else "/"
+        if self.pk and old and parent_path.startswith(old):
+            raise ValueError("a bureau cannot be placed under itself or its own subordinate")
+        super().save(*args, **kwargs)
+        new = f"{parent_path}{self.pk}/"
+        if new == old:
+            return
+        Bureau.objects.filter(pk=self.pk).update(path=new)
+        self.path = new
+        if old:
+            for pk, path in (
+                Bureau.objects.filter(path__startswith=old)
+                .exclude(pk=self.pk)
+                .values_list("pk", "path")
+            ):
+                Bureau.objects.filter(pk=pk).update(path=new + path[len(old) :])
+
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    def subtree_ids(self) -> list[int]:
+        return list(Bureau.objects.filter(path__startswith=self.path).values_list("pk", flat=True))
+
+
+def home_bureau_id() -> int:
+    """The bureau a department belongs to when none is named: the first root of the tree
+    (in a single-bureau deployment, the only bureau). Created on first need, so a fresh
+    database and the test suite never lack one."""
+    root = Bureau.objects.filter(parent=None).order_by("pk").first()
+    if root is None:
+        root = Bureau.objects.create(code=HOME_BUREAU_CODE, name="本局")
+    return root.pk
+
+
 class Department(models.Model):
-    """An internal section of the bureau, or an outside agency taking part in joint tasks."""
+    """An internal section of a bureau, or an outside agency taking part in joint tasks."""
 
     code = models.SlugField(_("部门代码"), max_length=40, unique=True)
-    name = models.CharField(_("部门名称"), max_length=100, unique=True)
+    # Unique within its bureau: every district has its 市场建设科.
+    name = models.CharField(_("部门名称"), max_length=100)
+    bureau = models.ForeignKey(
+        Bureau,
+        verbose_name=_("所属机关"),
+        on_delete=models.PROTECT,
+        default=home_bureau_id,
+        related_name="departments",
+    )
     is_external = models.BooleanField(
         _("外部机关"), default=False, help_text=_("参与跨部门联合抽查的其他行政机关")
     )
@@ -28,6 +115,9 @@ class Department(models.Model):
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "name"], name="department_name_per_bureau")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -48,6 +138,17 @@ class User(AbstractUser):
         Department, verbose_name=_("分管部门"), blank=True, related_name="overseen_by"
     )
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    # For users without a department (administrator, auditor, legal reviewer): the bureau they
+    # serve. Empty means the whole deployment; a department's members serve its bureau.
+    bureau = models.ForeignKey(
+        Bureau,
+        verbose_name=_("所属机关"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("无所属部门的用户（管理员、纪检、法制审核）服务的机关；空表示全部机关"),
+    )
 
     class Meta:
         verbose_name = _("用户")

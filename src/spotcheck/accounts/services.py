@@ -28,7 +28,7 @@ from spotcheck.accounts.events import (
     UserChanged,
     UserCreated,
 )
-from spotcheck.accounts.models import Department, Role, User
+from spotcheck.accounts.models import Bureau, Department, Role, User, home_bureau_id
 from spotcheck.api.services import revoke_all_for_user
 from spotcheck.audit.services import record
 from spotcheck.core import access
@@ -61,9 +61,29 @@ def _dept_label(department: Department | None) -> str:
     return department.name if department else ""
 
 
+def _bureau_label(bureau: Bureau | None) -> str:
+    return bureau.name if bureau else ""
+
+
 def _check_assignment(
-    *, role: str, department: Department | None, oversees: list[Department]
+    *,
+    role: str,
+    department: Department | None,
+    oversees: list[Department],
+    actor: User | None = None,
+    bureau: Bureau | None = None,
 ) -> None:
+    if actor is not None:
+        # A bureau's administrator assigns people only within its own bureaus.
+        scope = access.bureau_scope(actor)
+        if scope is not None:
+            if department is not None and department.bureau_id not in scope:
+                raise AccountError(f"部门“{department.name}”不属于您管理的机关", "department")
+            if department is None and (bureau is None or bureau.pk not in scope):
+                raise AccountError("请选择您管理的机关", "bureau")
+            outside = [d.name for d in oversees if d.bureau_id not in scope]
+            if outside:
+                raise AccountError(f"分管部门“{'、'.join(outside)}”不属于您管理的机关", "oversees")
     if role not in Role.values:
         raise AccountError(f"角色“{role}”不存在", "role")
     if role in NEEDS_DEPARTMENT and department is None:
@@ -141,6 +161,7 @@ def user_create(
     department: Department | None,
     oversees: Iterable[Department] = (),
     password: str,
+    bureau: Bureau | None = None,
 ) -> User:
     """A new account. ``actor=None`` is the command line's first administrator only."""
     _check_actor(actor)
@@ -148,12 +169,15 @@ def user_create(
         raise NotAllowed(gettext("已有系统管理员：请以管理员身份（--user）创建用户"))
     username = _check_username(username)
     scope = sorted(set(oversees), key=lambda d: d.code)
-    _check_assignment(role=role, department=department, oversees=scope)
+    # A department's member serves the department's bureau; the field is for the others.
+    bureau = None if department is not None else bureau
+    _check_assignment(role=role, department=department, oversees=scope, actor=actor, bureau=bureau)
     user = User(
         username=username,
         display_name=display_name.strip()[:50],
         role=role,
         department=department,
+        bureau=bureau,
     )
     _check_password(password, user)
     user.set_password(password)
@@ -171,6 +195,7 @@ def user_create(
             role=role,
             department=_dept_label(department),
             oversees=[d.name for d in scope],
+            bureau=bureau.name if bureau else "",
         ),
         actor=actor,
     )
@@ -187,10 +212,13 @@ def user_update(
     department: Any = KEEP,
     oversees: Any = KEEP,
     is_active: Any = KEEP,
+    bureau: Any = KEEP,
 ) -> User:
     """Change any of the given fields (others are kept); one audit event naming old → new."""
     _check_actor(actor)
     user = User.objects.select_for_update().get(pk=user.pk)
+    if actor is not None and not access.can_manage_account(actor, user):
+        raise NotAllowed(gettext("该用户不属于您管理的机关"))
     old_scope = sorted(user.oversees.all(), key=lambda d: d.code)
     new_name: str = user.display_name if display_name is KEEP else display_name.strip()[:50]
     new_role: str = user.role if role is KEEP else role
@@ -199,7 +227,12 @@ def user_update(
     scope = old_scope if oversees is KEEP else sorted(set(oversees), key=lambda d: d.code)
     if new_role != Role.LEADER and oversees is KEEP:
         scope = []  # a former leader's scope goes with the role
-    _check_assignment(role=new_role, department=new_dept, oversees=scope)
+    new_bureau: Bureau | None = user.bureau if bureau is KEEP else bureau
+    if new_dept is not None:
+        new_bureau = None
+    _check_assignment(
+        role=new_role, department=new_dept, oversees=scope, actor=actor, bureau=new_bureau
+    )
     if actor is not None and actor.pk == user.pk:
         if new_role != user.role:
             raise AccountError("不能更改自己的角色", "role")
@@ -222,6 +255,11 @@ def user_update(
         labels.append(
             f"所属部门 {_dept_label(user.department) or '无'} → {_dept_label(new_dept) or '无'}"
         )
+    if new_bureau != user.bureau:
+        changes["bureau"] = [_bureau_label(user.bureau), _bureau_label(new_bureau)]
+        labels.append(
+            f"所属机关 {_bureau_label(user.bureau) or '全部'} → {_bureau_label(new_bureau) or '全部'}"
+        )
     if [d.pk for d in scope] != [d.pk for d in old_scope]:
         changes["oversees"] = [[d.name for d in old_scope], [d.name for d in scope]]
         labels.append("分管部门")
@@ -234,6 +272,7 @@ def user_update(
     user.display_name = new_name
     user.role = new_role
     user.department = new_dept
+    user.bureau = new_bureau
     user.is_active = new_active
     _sync_admin_flags(user)
     user.save()
@@ -247,7 +286,7 @@ def user_update(
         ),
         actor=actor,
     )
-    rights = {"role", "department", "oversees"} & changes.keys()
+    rights = {"role", "department", "oversees", "bureau"} & changes.keys()
     if rights or changes.get("is_active") == [True, False]:
         why = "账户已停用" if "is_active" in changes and not user.is_active else "账户权限变更"
         revoke_all_for_user(actor=actor, user=user, why=why)
@@ -259,6 +298,8 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
     """The administrator sets a new password (the user forgot theirs, or it leaked)."""
     _check_actor(actor)
     user = User.objects.select_for_update().get(pk=user.pk)
+    if actor is not None and not access.can_manage_account(actor, user):
+        raise NotAllowed(gettext("该用户不属于您管理的机关"))
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -277,25 +318,41 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
 # --- departments -----------------------------------------------------------------------------
 
 
-def _check_department_name(name: str, *, exclude: int | None = None) -> str:
+def _check_department_name(name: str, *, bureau_id: int, exclude: int | None = None) -> str:
     name = name.strip()
     if not name:
         raise AccountError("请填写部门名称", "name")
     if len(name) > 100:
         raise AccountError("部门名称不能超过 100 个字符", "name")
-    clash = Department.objects.filter(name=name)
+    clash = Department.objects.filter(name=name, bureau_id=bureau_id)
     if exclude is not None:
         clash = clash.exclude(pk=exclude)
     if clash.exists():
-        raise AccountError(f"部门名称“{name}”已存在", "name")
+        raise AccountError(f"本机关已有名为“{name}”的部门", "name")
     return name
 
 
 @transaction.atomic
 def department_create(
-    *, actor: User | None, code: str, name: str, is_external: bool = False
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    is_external: bool = False,
+    bureau: Bureau | None = None,
 ) -> Department:
+    """A new department of ``bureau`` (default: the actor's own bureau, else the root)."""
     _check_actor(actor)
+    if bureau is None:
+        scoped = access.bureau_scope(actor) if actor is not None else None
+        own = actor.bureau if actor is not None and actor.department is None else None
+        if actor is not None and actor.department is not None:
+            own = actor.department.bureau
+        bureau = own if scoped is not None and own is not None else None
+    if bureau is None:
+        bureau = Bureau.objects.get(pk=home_bureau_id())
+    if actor is not None and not access.in_bureau_scope(actor, bureau.pk):
+        raise AccountError(f"“{bureau.name}”不是您管理的机关", "bureau")
     code = code.strip().lower()
     if not code:
         raise AccountError("请填写部门代码", "code")
@@ -309,15 +366,18 @@ def department_create(
         raise AccountError("部门代码不能超过 40 个字符", "code")
     if Department.objects.filter(code=code).exists():
         raise AccountError(f"部门代码“{code}”已存在", "code")
-    name = _check_department_name(name)
-    department = Department.objects.create(code=code, name=name, is_external=is_external)
+    name = _check_department_name(name, bureau_id=bureau.pk)
+    department = Department.objects.create(
+        code=code, name=name, is_external=is_external, bureau=bureau
+    )
     record(
         DepartmentCreated(
             object_id=str(department.pk),
-            summary=f"新建部门 {name}（{code}）",
+            summary=f"新建部门 {name}（{code}，{bureau.name}）",
             code=code,
             name=name,
             is_external=is_external,
+            bureau=bureau.code,
         ),
         actor=actor,
     )
@@ -337,8 +397,12 @@ def department_update(
     department's key in imports and exports."""
     _check_actor(actor)
     department = Department.objects.select_for_update().get(pk=department.pk)
+    if actor is not None and not access.in_bureau_scope(actor, department.bureau_id):
+        raise NotAllowed(gettext("该部门不属于您管理的机关"))
     new_name = (
-        department.name if name is KEEP else _check_department_name(name, exclude=department.pk)
+        department.name
+        if name is KEEP
+        else _check_department_name(name, bureau_id=department.bureau_id, exclude=department.pk)
     )
     new_external = department.is_external if is_external is KEEP else bool(is_external)
     new_active = department.active if active is KEEP else bool(active)

@@ -19,4 +19,6 @@ urlpatterns = [
     path("users/<int:pk>/token/revoke/", views_manage.user_token_revoke, name="user_token_revoke"),
     path("departments/", views_manage.department_list, name="department_list"),
     path("departments/<int:pk>/", views_manage.department_edit, name="department_edit"),
+    path("bureaus/", views_manage.bureau_list, name="bureau_list"),
+    path("bureaus/<int:pk>/", views_manage.bureau_edit, name="bureau_edit"),
 ]

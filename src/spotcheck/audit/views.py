@@ -75,6 +75,13 @@ def _filtered(
         for name in ("event_type", "actor", "object", "date_from", "date_to")
     }
     qs = AuditEvent.objects.all()
+    scope = access.bureau_scope(user)
+    if scope is not None:
+        # One chain serves the province; a bureau's auditor reads what its own staff did.
+        qs = qs.filter(
+            Q(actor__department__bureau_id__in=scope)
+            | Q(actor__department=None, actor__bureau_id__in=scope)
+        )
     if values["event_type"]:
         qs = qs.filter(event_type=values["event_type"])
     if values["actor"]:
@@ -105,7 +112,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         raise NotAllowed(_("只有纪检监督人员和系统管理员可以查看审计日志"))
     errors: list[str] = []
     qs, values = _filtered(request.GET, errors, request.user)
-    unfiltered = not any(values.values())
+    unfiltered = not any(values.values()) and access.bureau_scope(request.user) is None
     paginator = (
         _KnownCountPaginator(qs, PAGE_SIZE, verification.log_size())
         if unfiltered

@@ -23,6 +23,69 @@ def _role(user: Any) -> str | None:
     return str(user.role)
 
 
+# --- the organisation tree: which bureaus a user sees ------------------------------------------
+
+_SCOPE_ATTR = "_spotcheck_bureau_scope"
+
+
+def bureau_scope(user: Any) -> frozenset[int] | None:
+    """Ids of the bureaus whose records ``user`` may see: its own bureau and every bureau
+    under it. ``None`` means every bureau (a user at the root of a one-root tree, which is
+    also every user of a single-bureau deployment), so the common case adds no filter.
+
+    A department's members serve the department's bureau; users without a department serve
+    ``user.bureau`` (empty: the whole deployment). Memoised on the user object, which lives
+    for one request.
+    """
+    if _role(user) is None:
+        return frozenset()
+    if hasattr(user, _SCOPE_ATTR):
+        return getattr(user, _SCOPE_ATTR)  # type: ignore[no-any-return]
+    from spotcheck.accounts.models import Bureau
+
+    bureau_id = user.department.bureau_id if user.department_id is not None else user.bureau_id
+    scope: frozenset[int] | None = None
+    if bureau_id is not None:
+        bureau = Bureau.objects.only("path", "parent_id").get(pk=bureau_id)
+        if bureau.parent_id is not None or Bureau.objects.filter(parent=None).count() > 1:
+            scope = frozenset(bureau.subtree_ids())
+    setattr(user, _SCOPE_ATTR, scope)
+    return scope
+
+
+def in_bureau_scope(user: Any, bureau_id: int | None) -> bool:
+    scope = bureau_scope(user)
+    return scope is None or bureau_id in scope
+
+
+def department_in_scope(user: Any, department_id: int | None) -> bool:
+    scope = bureau_scope(user)
+    if scope is None:
+        return True
+    from spotcheck.accounts.models import Department
+
+    return Department.objects.filter(pk=department_id, bureau_id__in=scope).exists()
+
+
+def scope_departments(user: Any, rows: Any, field: str = "department") -> Any:
+    """``rows`` narrowed to records whose ``field`` (a department) lies in the user's
+    bureaus (``field=""``: the rows are departments); unchanged for a user who sees every
+    bureau."""
+    scope = bureau_scope(user)
+    if scope is None:
+        return rows
+    return rows.filter(**{f"{field}__bureau_id__in" if field else "bureau_id__in": scope})
+
+
+def task_in_scope(user: Any, task: Any) -> bool:
+    """A task is in a bureau's view when any department taking part belongs to it: a joint
+    task across bureaus is overseen by the auditors of every bureau in it."""
+    scope = bureau_scope(user)
+    if scope is None:
+        return True
+    return bool(task.departments.filter(bureau_id__in=scope).exists())
+
+
 def can_view_targets(user: Any) -> bool:
     return _role(user) in DIRECTORY_READERS
 
@@ -107,7 +170,7 @@ def can_view_task(user: Any, task: Any) -> bool:
     """The task itself (mode, items, window) — not yet who was drawn."""
     role = _role(user)
     if role in {Role.AUDITOR, Role.ADMIN}:
-        return True
+        return task_in_scope(user, task)
     if role in {Role.SECTION, Role.LEADER}:
         return _in_task_departments(user, task)
     return False
@@ -130,12 +193,12 @@ def can_view_draw_result(user: Any, task: Any) -> bool:
     """
     role = _role(user)
     if role == Role.AUDITOR:
-        return True
+        return task_in_scope(user, task)
     if role in {Role.SECTION, Role.LEADER}:
         return _in_task_departments(user, task)
     if role == Role.ADMIN:
         # Administrators run the system, not the checks: no view of drawn lists before the window.
-        return window_open(task)
+        return window_open(task) and task_in_scope(user, task)
     return False
 
 
@@ -148,14 +211,17 @@ def draw_result_denial(user: Any, task: Any) -> str:
         return _("该抽查任务不属于您的部门，抽取名单只向任务参与部门和纪检监督人员开放")
     if role == Role.INSPECTOR:
         return _("执法检查人员只能在“我的检查任务”中查看本人的检查安排")
+    if role in {Role.ADMIN, Role.AUDITOR} and not task_in_scope(user, task):
+        return _("该抽查任务不属于您所在机关及其下级机关")
     if role == Role.ADMIN and not window_open(task):
         return _("抽取结果在检查开始前保密（第十八条），您无权查看")
     return _("您的角色不能查看抽取名单")
 
 
 def can_view_all_draw_results(user: Any) -> bool:
-    """Every draw's lists, whatever the task and the day: the auditor only."""
-    return _role(user) == Role.AUDITOR
+    """Every draw's lists, whatever the task and the day: an auditor who oversees every
+    bureau (a district's auditor sees its own bureaus' draws through ``can_view_draw_result``)."""
+    return _role(user) == Role.AUDITOR and bureau_scope(user) is None
 
 
 def can_run_draw(user: Any, task: Any) -> bool:
@@ -184,7 +250,7 @@ def can_view_plans(user: Any) -> bool:
 def can_view_plan(user: Any, plan: Any) -> bool:
     role = _role(user)
     if role in {Role.AUDITOR, Role.ADMIN}:
-        return True
+        return department_in_scope(user, plan.department_id)
     if role in {Role.SECTION, Role.LEADER}:
         return plan.department_id in user.department_ids()
     return False
@@ -245,7 +311,7 @@ def can_view_inspections_of(user: Any, task: Any) -> bool:
     """All results of a task (an inspector sees only own ones, through the selectors)."""
     role = _role(user)
     if role == Role.AUDITOR:
-        return True
+        return task_in_scope(user, task)
     if role in {Role.SECTION, Role.LEADER}:
         return bool(user.department_ids() & _task_department_ids(task))
     return False
@@ -359,7 +425,7 @@ def can_view_publications(user: Any) -> bool:
 def can_view_publication(user: Any, publication: Any) -> bool:
     role = _role(user)
     if role == Role.AUDITOR:
-        return True
+        return department_in_scope(user, publication.department_id)
     if role in {Role.SECTION, Role.LEADER}:
         return publication.department_id in user.department_ids()
     return False
@@ -380,5 +446,23 @@ def can_withdraw_publication(user: Any, publication: Any) -> bool:
 
 
 def can_manage_users(user: Any) -> bool:
-    """Accounts, roles, departments, leader scopes, passwords: the administrator alone."""
+    """Accounts, roles, departments, leader scopes, passwords: the administrator alone (of
+    its own bureau and those below it, see ``can_manage_account``)."""
     return _role(user) == Role.ADMIN
+
+
+def can_manage_account(user: Any, subject: Any) -> bool:
+    """An administrator manages the accounts of its bureaus; an account without a bureau
+    (the whole deployment) only an administrator of the whole deployment."""
+    if not can_manage_users(user):
+        return False
+    scope = bureau_scope(user)
+    if scope is None:
+        return True
+    bureau_id = subject.department.bureau_id if subject.department_id else subject.bureau_id
+    return bureau_id in scope
+
+
+def can_manage_bureaus(user: Any) -> bool:
+    """The organisation tree itself: an administrator of the whole deployment."""
+    return can_manage_users(user) and bureau_scope(user) is None

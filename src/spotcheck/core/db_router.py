@@ -102,7 +102,7 @@ class PublicReadsMiddleware:
         if (
             not replica_configured()
             or request.method not in {"GET", "HEAD"}
-            or not request.path.startswith(PUBLIC_PREFIXES)
+            or not request.path_info.startswith(PUBLIC_PREFIXES)
         ):
             return self.get_response(request)
         with public_reads():

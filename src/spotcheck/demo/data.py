@@ -22,10 +22,31 @@ BANNER = (
 )
 
 
+class BureauRow(NamedTuple):
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
+
+# One deployment for the province: the demo's own district (金凤区), a second district
+# (兴庆区) and the city above both. The names say 演示 so no one mistakes them for real ones.
+HOME_BUREAU = "jinfeng"
+BUREAUS: tuple[BureauRow, ...] = (
+    BureauRow("ningxia", "宁夏回族自治区商务厅（演示）", "province", None),
+    BureauRow("yinchuan", "银川市商务局（演示）", "city", "ningxia"),
+    BureauRow(HOME_BUREAU, "金凤区商务局（演示）", "district", "yinchuan"),
+    BureauRow("xingqing", "兴庆区商务局（演示）", "district", "yinchuan"),
+)
+SECOND_DISTRICT_REGIONS = ("解放街街道", "鼓楼街道", "胜利街街道")
+SECOND_DISTRICT_CODE = "640104"  # 银川市兴庆区 administrative division code
+
+
 class DeptRow(NamedTuple):
     code: str
     name: str
     is_external: bool
+    bureau: str = HOME_BUREAU
 
 
 DEPARTMENTS: tuple[DeptRow, ...] = (
@@ -33,6 +54,9 @@ DEPARTMENTS: tuple[DeptRow, ...] = (
     DeptRow("trade", "商贸流通科", False),
     DeptRow("foreign", "外资外经科", False),
     DeptRow("amr", "区市场监督管理局", True),
+    # Same name as 金凤区's: a department's name is unique within its bureau only.
+    DeptRow("xq-market", "市场建设科", False, "xingqing"),
+    DeptRow("yc-order", "市场秩序科", False, "yinchuan"),
 )
 
 
@@ -42,6 +66,7 @@ class UserRow(NamedTuple):
     display_name: str
     department: str | None
     oversees: tuple[str, ...] = ()
+    bureau: str | None = None  # users without a department: None = the whole province
 
 
 DEMO_USERS: tuple[UserRow, ...] = (
@@ -54,6 +79,11 @@ DEMO_USERS: tuple[UserRow, ...] = (
     UserRow("demo_legal", "legal_reviewer", "纳慧敏（演示）", None),
     UserRow("demo_leader", "leader", "王建国（演示）", "market", ("market", "trade")),
     UserRow("demo_auditor", "auditor", "李清（演示）", None),
+    # The second district and the city: each bureau's staff see their own bureaus only.
+    UserRow("demo_xq_section", "section", "马兰（演示）", "xq-market"),
+    UserRow("demo_xq_leader", "leader", "杨帆（演示）", "xq-market"),
+    UserRow("demo_city_auditor", "auditor", "周正（演示）", None, bureau="yinchuan"),
+    UserRow("demo_city_admin", "admin", "市局管理员（演示）", None, bureau="yinchuan"),
 )
 
 DISCLOSURE = "国家企业信用信息公示系统（宁夏）、金凤区人民政府网站"

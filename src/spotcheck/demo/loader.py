@@ -22,13 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
-from spotcheck.accounts.models import Department, Role, User
+from spotcheck.accounts.models import Bureau, Department, Role, User
 from spotcheck.audit import events
 from spotcheck.audit.services import record
 from spotcheck.core.errors import ServiceError
 from spotcheck.credit.models import RiskModel
 from spotcheck.credit.services import risk_model_create
 from spotcheck.demo import data
+from spotcheck.demo.bureaus import load_second_district, upsert_bureaus
 from spotcheck.demo.generate import generate
 from spotcheck.demo.workflow import (
     WorkflowResult,
@@ -121,15 +122,23 @@ def load_demo(*, reset: bool = False, workflow: bool = True) -> LoadResult:
             note="初始参数（演示）",
         )
     done = load_workflow(users) if workflow else None
+    second = load_second_district(
+        depts=depts,
+        users=users,
+        admin=admin,
+        today=timezone.localdate(),
+        link=_m2m_with_history,
+    )
     record(
         events.DemoDataLoaded(
             summary=(
                 f"{'重置并' if reset else ''}加载演示数据（虚构）：检查对象 {len(targets)} 个、"
                 f"执法人员 {len(inspectors)} 名、抽查事项 {len(items)} 项、"
-                f"利害关系申报 {len(conflicts)} 条"
+                f"利害关系申报 {len(conflicts)} 条；兴庆区（演示）检查对象 {second['targets']} 个、"
+                f"与金凤区共同监管 {second['shared']} 个"
             ),
-            targets=len(targets),
-            inspectors=len(inspectors),
+            targets=len(targets) + second["targets"],
+            inspectors=len(inspectors) + second["inspectors"],
         ),
         actor=admin,
     )
@@ -198,13 +207,16 @@ def wipe_demo() -> None:
 
 
 def _upsert_departments() -> dict[str, Department]:
+    bureaus = upsert_bureaus()
     out: dict[str, Department] = {}
     for row in data.DEPARTMENTS:
+        bureau = bureaus[row.bureau]
         dept = (
             Department.objects.filter(code=row.code).first()
-            or Department.objects.filter(name=row.name).first()
+            or Department.objects.filter(name=row.name, bureau=bureau).first()
             or Department(code=row.code, name=row.name)
         )
+        dept.bureau = bureau
         dept.is_external = row.is_external
         dept.active = True
         dept.save()
@@ -221,6 +233,7 @@ def _upsert_users(depts: dict[str, Department]) -> dict[str, User]:
         user.role = Role(row.role)
         user.display_name = row.display_name
         user.department = depts[row.department] if row.department else None
+        user.bureau = Bureau.objects.get(code=row.bureau) if row.bureau else None
         user.is_active = True
         user.is_staff = user.is_superuser = row.role == Role.ADMIN
         # Fail loudly if the shared password ever stops passing the configured validators.
@@ -365,7 +378,7 @@ def login_rows() -> list[tuple[str, str, str, str]]:
     users = {
         u.username: u
         for u in User.objects.filter(username__in=[r.username for r in data.DEMO_USERS])
-        .select_related("department")
+        .select_related("department__bureau", "bureau")
         .prefetch_related("oversees")
     }
     rows = []
@@ -373,9 +386,12 @@ def login_rows() -> list[tuple[str, str, str, str]]:
         user = users.get(row.username)
         if user is None:
             continue
-        dept = user.department.name if user.department else "—"
+        if user.department:
+            dept = f"{user.department.bureau.name.removesuffix('（演示）')} {user.department.name}"
+        else:
+            dept = user.bureau.name.removesuffix("（演示）") if user.bureau else "全部机关"
         overseen = [d.name for d in user.oversees.all() if d != user.department]
         if overseen:
-            dept += "（分管 " + "、".join([dept, *overseen]) + "）"
+            dept += "（分管 " + "、".join([user.department.name, *overseen]) + "）"
         rows.append((user.username, str(Role(user.role).label), dept, data.PASSWORD))
     return rows

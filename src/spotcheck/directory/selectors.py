@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Upper
 from django.utils.translation import gettext
 
@@ -148,6 +148,8 @@ def target_list(
     if check_access and not access.can_view_targets(user):
         raise NotAllowed(gettext("无权查看检查对象名录库"))
     qs = Target.objects.all()
+    if check_access:
+        qs = in_scope_targets(user, qs)
     f = filters or TargetFilter()
     if f.q:
         qs = _search(qs, f.q)
@@ -165,6 +167,21 @@ def target_list(
     for flag in f.flags:
         qs = qs.filter(**{TARGET_FLAG_FILTERS[flag]: True})
     return qs.order_by("credit_code")
+
+
+def in_scope_targets(user: Any, qs: QuerySet[Target]) -> QuerySet[Target]:
+    """The register is one for the province; a bureau's staff see the entities that a
+    department of their bureaus regulates (a semi-join, so a shared entity appears once)."""
+    scope = access.bureau_scope(user)
+    if scope is None:
+        return qs
+    return qs.filter(
+        Exists(
+            Target.departments.through.objects.filter(
+                target_id=OuterRef("pk"), department__bureau_id__in=scope
+            )
+        )
+    )
 
 
 def target_regions() -> list[str]:
@@ -231,7 +248,7 @@ def scope_value_errors(filters: TargetFilter) -> list[str]:
 def item_list(*, user: Any, q: str = "", department: int | None = None) -> QuerySet[CheckItem]:
     if not access.can_view_items(user):
         raise NotAllowed(gettext("无权查看抽查事项清单"))
-    qs = CheckItem.objects.select_related("department")
+    qs = access.scope_departments(user, CheckItem.objects.select_related("department"))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(content__icontains=q))
     if department:
@@ -244,7 +261,7 @@ def inspector_list(
 ) -> QuerySet[Inspector]:
     if not access.can_view_inspectors(user):
         raise NotAllowed(gettext("无权查看执法检查人员名录库"))
-    qs = Inspector.objects.select_related("department")
+    qs = access.scope_departments(user, Inspector.objects.select_related("department"))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(cert_no__icontains=q))
     if department:

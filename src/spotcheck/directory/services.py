@@ -15,6 +15,7 @@ from spotcheck.audit import events
 from spotcheck.audit.services import record
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed, ServiceError
+from spotcheck.directory.creditcode import normalise_code
 from spotcheck.directory.models import (
     CheckItem,
     ConflictDeclaration,
@@ -119,12 +120,39 @@ def target_create(
         raise NotAllowed(gettext("只有业务科室人员可以新增检查对象"))
     if Target.objects.filter(credit_code=data["credit_code"]).exists():
         raise ServiceError(
-            gettext("统一社会信用代码 %(credit_code)s 已存在")
+            gettext(
+                "统一社会信用代码 %(credit_code)s 已在名录库中（全省共用一份名录）。"
+                "如本部门也负有监管职责，请在名录库页面用“纳入本部门监管”加入，不必重复新增"
+            )
             % {"credit_code": data["credit_code"]}
         )
     owners = departments or ([actor.department] if actor.department else [])
     target = Target(**data)
     _save_new(actor, target, {"departments": list(owners)})
+    return target
+
+
+@transaction.atomic
+def target_join(*, actor: User, credit_code: str) -> Target:
+    """The register is one for the province: a department that also regulates an entity
+    already registered (by another department, perhaps of another bureau) joins it as one of
+    its 监管部门 instead of registering a second copy. The other departments' attributes and
+    history stay; the change is history and an audit event like any other."""
+    if not access.can_create_directory_records(actor):
+        raise NotAllowed(gettext("只有业务科室人员可以把检查对象纳入本部门监管"))
+    code = normalise_code(credit_code or "")
+    if not code:
+        raise ServiceError(gettext("请填写统一社会信用代码"))
+    target = Target.objects.select_for_update().filter(credit_code=code).first()
+    if target is None:
+        raise ServiceError(
+            gettext("名录库中没有统一社会信用代码为 %(code)s 的主体，请用“新增检查对象”登记")
+            % {"code": code}
+        )
+    owners = list(target.departments.all())
+    if actor.department in owners:
+        raise ServiceError(gettext("%(name)s 已由本部门监管") % {"name": target.name})
+    _save_changes(actor, target, {}, {"departments": [*owners, actor.department]})
     return target
 
 

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("items/<int:pk>/edit/", views_items.item_edit, name="item_edit"),
     path("targets/", views_targets.target_list, name="target_list"),
     path("targets/new/", views_targets.target_create, name="target_create"),
+    path("targets/join/", views_targets.target_join, name="target_join"),
     path("targets/<int:pk>/", views_targets.target_detail, name="target_detail"),
     path("targets/<int:pk>/edit/", views_targets.target_edit, name="target_edit"),
     path("inspectors/", views_inspectors.inspector_list, name="inspector_list"),

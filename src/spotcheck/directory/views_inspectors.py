@@ -85,7 +85,12 @@ def inspector_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     require(access.can_view_inspectors(user), _("无权查看执法检查人员名录库"))
     inspector = get_object_or_404(
-        Inspector.objects.select_related("department", "user").prefetch_related("expertise_items"),
+        access.scope_departments(
+            user,
+            Inspector.objects.select_related("department", "user").prefetch_related(
+                "expertise_items"
+            ),
+        ),
         pk=pk,
     )
     today: dt.date = timezone.localdate()

@@ -75,7 +75,9 @@ def item_list(request: HttpRequest) -> HttpResponse:
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     require(access.can_view_items(user), _("无权查看抽查事项清单"))
-    item = get_object_or_404(CheckItem.objects.select_related("department"), pk=pk)
+    item = get_object_or_404(
+        access.scope_departments(user, CheckItem.objects.select_related("department")), pk=pk
+    )
     context = {
         "item": item,
         "fields": record_fields(item, DETAIL_FIELDS),

@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from spotcheck.accounts.models import Department
 from spotcheck.core import access
+from spotcheck.core.errors import ServiceError
 from spotcheck.directory import selectors, services
 from spotcheck.directory.forms import TargetForm
 from spotcheck.directory.models import (
@@ -126,7 +127,9 @@ def target_list(request: HttpRequest) -> HttpResponse:
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     require(access.can_view_targets(user), _("无权查看检查对象名录库"))
-    target = get_object_or_404(Target.objects.prefetch_related("departments"), pk=pk)
+    target = get_object_or_404(
+        selectors.in_scope_targets(user, Target.objects.prefetch_related("departments")), pk=pk
+    )
     context = {
         "target": target,
         "fields": record_fields(target, DETAIL_FIELDS),
@@ -158,6 +161,26 @@ def target_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已新增检查对象 %(name)s") % {"name": target.name})
             return redirect("directory:target_detail", pk=target.pk)
     return render(request, "directory/target_form.html", {"form": form, "target": None})
+
+
+@login_required
+@require_POST
+def target_join(request: HttpRequest) -> HttpResponse:
+    """纳入本部门监管: the department joins an entity already in the shared register."""
+    user = current_user(request)
+    require(
+        access.can_create_directory_records(user),
+        _("只有业务科室人员可以把检查对象纳入本部门监管"),
+    )
+    try:
+        target = services.target_join(
+            actor=user, credit_code=str(request.POST.get("credit_code", ""))[:40]
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("directory:target_list")
+    messages.success(request, _("已把 %(name)s 纳入本部门监管") % {"name": target.name})
+    return redirect("directory:target_detail", pk=target.pk)
 
 
 @login_required

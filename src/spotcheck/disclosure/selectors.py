@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from spotcheck.accounts.models import Department, Role, User
 from spotcheck.directory.creditcode import normalise_code
+from spotcheck.disclosure import portal_scope
 from spotcheck.disclosure.models import (
     Publication,
     PublicationItemCode,
@@ -47,6 +48,9 @@ def published(
         rows = rows.filter(kind=kind)
     if department_id is not None:
         rows = rows.filter(department_id=department_id)
+    scope = portal_scope.current()
+    if scope is not None:
+        rows = rows.filter(department__bureau_id__in=scope.bureau_ids)
     return rows.select_related("department").order_by("-published_at", "-pk")
 
 

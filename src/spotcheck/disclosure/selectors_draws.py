@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from spotcheck.disclosure import portal_scope
 from spotcheck.disclosure.models import Publication, PublicationKind
 from spotcheck.disclosure.selectors import published
 
@@ -77,9 +78,12 @@ def task_draw_history(task_id: int, *, today: dt.date | None = None) -> TaskDraw
 
 def voided_commitments_by_department(year: int) -> QuerySet[Any]:
     """Per department: draw commitments published in ``year`` and how many were voided."""
+    rows = Publication.objects.filter(kind=K.DRAW_COMMITMENT, published_at__year=year)
+    scope = portal_scope.current()
+    if scope is not None:
+        rows = rows.filter(department__bureau_id__in=scope.bureau_ids)
     return (
-        Publication.objects.filter(kind=K.DRAW_COMMITMENT, published_at__year=year)
-        .values("department__name")
+        rows.values("department__name")
         .annotate(total=Count("id"), voided=Count("id", filter=Q(voided_at__isnull=False)))
         .order_by("department__name")
     )

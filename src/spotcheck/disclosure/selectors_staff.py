@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from spotcheck.accounts.models import Department, Role, User
 from spotcheck.audit.models import AuditEvent
+from spotcheck.core import access
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
 from spotcheck.disclosure.selectors import upcoming_and_overdue
 from spotcheck.disclosure.workdays import publication_deadline
@@ -55,6 +56,7 @@ def staff_publications(
     rows = Publication.objects.select_related("department", "author", "reviewer")
     if user.role != Role.AUDITOR:
         rows = rows.filter(department_id__in=user.department_ids())
+    rows = access.scope_departments(user, rows)
     if state:
         rows = rows.filter(state=state)
     if kind:
@@ -71,6 +73,7 @@ def publications_of(source: Any, *, user: User) -> list[Publication]:
     ).select_related("department")
     if user.role != Role.AUDITOR:
         rows = rows.filter(department_id__in=user.department_ids())
+    rows = access.scope_departments(user, rows)
     return list(rows.order_by("department__code", "kind", "version", "pk"))
 
 

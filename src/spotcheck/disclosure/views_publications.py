@@ -62,7 +62,7 @@ def _posted(request: HttpRequest) -> Any:
 
 def _visible_departments(user: User) -> Any:
     if user.role == Role.AUDITOR:
-        return Department.objects.order_by("code")
+        return access.scope_departments(user, Department.objects.order_by("code"), "")
     return Department.objects.filter(pk__in=user.department_ids()).order_by("code")
 
 

@@ -18,7 +18,14 @@ def task_list(*, user: Any) -> QuerySet[SpotCheckTask]:
     role = getattr(user, "role", None)
     qs = SpotCheckTask.objects.select_related("lead_department")
     if role in {Role.AUDITOR, Role.ADMIN}:
-        return qs
+        scope = access.bureau_scope(user)
+        if scope is None:
+            return qs
+        return qs.filter(
+            pk__in=SpotCheckTask.departments.through.objects.filter(
+                department__bureau_id__in=scope
+            ).values("spotchecktask_id")
+        )
     if role in {Role.SECTION, Role.LEADER}:
         return qs.filter(departments__in=user.department_ids()).distinct()
     raise NotAllowed(gettext("无权查看抽查任务"))

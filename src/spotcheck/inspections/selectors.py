@@ -75,7 +75,10 @@ def inspections_visible(
     if not getattr(user, "is_active", False):
         role = None
     if role == Role.AUDITOR:
-        return qs
+        scope = access.bureau_scope(user)
+        if scope is None:
+            return qs
+        return qs.filter(draw__task__departments__bureau_id__in=scope).distinct()
     if role in {Role.SECTION, Role.LEADER}:
         return qs.filter(draw__task__departments__in=user.department_ids()).distinct()
     if role == Role.INSPECTOR:
@@ -84,7 +87,11 @@ def inspections_visible(
         )
         return qs.filter(Exists(mine))
     if role == Role.LEGAL_REVIEWER:
-        return qs.filter(follow_ups__kind=FollowUpKind.PENALTY, follow_ups__major=True).distinct()
+        return access.scope_departments(
+            user,
+            qs.filter(follow_ups__kind=FollowUpKind.PENALTY, follow_ups__major=True),
+            "follow_ups__department",
+        ).distinct()
     return qs.none()
 
 

@@ -19,4 +19,4 @@ def plan_list(*, user: Any) -> QuerySet[AnnualPlan]:
     qs = AnnualPlan.objects.select_related("department", "created_by", "approved_by")
     if user.role in {Role.SECTION, Role.LEADER}:
         return qs.filter(department__in=user.department_ids())
-    return qs
+    return access.scope_departments(user, qs)

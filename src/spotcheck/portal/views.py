@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from spotcheck.disclosure import public_cache, selectors, selectors_draws
+from spotcheck.accounts.models import Bureau
+from spotcheck.disclosure import portal_scope, public_cache, selectors, selectors_draws
 from spotcheck.disclosure.models import Publication, PublicationKind, PublicationState
 from spotcheck.engine import verify as engine_verify
 from spotcheck.engine.canonical import canonical_bytes
@@ -113,7 +114,10 @@ class _Department:
 def _filter_options(today: dt.date) -> tuple[list[_Department], list[selectors.PublicItem]]:
     """Departments and items for the filter drop-downs, cached per process: building them
     costs about as much as the search itself."""
-    key = f"portal:filter-options:{today.isoformat()}:{public_cache.generation()}"
+    key = (
+        f"portal:filter-options:{portal_scope.cache_tag()}:{today.isoformat()}:"
+        f"{public_cache.generation()}"
+    )
     options = cache.get(key)
     if options is None:
         departments = [_Department(d.pk, d.name) for d in selectors.public_departments(today=today)]
@@ -155,6 +159,41 @@ def _listing(
     return render(request, template, context)
 
 
+@dataclass(frozen=True)
+class _BureauPortal:
+    code: str
+    name: str
+    depth: int
+    current: bool
+
+
+def _bureau_portals() -> list[_BureauPortal]:
+    """The bureaus whose own portals this one contains (none in a one-bureau deployment)."""
+    key = f"portal:bureaus:{portal_scope.cache_tag()}"
+    rows = cache.get(key)
+    if rows is None:
+        scope = portal_scope.current()
+        bureaus = Bureau.objects.order_by("path")
+        if scope is not None:
+            bureaus = bureaus.filter(pk__in=scope.bureau_ids)
+        found = list(bureaus)
+        rows = (
+            [
+                _BureauPortal(b.code, b.name, b.depth(), scope is not None and b.code == scope.code)
+                for b in found
+            ]
+            if len(found) > 1
+            else []
+        )
+        cache.set(key, rows, FILTER_OPTIONS_TTL)
+    return rows
+
+
+def _portal_root(request: HttpRequest) -> str:
+    """The deployment's own prefix (not a bureau portal's), e.g. "" behind no sub-path."""
+    return str(request.META.get("SCRIPT_NAME", "")).rstrip("/")
+
+
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -166,6 +205,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "latest": _light(latest)[:LATEST_ON_HOME],
             "kinds": K.choices,
             "departments": _filter_options(today)[0],
+            "bureaus": _bureau_portals(),
+            "portal_root": _portal_root(request),
         },
     )
 

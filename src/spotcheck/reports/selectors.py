@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spotcheck.accounts.models import Department, Role
+from spotcheck.core import access
 from spotcheck.directory import options_cache
 from spotcheck.directory.models import Target, TargetStatus
 from spotcheck.draws.models import CheckSlot, Draw, DrawState, PoolEntry
@@ -38,9 +39,13 @@ NOTE_TEXT = {
 
 
 def _scope(user: Any) -> set[int] | None:
-    """Department ids the user's figures cover; None = the whole bureau (auditor, admin)."""
+    """Department ids the user's figures cover; None = every department (an auditor or
+    administrator of the whole deployment); a bureau's auditor covers its bureaus'."""
     if user.role in {Role.AUDITOR, Role.ADMIN}:
-        return None
+        scope = access.bureau_scope(user)
+        if scope is None:
+            return None
+        return set(Department.objects.filter(bureau_id__in=scope).values_list("pk", flat=True))
     return set(user.department_ids())
 
 
