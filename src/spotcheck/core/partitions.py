@@ -6,7 +6,7 @@ changed, unlike ``published_at`` which is empty for drafts) are ``PARTITION BY R
 with one partition per calendar year in ``settings.TIME_ZONE`` (``<table>_y2026`` holds the
 rows of 2026-01-01 00:00 to 2027-01-01 00:00 Beijing time) and a DEFAULT partition
 (``<table>_default``), so that no insert ever fails for want of a partition. An old year can
-then be detached, dumped and archived on its own (docs/operations.md, section 7).
+then be detached, dumped and archived on its own (docs/operations.md, section 7a).
 
 What partitioning costs, and why it is acceptable here: PostgreSQL requires every PRIMARY KEY
 and UNIQUE constraint of a partitioned table to contain the partition key, so the database now
@@ -222,6 +222,21 @@ class _Shape:
     grants: list[tuple[str, str]]  # grantee, privilege
 
 
+def _grants(cursor: Any, relation: str) -> list[tuple[str, str]]:
+    """Privileges others hold on a table or sequence (the owner's are implicit)."""
+    return [
+        (r[0], r[1])
+        for r in _rows(
+            cursor,
+            "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, "
+            "a.privilege_type FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a "
+            "LEFT JOIN pg_roles r ON r.oid = a.grantee "
+            "WHERE c.oid = %s::regclass AND a.grantee <> c.relowner",
+            (relation,),
+        )
+    ]
+
+
 def _shape(cursor: Any, table: str) -> _Shape:
     cols = _rows(
         cursor,
@@ -255,14 +270,7 @@ def _shape(cursor: Any, table: str) -> _Shape:
         "AND NOT tgisinternal ORDER BY tgname",
         (table,),
     )
-    grants = _rows(
-        cursor,
-        "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, "
-        "a.privilege_type FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a "
-        "LEFT JOIN pg_roles r ON r.oid = a.grantee "
-        "WHERE c.oid = %s::regclass AND a.grantee <> c.relowner",
-        (table,),
-    )
+    grants = _grants(cursor, table)
     return _Shape(
         columns=[c[0] for c in cols],
         identity=next((c[0] for c in cols if c[1]), None),
@@ -270,7 +278,7 @@ def _shape(cursor: Any, table: str) -> _Shape:
         # A partitioned parent's index reads "ON ONLY t"; on the rebuilt table it must recurse.
         indexes=[i[0].replace(" ON ONLY ", " ON ") for i in indexes],
         triggers=[t[0] for t in triggers],
-        grants=[(g[0], g[1]) for g in grants],
+        grants=grants,
     )
 
 
@@ -297,10 +305,11 @@ def _rebuild(cursor: Any, spec: PartitionedTable, *, partitioned: bool, years: l
         _create_default(cursor, spec)
     columns = ", ".join(f'"{c}"' for c in shape.columns)
     cursor.execute(f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM "{old}"')
-    seq_name = None
+    seq_name, seq_grants = None, []
     if shape.identity:
         old_seq = _rows(cursor, "SELECT pg_get_serial_sequence(%s, %s)", (old, shape.identity))
         seq_name = old_seq[0][0]
+        seq_grants = _grants(cursor, seq_name)
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence(%s, %s), s.last_value, s.is_called) "
             f"FROM {seq_name} s",
@@ -321,6 +330,8 @@ def _rebuild(cursor: Any, spec: PartitionedTable, *, partitioned: bool, years: l
         # Keep the sequence's name (dumps, docs and the flush's sequence reset see the same).
         new_seq = _rows(cursor, "SELECT pg_get_serial_sequence(%s, %s)", (table, shape.identity))
         cursor.execute(f"ALTER SEQUENCE {new_seq[0][0]} RENAME TO {seq_name.split('.')[-1]}")
+        for grantee, privilege in seq_grants:
+            cursor.execute(f"GRANT {privilege} ON SEQUENCE {seq_name} TO {grantee}")
     for name, kind, definition, cols, self_ref in shape.constraints:
         if kind in ("p", "u"):
             if partitioned and key not in cols:
