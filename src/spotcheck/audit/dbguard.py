@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from spotcheck.core import partitions
+
 TABLES = ("audit_auditevent", "audit_auditcheckpoint", "audit_auditsigningkey")
 
 
@@ -27,12 +29,22 @@ def installed_triggers() -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+def _partitions() -> list[str]:
+    """The audit log's yearly partitions (PostgreSQL, audit migration 0005): a DELETE or
+    TRUNCATE aimed at a partition does not fire the parent's statement triggers, so each
+    partition carries its own."""
+    with connection.cursor() as cursor:
+        if not partitions.is_partitioned(cursor, partitions.AUDIT_EVENTS.table):
+            return []
+        return partitions.partitions(cursor, partitions.AUDIT_EVENTS.table)
+
+
 def expected_triggers(vendor: str | None = None) -> set[str]:
     vendor = vendor or connection.vendor
     if vendor == "postgresql":
         return {
             name
-            for table in TABLES
+            for table in (*TABLES, *(_partitions() if connection.vendor == vendor else []))
             for name in (
                 f"spotcheck_append_only_{table}",
                 f"spotcheck_append_only_truncate_{table}",

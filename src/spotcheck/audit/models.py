@@ -12,6 +12,10 @@ class AuditEvent(models.Model):
     reordering rows breaks the chain; ``ChainHead`` pins the tail so truncation is caught too.
     """
 
+    # On PostgreSQL the table is partitioned by year of ``at`` (audit migration 0005,
+    # core/partitions.py), so the database's unique constraints are (seq, at) and (hash, at):
+    # ``record`` takes seq from the locked chain head, and ``verify_audit`` reports a seq
+    # that repeats or skips. The model keeps unique=True for what it means.
     seq = models.PositiveBigIntegerField(_("序号"), unique=True)
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(

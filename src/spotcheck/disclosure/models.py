@@ -112,9 +112,15 @@ class Publication(models.Model):
         _("状态"), max_length=10, choices=PublicationState.choices, default=PublicationState.DRAFT
     )
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    # No database-level foreign key (db_constraint=False) into this table: on PostgreSQL it is
+    # partitioned by year of ``created_at`` (disclosure migration 0008, core/partitions.py),
+    # and a foreign key into a partitioned table would have to name the partition key. PROTECT
+    # still holds in the ORM, and one successor per version is checked under a row lock by
+    # ``publication_correct`` (the database's unique index includes ``created_at``).
     supersedes = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="superseded_by",
@@ -131,6 +137,7 @@ class Publication(models.Model):
     withheld_fields = models.JSONField(_("不予公开的字段"), default=list, blank=True)
     delayed_until = models.DateField(_("暂缓公开至"), null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The partition key on PostgreSQL (one partition per year): set once, never changed.
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     reviewer = models.ForeignKey(
@@ -201,8 +208,10 @@ class PublicationItemCode(models.Model):
     """A check item a publication concerns, for the public "by item" filter. Filled with the
     search columns; a record whose item list is withheld (Art. 17) gets no rows."""
 
+    # db_constraint=False: publications are partitioned on PostgreSQL (see ``supersedes``);
+    # the ORM's CASCADE still deletes a publication's item codes with it.
     publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="item_codes"
+        Publication, on_delete=models.CASCADE, related_name="item_codes", db_constraint=False
     )
     code = models.CharField(_("事项编码"), max_length=40)
 
