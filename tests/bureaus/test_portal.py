@@ -32,6 +32,7 @@ def test_each_portal_shows_its_own_bureaus(tree: Tree, published: tuple[int, int
     assert f"/records/{a}/" not in page
     assert "乙区商务局 · " in page
     status, page = _get("/b/city/public/search/")
+    assert status == 200
     assert f"/b/city/public/records/{a}/" in page and f"/b/city/public/records/{b}/" in page
     status, page = _get(reverse("portal:search"))
     assert f'"/public/records/{a}/"' in page and f'"/public/records/{b}/"' in page
@@ -70,5 +71,6 @@ def test_filter_drop_downs_are_per_portal(tree: Tree, published: tuple[int, int]
     # The department drop-down is cached; a bureau's portal must not get the province's.
     _get(reverse("portal:search"))
     status, page = _get("/b/district-b/public/search/")
+    assert status == 200
     assert f'value="{tree.dept_b.pk}"' in page
     assert f'value="{tree.p.dept.pk}"' not in page

@@ -25,19 +25,19 @@ def _bureaus(actor: Any = None) -> Any:
     return rows if scope is None else rows.filter(pk__in=scope)
 
 
-class BureauChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class BureauChoiceField(forms.ModelChoiceField):
     """Shown indented by depth, so the tree reads in the drop-down."""
 
     def label_from_instance(self, obj: Any) -> str:
         return "\u3000" * max(obj.depth(), 0) + obj.name
 
 
-class DepartmentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class DepartmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}（{obj.bureau.name}）"
 
 
-class DepartmentMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class DepartmentMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}（{obj.bureau.name}）"
 

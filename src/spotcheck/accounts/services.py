@@ -318,13 +318,13 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
 # --- departments -----------------------------------------------------------------------------
 
 
-def _check_department_name(name: str, *, bureau_id: int, exclude: int | None = None) -> str:
+def _check_department_name(name: str, *, bureau_id: int | None, exclude: int | None = None) -> str:
     name = name.strip()
     if not name:
         raise AccountError("请填写部门名称", "name")
     if len(name) > 100:
         raise AccountError("部门名称不能超过 100 个字符", "name")
-    clash = Department.objects.filter(name=name, bureau_id=bureau_id)
+    clash = Department.objects.filter(name=name, bureau=bureau_id)
     if exclude is not None:
         clash = clash.exclude(pk=exclude)
     if clash.exists():

@@ -40,7 +40,8 @@ def bureau_scope(user: Any) -> frozenset[int] | None:
     if _role(user) is None:
         return frozenset()
     if hasattr(user, _SCOPE_ATTR):
-        return getattr(user, _SCOPE_ATTR)  # type: ignore[no-any-return]
+        cached: frozenset[int] | None = getattr(user, _SCOPE_ATTR)
+        return cached
     from spotcheck.accounts.models import Bureau
 
     bureau_id = user.department.bureau_id if user.department_id is not None else user.bureau_id
@@ -62,6 +63,8 @@ def department_in_scope(user: Any, department_id: int | None) -> bool:
     scope = bureau_scope(user)
     if scope is None:
         return True
+    if department_id is None:
+        return False
     from spotcheck.accounts.models import Department
 
     return Department.objects.filter(pk=department_id, bureau_id__in=scope).exists()

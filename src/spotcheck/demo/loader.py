@@ -391,7 +391,7 @@ def login_rows() -> list[tuple[str, str, str, str]]:
         else:
             dept = user.bureau.name.removesuffix("（演示）") if user.bureau else "全部机关"
         overseen = [d.name for d in user.oversees.all() if d != user.department]
-        if overseen:
+        if overseen and user.department:
             dept += "（分管 " + "、".join([user.department.name, *overseen]) + "）"
         rows.append((user.username, str(Role(user.role).label), dept, data.PASSWORD))
     return rows
