@@ -243,7 +243,7 @@ def _stored_text() -> str:
 
 def _ascii_data_words() -> set[str]:
     """ASCII words that the test world's data brings: identifiers people typed in."""
-    from spotcheck.accounts.models import Department, User
+    from spotcheck.accounts.models import Bureau, Department, User
     from spotcheck.directory.models import CheckItem
     from spotcheck.inspections.models import Evidence
 
@@ -251,6 +251,7 @@ def _ascii_data_words() -> set[str]:
     sources: list[Any] = [
         User.objects.values_list("username", flat=True),
         Department.objects.values_list("code", flat=True),
+        Bureau.objects.values_list("code", flat=True),
         CheckItem.objects.values_list("code", flat=True),
         Evidence.objects.values_list("original_name", flat=True),
     ]

@@ -74,7 +74,7 @@ def test_non_sections_cannot_create(personas: Any, who: str) -> None:
 
 def test_duplicate_credit_code_refused(personas: Any) -> None:
     services.target_create(actor=personas.section, data=_target_data())
-    with pytest.raises(ServiceError, match="已存在"):
+    with pytest.raises(ServiceError, match="已在名录库中"):
         services.target_create(actor=personas.section, data=_target_data())
 
 

@@ -32,14 +32,23 @@ class BureauChoiceField(forms.ModelChoiceField):
         return "\u3000" * max(obj.depth(), 0) + obj.name
 
 
+def _department_label(obj: Any, show_bureau: bool) -> str:
+    # Every district has its 市场建设科: with several bureaus the name alone is ambiguous.
+    return f"{obj.name}（{obj.bureau.name}）" if show_bureau else str(obj.name)
+
+
 class DepartmentChoiceField(forms.ModelChoiceField):
+    show_bureau = False
+
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.bureau.name}）"
+        return _department_label(obj, self.show_bureau)
 
 
 class DepartmentMultipleChoiceField(forms.ModelMultipleChoiceField):
+    show_bureau = False
+
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.bureau.name}）"
+        return _department_label(obj, self.show_bureau)
 
 
 class _AssignmentFields(forms.Form):
@@ -72,13 +81,19 @@ class _AssignmentFields(forms.Form):
 
     def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bureaus = _bureaus(actor)
+        several = Bureau.objects.count() > 1
         for name in ("department", "oversees"):
             field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
+            assert isinstance(field, DepartmentChoiceField | DepartmentMultipleChoiceField)
             field.queryset = _active_departments(actor)
+            field.show_bureau = several
         bureau = self.fields["bureau"]
         assert isinstance(bureau, forms.ModelChoiceField)
-        bureau.queryset = _bureaus(actor)
+        bureau.queryset = bureaus
+        if not several:
+            # One bureau: nothing to choose, and the field would only puzzle the administrator.
+            del self.fields["bureau"]
 
 
 class UserCreateForm(_AssignmentFields):
@@ -146,6 +161,8 @@ class DepartmentCreateForm(forms.Form):
         bureau = self.fields["bureau"]
         assert isinstance(bureau, forms.ModelChoiceField)
         bureau.queryset = _bureaus(actor)
+        if Bureau.objects.count() == 1:
+            del self.fields["bureau"]
 
 
 class DepartmentEditForm(forms.Form):
@@ -177,7 +194,7 @@ class BureauCreateForm(BureauEditForm):
     code = forms.CharField(
         label=_("机关代码"),
         max_length=40,
-        help_text=_("小写字母、数字、连字符，如 yinchuan；创建后不能修改，也用于该机关的公示网址"),
+        help_text=_("小写字母、数字、连字符；创建后不能修改，也是该机关公示网址的一部分"),
     )
 
     field_order = ["code", "name", "level", "parent"]

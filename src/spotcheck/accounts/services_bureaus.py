@@ -22,7 +22,7 @@ RANK = {BureauLevel.PROVINCE: 3, BureauLevel.CITY: 2, BureauLevel.DISTRICT: 1}
 
 def _check_actor(actor: User | None) -> None:
     if actor is not None and not access.can_manage_bureaus(actor):
-        raise NotAllowed(gettext("只有全省（全部机关）的系统管理员可以维护机关设置"))
+        raise NotAllowed(gettext("只有全部机关的系统管理员可以维护机关设置"))
 
 
 def _check_name(name: str, *, exclude: int | None = None) -> str:

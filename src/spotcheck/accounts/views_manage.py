@@ -34,7 +34,7 @@ def _admin(request: HttpRequest) -> User:
 
 def _managed_users(admin: User) -> Any:
     """Accounts this administrator manages: those of its bureaus (see can_manage_account)."""
-    users = User.objects.select_related("department", "bureau")
+    users = User.objects.select_related("department__bureau", "bureau")
     scope = access.bureau_scope(admin)
     if scope is None:
         return users
@@ -70,6 +70,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         {
             "users": users.order_by("-is_active", "department__code", "username")[:500],
             "roles": Role.choices,
+            "several_bureaus": Bureau.objects.count() > 1,
             "departments": access.scope_departments(admin, Department.objects.order_by("code"), ""),
             "filters": {"q": q, "role": role, "department": department, "state": state},
         },
@@ -92,7 +93,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 department=data["department"],
                 oversees=data["oversees"],
                 password=data["password1"],
-                bureau=data["bureau"],
+                bureau=data.get("bureau"),
             )
         except ServiceError as exc:
             _refused(form, exc)
@@ -136,7 +137,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 department=data["department"],
                 oversees=data["oversees"],
                 is_active=data["is_active"],
-                bureau=data["bureau"],
+                bureau=data.get("bureau", services.KEEP),
             )
         except ServiceError as exc:
             _refused(form, exc)
@@ -203,7 +204,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
                 code=data["code"],
                 name=data["name"],
                 is_external=data["is_external"],
-                bureau=data["bureau"],
+                bureau=data.get("bureau"),
             )
         except ServiceError as exc:
             _refused(form, exc)

@@ -48,10 +48,12 @@ EVENT_LABELS = {
     "audit.signing_key_registered": gettext_lazy("登记审计签名公钥"),
     "system.demo_loaded": gettext_lazy("载入演示数据"),
     "accounts.user_created": gettext_lazy("新建用户"),
-    "accounts.user_changed": gettext_lazy("修改用户（角色、部门、分管、启用）"),
+    "accounts.user_changed": gettext_lazy("修改用户（角色、部门、机关、分管、启用）"),
     "accounts.password_reset": gettext_lazy("重置用户密码"),
     "accounts.department_created": gettext_lazy("新建部门"),
     "accounts.department_changed": gettext_lazy("修改部门"),
+    "accounts.bureau_created": gettext_lazy("新建机关"),
+    "accounts.bureau_changed": gettext_lazy("修改机关"),
     "api.token_created": gettext_lazy("创建接口令牌"),
     "api.token_revoked": gettext_lazy("撤销接口令牌"),
 }

@@ -48,7 +48,8 @@ def bureau_scope(user: Any) -> frozenset[int] | None:
     scope: frozenset[int] | None = None
     if bureau_id is not None:
         bureau = Bureau.objects.only("path", "parent_id").get(pk=bureau_id)
-        if bureau.parent_id is not None or Bureau.objects.filter(parent=None).count() > 1:
+        other_roots = Bureau.objects.filter(parent=None).exclude(pk=bureau.pk)
+        if bureau.parent_id is not None or other_roots.exists():
             scope = frozenset(bureau.subtree_ids())
     setattr(user, _SCOPE_ATTR, scope)
     return scope
