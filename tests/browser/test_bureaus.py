@@ -13,7 +13,7 @@ from spotcheck.accounts.models import Bureau
 from spotcheck.audit.models import AuditEvent
 from tests.browser.conftest import login
 from tests.bureaus.conftest import Tree, publish_item_list
-from tests.bureaus.conftest import tree as tree  # noqa: F401 (fixture)
+from tests.bureaus.conftest import tree as tree  # the fixture, re-exported
 from tests.factories import TargetFactory
 
 pytestmark = [

@@ -152,3 +152,14 @@ def test_moving_a_bureau_changes_who_oversees_it(tree: Tree) -> None:
     assert tree.district_b.pk in access.bureau_scope(fresh(tree.city_auditor))  # type: ignore[operator]
     bureau_update(actor=tree.p.admin, bureau=tree.district_b, parent=tree.province)
     assert tree.district_b.pk not in access.bureau_scope(fresh(tree.city_auditor))  # type: ignore[operator]
+
+
+def test_the_risk_model_is_published_by_a_whole_deployment_admin_only(tree: Tree) -> None:
+    from spotcheck.credit.services import risk_model_create
+    from spotcheck.engine.risk import DEFAULT_RISK_CONFIG
+
+    with pytest.raises(NotAllowed):
+        risk_model_create(actor=fresh(tree.city_admin), config=dict(DEFAULT_RISK_CONFIG))
+    response = _client(tree.city_admin).post(reverse("credit:risk_model"), {"note": "x"})
+    assert response.status_code == 403
+    assert risk_model_create(actor=fresh(tree.p.admin), config=dict(DEFAULT_RISK_CONFIG))

@@ -166,3 +166,15 @@ def test_a_district_auditor_reads_what_its_own_staff_did(tree: Tree) -> None:
     everything = _client(tree.p.auditor).get(reverse("audit:event_list")).content.decode()
     assert label(tree.p.leader.username) in everything
     assert label(tree.leader_b.username) in everything
+
+
+def test_the_home_counters_count_the_users_bureaus(tree: Tree) -> None:
+    TargetFactory(departments=[tree.p.dept])
+    TargetFactory(departments=[tree.dept_b])
+    TargetFactory(departments=[tree.p.dept, tree.dept_b])
+    CheckItemFactory(department=tree.p.dept)
+    home = reverse("core:home")
+    assert _client(tree.section_b).get(home).context["counts"]["targets"] == 2
+    assert _client(tree.section_b).get(home).context["counts"]["items"] == 0
+    assert _client(tree.city_auditor).get(home).context["counts"]["targets"] == 3
+    assert _client(tree.p.auditor).get(home).context["counts"]["targets"] == 3

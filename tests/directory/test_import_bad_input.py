@@ -223,7 +223,10 @@ def test_other_departments_target_is_an_error(personas, tmp_path):
     TargetFactory(credit_code=code(1), name="原名称", departments=[personas.other_dept])
     rows = [TARGET_HEADERS, target_row(code(1), "新名称")]
     plan = validate(personas.section, "targets", write(tmp_path, csv_bytes(rows), "o.csv"))
-    assert messages_of(plan) == ["2|统一社会信用代码|该检查对象由其他部门监管，无权修改"]
+    assert messages_of(plan) == [
+        "2|统一社会信用代码|该检查对象由其他部门监管，无权修改；如本部门也负有监管职责，"
+        "请先在名录库页面用“纳入本部门监管”加入"
+    ]
 
 
 def test_other_departments_inspector_is_an_error(personas, tmp_path):

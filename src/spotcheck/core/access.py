@@ -402,6 +402,11 @@ def can_view_risk_model(user: Any) -> bool:
     return _role(user) in OVERSIGHT
 
 
+def can_publish_risk_model(user: Any) -> bool:
+    """The risk model is one for the deployment: its administrator of every bureau."""
+    return _role(user) == Role.ADMIN and bureau_scope(user) is None
+
+
 # --- working-day calendar (publication deadlines, Art. 16) -----------------------------------
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from spotcheck.core import access
 from spotcheck.directory import options_cache
 from spotcheck.directory.models import CheckItem, Inspector, Target
+from spotcheck.directory.selectors import in_scope_targets
 from spotcheck.reports.todo import todo_counts, todo_list
 
 log = logging.getLogger(__name__)
@@ -23,13 +24,20 @@ log = logging.getLogger(__name__)
 def home(request: HttpRequest) -> HttpResponse:
     """待办 home: what waits for this person (reports.todo), then the directory counters."""
     counts = {}
-    if access.can_view_targets(request.user):
+    user = request.user
+    scope = access.bureau_scope(user)
+    if access.can_view_targets(user):
         # A count of the whole directory (~0.1 s at 10^6, ~1 s at 10^7) on every visit to
-        # the home page: cached under the directory's generation instead.
-        counts["targets"] = options_cache.cached("target-count", Target.objects.count)
-    if access.can_view_items(request.user):
-        counts["items"] = CheckItem.objects.filter(active=True).count()
-        counts["inspectors"] = Inspector.objects.count()
+        # the home page: cached under the directory's generation instead, per bureau scope.
+        key = "all" if scope is None else ",".join(map(str, sorted(scope)))
+        counts["targets"] = options_cache.cached(
+            f"target-count:{key}",
+            lambda: in_scope_targets(user, Target.objects.all()).count(),
+        )
+    if access.can_view_items(user):
+        items = access.scope_departments(user, CheckItem.objects.filter(active=True))
+        counts["items"] = items.count()
+        counts["inspectors"] = access.scope_departments(user, Inspector.objects.all()).count()
     todo = todo_list(user=request.user)
     return render(
         request,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from spotcheck.accounts.models import Role, User
 from spotcheck.audit import events
 from spotcheck.audit.services import record
+from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.credit.models import CreditRecord, RiskModel
 from spotcheck.directory.models import Target
@@ -32,7 +33,7 @@ _PROBE = {
 
 @transaction.atomic
 def risk_model_create(*, actor: User, config: dict[str, Any], note: str = "") -> RiskModel:
-    if actor.role != Role.ADMIN:
+    if not access.can_publish_risk_model(actor):
         raise NotAllowed(gettext("只有系统管理员可以调整风险模型"))
     try:
         compute_weight(_PROBE, config)

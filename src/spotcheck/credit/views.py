@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
-from spotcheck.accounts.models import Role
 from spotcheck.core import access
 from spotcheck.core.errors import ServiceError
 from spotcheck.credit.forms import RiskModelForm
@@ -19,12 +18,11 @@ from spotcheck.credit.services import risk_model_create
 @login_required
 def risk_model(request: HttpRequest) -> HttpResponse:
     """Current version and its history for all who plan draws; admins publish new versions."""
-    role = getattr(request.user, "role", None)
     if not access.can_view_risk_model(request.user):
         raise PermissionDenied(gettext("无权查看风险模型"))
     current = current_risk_model()
     form = None
-    if role == Role.ADMIN:
+    if access.can_publish_risk_model(request.user):
         form = RiskModelForm(request.POST or None, config=current.config if current else None)
         if request.method == "POST" and form.is_valid():
             try:

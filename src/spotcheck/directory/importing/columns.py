@@ -414,9 +414,19 @@ def load_context(*, department_id: int | None) -> Context:
     from spotcheck.accounts.models import Department
 
     ctx = Context(department_id=department_id)
-    for dept_id, name, dept_code in Department.objects.values_list("id", "name", "code"):
+    own_bureau = (
+        Department.objects.filter(pk=department_id).values_list("bureau_id", flat=True).first()
+    )
+    rows = Department.objects.values_list("id", "name", "code", "bureau_id", "bureau__name")
+    for dept_id, name, dept_code, bureau_id, bureau_name in rows:
         ctx.department_names[dept_id] = name
-        ctx.departments_by_name[lookup_key(name)] = dept_id
+        # Every district has its 市场建设科: a bare name means the importer's own bureau's
+        # department, and "名称（机关名称）" or the code names any department exactly.
+        if bureau_id == own_bureau:
+            ctx.departments_by_name[lookup_key(name)] = dept_id
+        else:
+            ctx.departments_by_name.setdefault(lookup_key(name), dept_id)
+        ctx.departments_by_name[lookup_key(f"{name}（{bureau_name}）")] = dept_id
         ctx.departments_by_name.setdefault(lookup_key(dept_code), dept_id)
     for item_id, item_code in CheckItem.objects.values_list("id", "code"):
         ctx.item_codes[item_id] = item_code

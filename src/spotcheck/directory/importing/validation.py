@@ -454,7 +454,10 @@ def _diff_row(
         return
     if not owned:
         if spec.kind == "targets":
-            message = gettext("该检查对象由其他部门监管，无权修改")
+            message = gettext(
+                "该检查对象由其他部门监管，无权修改；如本部门也负有监管职责，"
+                "请先在名录库页面用“纳入本部门监管”加入"
+            )
         else:
             other = ctx.department_names.get(current["department_id"], "")
             message = gettext("该%(noun)s属于其他部门（%(other)s），无权修改") % {
