@@ -416,6 +416,8 @@ def load_context(*, department_id: int | None) -> Context:
     ctx = Context(department_id=department_id)
     own_bureau = (
         Department.objects.filter(pk=department_id).values_list("bureau_id", flat=True).first()
+        if department_id is not None
+        else None
     )
     rows = Department.objects.values_list("id", "name", "code", "bureau_id", "bureau__name")
     for dept_id, name, dept_code, bureau_id, bureau_name in rows:
