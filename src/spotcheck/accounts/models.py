@@ -63,6 +63,9 @@ class Bureau(models.Model):
         if self.pk and old and parent_path.startswith(old):
             raise ValueError("a bureau cannot be placed under itself or its own subordinate")
         super().save(*args, **kwargs)
+        from django.core.cache import cache
+
+        cache.delete(SEVERAL_BUREAUS_KEY)
         new = f"{parent_path}{self.pk}/"
         if new == old:
             return
@@ -81,6 +84,21 @@ class Bureau(models.Model):
 
     def subtree_ids(self) -> list[int]:
         return list(Bureau.objects.filter(path__startswith=self.path).values_list("pk", flat=True))
+
+
+SEVERAL_BUREAUS_KEY = "accounts:several-bureaus"
+
+
+def several_bureaus() -> bool:
+    """More than one bureau: names of departments need their bureau to be unambiguous.
+    Cached (a page may ask for every row); ``Bureau.save`` forgets the answer."""
+    from django.core.cache import cache
+
+    found = cache.get(SEVERAL_BUREAUS_KEY)
+    if found is None:
+        found = Bureau.objects.all()[1:2].exists()
+        cache.set(SEVERAL_BUREAUS_KEY, found, 300)
+    return bool(found)
 
 
 def home_bureau_id() -> int:
@@ -121,6 +139,10 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def qualified_name(self) -> str:
+        """ "金凤区商务局 市场建设科" once there are several bureaus, else just the name."""
+        return f"{self.bureau.name} {self.name}" if several_bureaus() else self.name
 
 
 class User(AbstractUser):

@@ -51,7 +51,7 @@ def published(
     scope = portal_scope.current()
     if scope is not None:
         rows = rows.filter(department__bureau_id__in=scope.bureau_ids)
-    return rows.select_related("department").order_by("-published_at", "-pk")
+    return rows.select_related("department__bureau").order_by("-published_at", "-pk")
 
 
 def history(publication: Publication) -> list[Publication]:
@@ -378,9 +378,11 @@ def latest_per_department(kind: str, *, today: dt.date | None = None) -> list[Pu
 
 def public_departments(*, today: dt.date | None = None) -> QuerySet[Department]:
     """Departments with at least one public record, for the public's department filter."""
-    return Department.objects.filter(
-        Exists(published(today=today).filter(department=OuterRef("pk")))
-    ).order_by("name")
+    return (
+        Department.objects.filter(Exists(published(today=today).filter(department=OuterRef("pk"))))
+        .select_related("bureau")
+        .order_by("bureau__path", "name")
+    )
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ _FIELDS = (
     "kind",
     "title",
     "department__name",
+    "department__bureau__code",
+    "department__bureau__name",
     "version",
     "published_at",
     "supersedes_id",
@@ -48,6 +50,9 @@ CSV_COLUMNS = [
     "published_at",
     "status",
     "supersedes",
+    # Last, so existing readers by position keep working: several bureaus' departments may
+    # share a name (every district has its 市场建设科).
+    "bureau",
 ]
 # Excel runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -125,6 +130,7 @@ def csv_lines(rows: QuerySet[Publication], url: Callable[[int], str]) -> Iterato
                     _local_iso(p.published_at),
                     status(p),
                     p.supersedes_id or "",
+                    p.department.bureau.name,
                 )
             ]
         )
@@ -139,7 +145,11 @@ def json_record(
         "kind": p.kind,
         "kind_display": (labels or _kind_labels()).get(p.kind, p.kind),
         "title": p.title,
-        "department": {"id": p.department_id, "name": p.department.name},
+        "department": {
+            "id": p.department_id,
+            "name": p.department.name,
+            "bureau": {"code": p.department.bureau.code, "name": p.department.bureau.name},
+        },
         "subject": public_subject(p),
         "version": p.version,
         "supersedes": p.supersedes_id,

@@ -120,7 +120,9 @@ def _filter_options(today: dt.date) -> tuple[list[_Department], list[selectors.P
     )
     options = cache.get(key)
     if options is None:
-        departments = [_Department(d.pk, d.name) for d in selectors.public_departments(today=today)]
+        departments = [
+            _Department(d.pk, d.qualified_name()) for d in selectors.public_departments(today=today)
+        ]
         options = (departments, selectors.public_items(today=today))
         cache.set(key, options, FILTER_OPTIONS_TTL)
     return options
@@ -177,9 +179,12 @@ def _bureau_portals() -> list[_BureauPortal]:
         if scope is not None:
             bureaus = bureaus.filter(pk__in=scope.bureau_ids)
         found = list(bureaus)
+        top = min((b.depth() for b in found), default=0)
         rows = (
             [
-                _BureauPortal(b.code, b.name, b.depth(), scope is not None and b.code == scope.code)
+                _BureauPortal(
+                    b.code, b.name, b.depth() - top, scope is not None and b.code == scope.code
+                )
                 for b in found
             ]
             if len(found) > 1
