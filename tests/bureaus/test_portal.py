@@ -74,3 +74,23 @@ def test_filter_drop_downs_are_per_portal(tree: Tree, published: tuple[int, int]
     assert status == 200
     assert f'value="{tree.dept_b.pk}"' in page
     assert f'value="{tree.p.dept.pk}"' not in page
+
+
+def test_departments_are_named_with_their_bureau(tree: Tree, published: tuple[int, int]) -> None:
+    import csv
+    import io
+
+    _status, page = _get(reverse("portal:search"))
+    # Both districts have a 市场建设科: the public tells them apart by bureau.
+    assert "乙区商务局 市场建设科" in page and "甲区商务局 市场建设科" in page
+    body = b"".join(Client().get(reverse("opendata:csv")).streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert {row["bureau"] for row in rows} == {"甲区商务局", "乙区商务局"}
+    import json
+
+    response = Client().get(reverse("opendata:json"))
+    data = json.loads(b"".join(response.streaming_content))
+    assert {r["department"]["bureau"]["code"] for r in data["records"]} == {
+        "district-a",
+        "district-b",
+    }

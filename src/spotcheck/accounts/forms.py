@@ -175,7 +175,9 @@ class DepartmentEditForm(forms.Form):
 
 class BureauEditForm(forms.Form):
     name = forms.CharField(label=_("机关名称"), max_length=100)
-    level = forms.ChoiceField(label=_("层级"), choices=BureauLevel.choices)
+    level = forms.ChoiceField(
+        label=_("层级"), choices=BureauLevel.choices, initial=BureauLevel.DISTRICT
+    )
     parent = BureauChoiceField(
         label=_("上级机关"),
         queryset=Bureau.objects.none(),
