@@ -39,3 +39,21 @@ def test_a_bare_department_name_is_the_importers_own_bureaus(tree: Tree, tmp_pat
     ]
     plan = validate(tree.section_b, "targets", write(tmp_path, csv_bytes(rows), "c.csv"))
     assert len(messages_of(plan)) == 1 and messages_of(plan)[0].startswith("2|监管部门|")
+
+
+def test_an_export_names_other_bureaus_departments_so_it_imports_back(
+    tree: Tree, tmp_path: Path
+) -> None:
+    from spotcheck.directory.importing.columns import load_context
+    from spotcheck.directory.importing.parsers import render_departments
+
+    both = {tree.p.dept.pk, tree.dept_b.pk}
+    ctx = load_context(department_id=tree.dept_b.pk)
+    rendered = render_departments(both, ctx)
+    assert rendered == "、".join(sorted([tree.dept_b.name, f"{tree.p.dept.name}（甲区商务局）"]))
+    # The same cell read back by the same department names the same two departments.
+    from spotcheck.directory.importing.parsers import departments as parse_departments
+
+    assert parse_departments(rendered, ctx) == frozenset(both)
+    # Staff pages tell the two 市场建设科 apart as well.
+    assert str(tree.dept_b) == f"{tree.dept_b.name}（乙区商务局）"

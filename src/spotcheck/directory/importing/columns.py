@@ -411,7 +411,7 @@ def get_spec(kind: str) -> Spec:
 
 
 def load_context(*, department_id: int | None) -> Context:
-    from spotcheck.accounts.models import Department
+    from spotcheck.accounts.models import Department, several_bureaus
 
     ctx = Context(department_id=department_id)
     own_bureau = (
@@ -420,8 +420,11 @@ def load_context(*, department_id: int | None) -> Context:
         else None
     )
     rows = Department.objects.values_list("id", "name", "code", "bureau_id", "bureau__name")
+    several = several_bureaus()
     for dept_id, name, dept_code, bureau_id, bureau_name in rows:
-        ctx.department_names[dept_id] = name
+        # Exports name another bureau's department with its bureau, which imports read back.
+        qualified = several and bureau_id != own_bureau
+        ctx.department_names[dept_id] = f"{name}（{bureau_name}）" if qualified else name
         # Every district has its 市场建设科: a bare name means the importer's own bureau's
         # department, and "名称（机关名称）" or the code names any department exactly.
         if bureau_id == own_bureau:
