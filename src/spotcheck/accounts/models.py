@@ -153,7 +153,7 @@ class Department(models.Model):
     def __str__(self) -> str:
         # Once there are several bureaus every district has its 市场建设科: say whose.
         if several_bureaus():
-            bureau = bureau_names().get(self.bureau_id)
+            bureau = bureau_names().get(self.bureau_id or 0)
             if bureau:
                 return f"{self.name}（{bureau}）"
         return self.name
