@@ -221,11 +221,15 @@ def _field_problems(doc: Any) -> list[str]:
     return problems
 
 
-def check_checkpoint(doc: Any, trusted: Mapping[str, Ed25519PublicKey]) -> CheckpointReport:
+def check_checkpoint(
+    doc: Any, trusted: Mapping[str, Ed25519PublicKey], *, archived_ok: bool = False
+) -> CheckpointReport:
     """Signature by a trusted key, this log, and the event at that size still has that head.
 
     The chain itself (every hash from the first event to now) is checked by ``verify_chain``;
-    together they prove the log still extends the checkpoint.
+    together they prove the log still extends the checkpoint. ``archived_ok``: the events up
+    to the checkpoint may have been archived away (an old year's partition detached); the
+    walk from the checkpoint then links to it through the next event's ``prev_hash``.
     """
     problems = _field_problems(doc)
     if problems:
@@ -249,7 +253,9 @@ def check_checkpoint(doc: Any, trusted: Mapping[str, Ed25519PublicKey]) -> Check
             problems.append("空日志的检查点链头应为全零")
     else:
         event = AuditEvent.objects.filter(seq=size).first()
-        if event is None:
+        if event is None and archived_ok:
+            pass
+        elif event is None:
             problems.append(f"日志中没有第 {size} 号事件：检查点签名后事件被删除")
         elif event.hash != doc["head"]:
             problems.append(f"第 {size} 号事件的哈希与检查点不符：检查点之前的历史被改写")
