@@ -318,6 +318,25 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
 # --- departments -----------------------------------------------------------------------------
 
 
+def check_code(code: str, *, model: type[Department | Bureau], noun: str) -> str:
+    """A department's or bureau's code: a new, lower-case slug (it keys imports, exports and
+    portal addresses, so it never changes once given)."""
+    code = code.strip().lower()
+    if not code:
+        raise AccountError(f"请填写{noun}代码", "code")
+    try:
+        model._meta.get_field("code").run_validators(code)
+    except ValidationError as exc:
+        raise AccountError(
+            f"{noun}代码只能包含小写字母、数字、连字符和下划线，不超过 40 个字符", "code"
+        ) from exc
+    if len(code) > 40:
+        raise AccountError(f"{noun}代码不能超过 40 个字符", "code")
+    if model.objects.filter(code=code).exists():
+        raise AccountError(f"{noun}代码“{code}”已存在", "code")
+    return code
+
+
 def _check_department_name(name: str, *, bureau_id: int | None, exclude: int | None = None) -> str:
     name = name.strip()
     if not name:
@@ -353,19 +372,7 @@ def department_create(
         bureau = Bureau.objects.get(pk=home_bureau_id())
     if actor is not None and not access.in_bureau_scope(actor, bureau.pk):
         raise AccountError(f"“{bureau.name}”不是您管理的机关", "bureau")
-    code = code.strip().lower()
-    if not code:
-        raise AccountError("请填写部门代码", "code")
-    try:
-        Department._meta.get_field("code").run_validators(code)
-    except ValidationError as exc:
-        raise AccountError(
-            "部门代码只能包含小写字母、数字、连字符和下划线，不超过 40 个字符", "code"
-        ) from exc
-    if len(code) > 40:
-        raise AccountError("部门代码不能超过 40 个字符", "code")
-    if Department.objects.filter(code=code).exists():
-        raise AccountError(f"部门代码“{code}”已存在", "code")
+    code = check_code(code, model=Department, noun="部门")
     name = _check_department_name(name, bureau_id=bureau.pk)
     department = Department.objects.create(
         code=code, name=name, is_external=is_external, bureau=bureau

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
 from spotcheck.accounts.events import BureauChanged, BureauCreated
 from spotcheck.accounts.models import Bureau, BureauLevel, User
-from spotcheck.accounts.services import KEEP, AccountError
+from spotcheck.accounts.services import KEEP, AccountError, check_code
 from spotcheck.audit.services import record
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed
@@ -59,19 +58,7 @@ def bureau_create(
     *, actor: User | None, code: str, name: str, level: str, parent: Bureau | None
 ) -> Bureau:
     _check_actor(actor)
-    code = code.strip().lower()
-    if not code:
-        raise AccountError("请填写机关代码", "code")
-    try:
-        Bureau._meta.get_field("code").run_validators(code)
-    except ValidationError as exc:
-        raise AccountError(
-            "机关代码只能包含小写字母、数字、连字符和下划线，不超过 40 个字符", "code"
-        ) from exc
-    if len(code) > 40:
-        raise AccountError("机关代码不能超过 40 个字符", "code")
-    if Bureau.objects.filter(code=code).exists():
-        raise AccountError(f"机关代码“{code}”已存在", "code")
+    code = check_code(code, model=Bureau, noun="机关")
     name = _check_name(name)
     _check_place(level, parent)
     bureau = Bureau.objects.create(code=code, name=name, level=level, parent=parent)
