@@ -18,6 +18,8 @@ from spotcheck.draws import selectors as draws_selectors
 from spotcheck.planning import selectors as planning_selectors
 from tests.bureaus.conftest import Tree, fresh, publish_item_list
 from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory
+from tests.inspections.conftest import Scene
+from tests.inspections.conftest import scene as scene  # the fixture, re-exported
 from tests.workflow_fixtures import World
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +180,25 @@ def test_the_home_counters_count_the_users_bureaus(tree: Tree) -> None:
     assert _client(tree.section_b).get(home).context["counts"]["items"] == 0
     assert _client(tree.city_auditor).get(home).context["counts"]["targets"] == 3
     assert _client(tree.p.auditor).get(home).context["counts"]["targets"] == 3
+
+
+def test_a_legal_reviewer_reviews_its_own_bureaus_decisions(tree: Tree, scene: Scene) -> None:
+    from decimal import Decimal
+
+    from spotcheck.accounts.models import Role
+    from spotcheck.inspections import selectors as inspections
+    from spotcheck.inspections.services_followup import legal_review_decide
+    from tests.factories import UserFactory
+    from tests.inspections.test_followup import _accepted, _penalty
+
+    penalty = _penalty(scene, _accepted(scene), major=True, amount=Decimal("200000"))
+    reviewer_b = UserFactory(
+        username="legal_b", role=Role.LEGAL_REVIEWER, department=None, bureau=tree.district_b
+    )
+    assert list(inspections.pending_legal_reviews(user=fresh(reviewer_b))) == []
+    assert list(inspections.pending_legal_reviews(user=fresh(tree.p.legal_reviewer))) == [penalty]
+    with pytest.raises(NotAllowed, match="不属于您所在机关"):
+        legal_review_decide(actor=fresh(reviewer_b), follow_up=penalty, approve=True)
+    page = _client(reviewer_b).get(reverse("inspections:legal_review", args=[penalty.pk]))
+    assert page.status_code == 404
+    legal_review_decide(actor=fresh(tree.p.legal_reviewer), follow_up=penalty, approve=True)

@@ -165,10 +165,11 @@ def pending_legal_reviews(*, user: Any) -> QuerySet[FollowUp]:
     """The legal reviewer's queue: major penalties waiting for a decision."""
     if not access.can_legal_review(user):
         raise NotAllowed(gettext("只有法制审核人员可以查看待审核的重大执法决定"))
-    return (
+    return access.scope_departments(
+        user,
         FollowUp.objects.filter(
             kind=FollowUpKind.PENALTY, major=True, state=FollowUpState.PENDING_LEGAL_REVIEW
         )
         .select_related("inspection__target", "department")
-        .order_by("created_at")
+        .order_by("created_at"),
     )

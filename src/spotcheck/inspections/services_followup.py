@@ -373,6 +373,8 @@ def legal_review_decide(
         .select_related("inspection__target", "submitted_by")
         .get(pk=follow_up.pk)
     )
+    if not access.department_in_scope(actor, follow_up.department_id):
+        raise NotAllowed(gettext("该执法决定不属于您所在机关及其下级机关"))
     if follow_up.kind != FollowUpKind.PENALTY or not follow_up.major:
         raise ServiceError(gettext("只有标记为重大执法决定的行政处罚需要法制审核"))
     if follow_up.state != FollowUpState.PENDING_LEGAL_REVIEW:

@@ -258,8 +258,10 @@ def legal_queue(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     require(access.can_legal_review(user), _("只有法制审核人员可以审核重大执法决定"))
     page, page_range = paginate(request, selectors.pending_legal_reviews(user=user), 50)
-    decided = LegalReview.objects.select_related(
-        "follow_up__inspection__target", "reviewer"
+    decided = access.scope_departments(
+        user,
+        LegalReview.objects.select_related("follow_up__inspection__target", "reviewer"),
+        "follow_up__department",
     ).order_by("-decided_at", "-id")[:20]
     context = {"page": page, "page_range": page_range, "query": "", "decided": decided}
     return render(request, "inspections/legal_queue.html", context)
@@ -271,8 +273,11 @@ def legal_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     require(access.can_legal_review(user), _("只有法制审核人员可以审核重大执法决定"))
     follow_up = get_object_or_404(
-        FollowUp.objects.select_related(
-            "inspection__draw__task", "inspection__target", "department", "submitted_by"
+        access.scope_departments(
+            user,
+            FollowUp.objects.select_related(
+                "inspection__draw__task", "inspection__target", "department", "submitted_by"
+            ),
         ),
         pk=pk,
         kind=FollowUpKind.PENALTY,
