@@ -163,3 +163,25 @@ def test_the_risk_model_is_published_by_a_whole_deployment_admin_only(tree: Tree
     response = _client(tree.city_admin).post(reverse("credit:risk_model"), {"note": "x"})
     assert response.status_code == 403
     assert risk_model_create(actor=fresh(tree.p.admin), config=dict(DEFAULT_RISK_CONFIG))
+
+
+def test_the_commands_give_a_user_its_bureau(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from spotcheck.accounts.models import User
+
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "Long-enough-pw-2026")
+    call_command(
+        "user_create", user="admin", username="aud_c", role=Role.AUDITOR, bureau="district-b"
+    )
+    assert User.objects.get(username="aud_c").bureau == tree.district_b
+    call_command("user_update", user="admin", username="aud_c", bureau="city")
+    assert User.objects.get(username="aud_c").bureau == tree.city
+    call_command("user_update", user="admin", username="aud_c", bureau="")
+    assert User.objects.get(username="aud_c").bureau is None
+    with pytest.raises(CommandError, match="找不到机关代码 nowhere"):
+        call_command("user_update", user="admin", username="aud_c", bureau="nowhere")
+    # A city's administrator cannot hand out the whole province.
+    with pytest.raises(CommandError, match="请选择您管理的机关"):
+        call_command("user_update", user="city_admin", username="auditor_b", bureau="")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from spotcheck.accounts.models import Department, User
+from spotcheck.accounts.models import Bureau, Department, User
 
 
 def acting_user(username: str | None) -> User | None:
@@ -26,6 +26,15 @@ def department(code: str) -> Department | None:
         return Department.objects.get(code=code)
     except Department.DoesNotExist as exc:
         raise CommandError(f"找不到部门代码 {code}") from exc
+
+
+def bureau(code: str) -> Bureau | None:
+    if not code:
+        return None
+    try:
+        return Bureau.objects.get(code=code)
+    except Bureau.DoesNotExist as exc:
+        raise CommandError(f"找不到机关代码 {code}") from exc
 
 
 def departments(codes: str) -> list[Department]:

@@ -32,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--department", default="", help="department code")
         parser.add_argument("--oversees", default="", help="leader: comma-separated codes")
+        parser.add_argument(
+            "--bureau", default="", help="bureau code, for a user without a department"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = _common.acting_user(options["user"])
@@ -44,6 +47,7 @@ class Command(BaseCommand):
                 department=_common.department(options["department"]),
                 oversees=_common.departments(options["oversees"]),
                 password=_common.read_password(options),
+                bureau=_common.bureau(options["bureau"]),
             )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc

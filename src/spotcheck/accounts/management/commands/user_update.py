@@ -28,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--role", default=None, choices=Role.values)
         parser.add_argument("--department", default=None, help='department code ("" for none)')
         parser.add_argument("--oversees", default=None, help="leader: comma-separated codes")
+        parser.add_argument(
+            "--bureau", default=None, help='bureau code, for a user without a department ("": all)'
+        )
         state = parser.add_mutually_exclusive_group()
         state.add_argument("--activate", action="store_true")
         state.add_argument("--deactivate", action="store_true")
@@ -50,6 +53,8 @@ class Command(BaseCommand):
             changes["department"] = _common.department(options["department"])
         if options["oversees"] is not None:
             changes["oversees"] = _common.departments(options["oversees"])
+        if options["bureau"] is not None:
+            changes["bureau"] = _common.bureau(options["bureau"])
         if options["activate"] or options["deactivate"]:
             changes["is_active"] = bool(options["activate"])
         try:
