@@ -293,7 +293,13 @@ def bureau_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已创建机关 %(name)s") % {"name": bureau.name})
             return redirect("accounts:bureau_list")
     bureaus = Bureau.objects.annotate(n_departments=Count("departments")).order_by("path")
-    return render(request, "accounts/bureau_list.html", {"bureaus": bureaus, "form": form})
+    # Portal addresses hang off the deployment's own prefix (SCRIPT_NAME behind a sub-path).
+    portal_root = str(request.META.get("SCRIPT_NAME", "")).rstrip("/")
+    return render(
+        request,
+        "accounts/bureau_list.html",
+        {"bureaus": bureaus, "form": form, "portal_root": portal_root},
+    )
 
 
 @login_required
