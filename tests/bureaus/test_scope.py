@@ -202,3 +202,10 @@ def test_a_legal_reviewer_reviews_its_own_bureaus_decisions(tree: Tree, scene: S
     page = _client(reviewer_b).get(reverse("inspections:legal_review", args=[penalty.pk]))
     assert page.status_code == 404
     legal_review_decide(actor=fresh(tree.p.legal_reviewer), follow_up=penalty, approve=True)
+
+
+def test_department_filters_offer_the_users_bureaus(tree: Tree) -> None:
+    for name in ("directory:target_list", "directory:item_list", "directory:inspector_list"):
+        page = _client(tree.section_b).get(reverse(name)).content.decode()
+        assert f'value="{tree.dept_b.pk}"' in page
+        assert f'value="{tree.p.dept.pk}"' not in page

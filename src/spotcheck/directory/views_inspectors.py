@@ -67,7 +67,7 @@ def inspector_list(request: HttpRequest) -> HttpResponse:
         "department": department,
         "status": status,
         "statuses": InspectorStatus.choices,
-        "departments": Department.objects.filter(active=True),
+        "departments": access.scope_departments(user, Department.objects.filter(active=True), ""),
         "errors": errors,
         "query": params.urlencode(),
         "today": timezone.localdate(),

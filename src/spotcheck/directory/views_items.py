@@ -59,7 +59,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "page_range": page_range,
         "q": q,
         "department": department,
-        "departments": Department.objects.filter(active=True),
+        "departments": access.scope_departments(user, Department.objects.filter(active=True), ""),
         "errors": errors,
         "query": params.urlencode(),
         "can_create": access.can_create_directory_records(user),

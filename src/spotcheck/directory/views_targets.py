@@ -107,7 +107,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
         "regions": selectors.target_regions(),
         # Suggestions only (any GB/T 4754 prefix may be typed); keep the page small.
         "industries": selectors.target_industries()[:INDUSTRY_SUGGESTIONS],
-        "departments": Department.objects.filter(active=True),
+        "departments": access.scope_departments(user, Department.objects.filter(active=True), ""),
         "selects": [
             {
                 "name": name,
