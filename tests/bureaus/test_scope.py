@@ -201,6 +201,10 @@ def test_a_legal_reviewer_reviews_its_own_bureaus_decisions(tree: Tree, scene: S
         legal_review_decide(actor=fresh(reviewer_b), follow_up=penalty, approve=True)
     page = _client(reviewer_b).get(reverse("inspections:legal_review", args=[penalty.pk]))
     assert page.status_code == 404
+    from spotcheck.reports.todo import todo_list
+
+    assert todo_list(user=fresh(reviewer_b)) == []
+    assert len(todo_list(user=fresh(tree.p.legal_reviewer))) == 1
     legal_review_decide(actor=fresh(tree.p.legal_reviewer), follow_up=penalty, approve=True)
 
 

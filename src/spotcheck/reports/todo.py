@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from spotcheck.accounts.models import Role
+from spotcheck.core import access
 from spotcheck.directory.models import ConflictDeclaration, Inspector, InspectorStatus
 from spotcheck.disclosure.models import Publication, PublicationState
 from spotcheck.disclosure.publications import can_review
@@ -347,9 +348,12 @@ def _inspector(user: Any, day: dt.date) -> list[TodoItem]:
 
 
 def _legal_reviewer(user: Any, day: dt.date) -> list[TodoItem]:
-    pending = FollowUp.objects.filter(
-        kind=FollowUpKind.PENALTY, state=FollowUpState.PENDING_LEGAL_REVIEW
-    ).select_related("inspection__target")
+    pending = access.scope_departments(
+        user,
+        FollowUp.objects.filter(
+            kind=FollowUpKind.PENALTY, state=FollowUpState.PENDING_LEGAL_REVIEW
+        ).select_related("inspection__target"),
+    )
     return [
         _item(
             "legal_review",
