@@ -213,3 +213,10 @@ def test_department_filters_offer_the_users_bureaus(tree: Tree) -> None:
         page = _client(tree.section_b).get(reverse(name)).content.decode()
         assert f'value="{tree.dept_b.pk}"' in page
         assert f'value="{tree.p.dept.pk}"' not in page
+
+
+def test_the_header_says_whose_bureau(tree: Tree) -> None:
+    page = _client(tree.city_auditor).get(reverse("core:home")).content.decode()
+    assert "某市商务局" in page
+    page = _client(tree.section_b).get(reverse("core:home")).content.decode()
+    assert f"{tree.dept_b.name}（乙区商务局）" in page
