@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from spotcheck.accounts.models import Bureau, BureauLevel, Department, Role
+from spotcheck.accounts.models import Bureau, BureauLevel, Department, Role, several_bureaus
 from spotcheck.core import access
 
 
@@ -32,36 +32,17 @@ class BureauChoiceField(forms.ModelChoiceField):
         return "\u3000" * max(obj.depth(), 0) + obj.name
 
 
-def _department_label(obj: Any, show_bureau: bool) -> str:
-    # Every district has its 市场建设科: with several bureaus the name alone is ambiguous.
-    return f"{obj.name}（{obj.bureau.name}）" if show_bureau else str(obj.name)
-
-
-class DepartmentChoiceField(forms.ModelChoiceField):
-    show_bureau = False
-
-    def label_from_instance(self, obj: Any) -> str:
-        return _department_label(obj, self.show_bureau)
-
-
-class DepartmentMultipleChoiceField(forms.ModelMultipleChoiceField):
-    show_bureau = False
-
-    def label_from_instance(self, obj: Any) -> str:
-        return _department_label(obj, self.show_bureau)
-
-
 class _AssignmentFields(forms.Form):
     display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    department = DepartmentChoiceField(
+    department = forms.ModelChoiceField(
         label=_("所属部门"),
         queryset=Department.objects.none(),
         required=False,
         empty_label=_("（无）"),
         help_text=_("业务科室人员、执法检查人员和分管领导必须有所属部门"),
     )
-    oversees = DepartmentMultipleChoiceField(
+    oversees = forms.ModelMultipleChoiceField(
         label=_("分管部门"),
         queryset=Department.objects.none(),
         required=False,
@@ -82,12 +63,13 @@ class _AssignmentFields(forms.Form):
     def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         bureaus = _bureaus(actor)
-        several = Bureau.objects.count() > 1
+        # Department.__str__ names the bureau once there are several: the choices need no
+        # label of their own.
+        several = several_bureaus()
         for name in ("department", "oversees"):
             field = self.fields[name]
-            assert isinstance(field, DepartmentChoiceField | DepartmentMultipleChoiceField)
+            assert isinstance(field, forms.ModelChoiceField)
             field.queryset = _active_departments(actor)
-            field.show_bureau = several
         bureau = self.fields["bureau"]
         assert isinstance(bureau, forms.ModelChoiceField)
         bureau.queryset = bureaus
@@ -161,7 +143,7 @@ class DepartmentCreateForm(forms.Form):
         bureau = self.fields["bureau"]
         assert isinstance(bureau, forms.ModelChoiceField)
         bureau.queryset = _bureaus(actor)
-        if Bureau.objects.count() == 1:
+        if not several_bureaus():
             del self.fields["bureau"]
 
 
