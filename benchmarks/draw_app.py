@@ -265,7 +265,7 @@ def main() -> None:
         _s, _mb, out = step(
             "preview job (stored preview)",
             [py, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r});"
-             f"import draw_app as b, pathlib; b._setup_django({url!r}, pathlib.Path({tmp!r}));"
+             f"import draw_app as b, scratch_db, pathlib; scratch_db.setup_django({url!r}, pathlib.Path({tmp!r}));"
              f"b.preview({task_id})"],
         )  # fmt: skip
         for name in ("first", "middle"):

@@ -199,6 +199,25 @@ class PoolEntry(PoolLineColumns):
         return profiles[self.profile] if self.profile < len(profiles) else []
 
 
+class PoolColumns(models.Model):
+    """The committed pool as the engine reads it (ids, strata, weights, exclusions), packed
+    into one compressed value beside the per-line PoolEntry rows.
+
+    The draw and every proof download need the whole pool in canonical order: reading a
+    million PoolEntry rows back and sorting them took 1.5 s each time, unpacking this takes
+    a fraction of that. It is written in the commitment's transaction from the same pool
+    as the rows, and cannot be altered unseen: the draw recomputes the pool's Merkle root
+    from it and refuses to run when that differs from the commitment."""
+
+    draw = models.OneToOneField(
+        Draw, on_delete=models.CASCADE, primary_key=True, related_name="pool_columns"
+    )
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}"
+
+
 class TeamMember(models.Model):
     """An inspector on a drawn target's team; a recusal ends the row and adds the replacement."""
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from spotcheck.accounts.models import Role, User
 from spotcheck.audit import events
 from spotcheck.audit.services import record
+from spotcheck.core.bulk import insert_columns
 from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.directory.models import ConflictDeclaration, Inspector, Target
 from spotcheck.disclosure.draw_records import publish_draw_commitment
@@ -203,25 +204,34 @@ def draw_commit(
     return draw
 
 
-def _take_slots(draw: Draw, targets: list[Target], year: int) -> None:
-    overrides = {
-        o.target_id: o
-        for o in CapOverride.objects.filter(
-            task=draw.task, approved_at__isnull=False, target__in=targets
-        )
-    }
-    counts = Counter(
-        CheckSlot.objects.filter(target__in=targets, year=year).values_list("target_id", flat=True)
+def _take_slots(draw: Draw, target_ids: list[int], year: int) -> None:
+    overrides = dict(
+        CapOverride.objects.filter(
+            task=draw.task, approved_at__isnull=False, target_id__any_of=target_ids
+        ).values_list("target_id", "pk")
     )
-    slots = []
-    for t in targets:
-        slot = counts.get(t.pk, 0) + 1
-        override = overrides.get(t.pk) if slot > YEARLY_CAP else None
-        slots.append(CheckSlot(target=t, year=year, slot=slot, draw=draw, override=override))
+    counts = Counter(
+        CheckSlot.objects.filter(target_id__any_of=target_ids, year=year).values_list(
+            "target_id", flat=True
+        )
+    )
+    slots = [counts.get(pk, 0) + 1 for pk in target_ids]
     try:
         # A savepoint, so a lost race surfaces here as a clear message, not a broken transaction.
         with transaction.atomic():
-            CheckSlot.objects.bulk_create(slots)
+            insert_columns(
+                CheckSlot,
+                {
+                    "target_id": target_ids,
+                    "year": [year] * len(target_ids),
+                    "slot": slots,
+                    "draw_id": [draw.pk] * len(target_ids),
+                    "override_id": [
+                        overrides.get(pk) if slot > YEARLY_CAP else None
+                        for pk, slot in zip(target_ids, slots, strict=True)
+                    ],
+                },
+            )
     except IntegrityError as exc:
         raise ServiceError(
             "有检查对象在此期间被其他抽取占用了本年度检查次数（每年最多2次），"
@@ -282,24 +292,34 @@ def draw_execute(
     draw.executed_at = timezone.now()
     draw.save(update_fields=["randomness", "proof", "state", "executed_by", "executed_at"])
     selected = [s["id"] for s in proof["result"]["selected"]]
-    draw.pool.filter(credit_code__in=selected).update(selected=True)
-    targets = {t.credit_code: t for t in Target.objects.filter(credit_code__in=selected)}
-    inspectors = {
-        i.cert_no: i
-        for i in Inspector.objects.filter(
-            cert_no__in={c for t in proof["teams"] for c in t["inspectors"]}
-        )
-    }
-    TeamMember.objects.bulk_create(
-        [
-            TeamMember(
-                draw=draw, target=targets[team["target"]], inspector=inspectors[cert], position=pos
-            )
-            for team in proof["teams"]
-            for pos, cert in enumerate(team["inspectors"], start=1)
-        ]
+    draw.pool.filter(credit_code__any_of=selected).update(selected=True)
+    # Ids only: ten thousand drawn targets as model instances cost a second.
+    target_ids = dict(
+        Target.objects.filter(credit_code__any_of=selected).values_list("credit_code", "pk")
     )
-    _take_slots(draw, list(targets.values()), task.window_start.year)
+    inspector_ids = dict(
+        Inspector.objects.filter(
+            cert_no__in={c for t in proof["teams"] for c in t["inspectors"]}
+        ).values_list("cert_no", "pk")
+    )
+    members = [
+        (target_ids[team["target"]], inspector_ids[cert], pos)
+        for team in proof["teams"]
+        for pos, cert in enumerate(team["inspectors"], start=1)
+    ]
+    insert_columns(
+        TeamMember,
+        {
+            "draw_id": [draw.pk] * len(members),
+            "target_id": [m[0] for m in members],
+            "inspector_id": [m[1] for m in members],
+            "position": [m[2] for m in members],
+            "active": [True] * len(members),
+            "recused_reason_code": [""] * len(members),
+            "recused_reason": [""] * len(members),
+        },
+    )
+    _take_slots(draw, [target_ids[code] for code in selected], task.window_start.year)
     _transition(task, TaskState.DRAWN, actor=actor)
     record(
         events.DrawExecuted(

@@ -7,13 +7,17 @@ column arrays.
 
 from __future__ import annotations
 
+import json
+import zlib
 from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from django.db import connection
+from psycopg.copy import QueuedLibpqWriter
 
-from spotcheck.draws.models import Draw, PoolEntry, PoolPreview, PreviewLine
+from spotcheck.draws.models import Draw, PoolColumns, PoolEntry, PoolPreview, PreviewLine
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.engine.pool import Pool
 from spotcheck.engine.serialise import proof_bytes
@@ -45,8 +49,63 @@ def _copy_text(value: str) -> str:
 
 
 def write_pool_entries(draw: Draw, pool: TaskPool) -> None:
-    """One PoolEntry per pool line, inside the caller's transaction."""
+    """One PoolEntry per pool line, and the engine's columns packed, inside the caller's
+    transaction."""
+    PoolColumns.objects.create(draw=draw, data=pack_pool(pool.engine_pool()))
     _write_lines(PoolEntry, "draw_id", draw.pk, pool, {"selected": False}, positions=False)
+
+
+_PACKED = b"spotcheck-pool-columns/1\n"
+
+
+def pack_pool(pool: Pool) -> bytes:
+    """The engine pool's canonical columns as bytes: a JSON header (line count, id width,
+    stratum names, exclusions), then the ids, stratum codes and weights as little-endian
+    arrays, compressed (zlib level 1: the ids are most of it and compress about threefold)."""
+    header = json.dumps(
+        {
+            "lines": len(pool),
+            "width": pool.ids.dtype.itemsize,
+            "strata": list(pool.stratum_names),
+            "excluded": sorted(pool.excluded.items()),
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+    body = b"".join(
+        (
+            len(header).to_bytes(4, "big"),
+            header,
+            pool.ids.tobytes(),
+            pool.strata.astype("<i4").tobytes(),
+            pool.weights.astype("<i8").tobytes(),
+        )
+    )
+    return _PACKED + zlib.compress(body, 1)
+
+
+def unpack_pool(data: bytes) -> Pool:
+    """``pack_pool``'s inverse; the Pool constructor re-checks order, codes and weights."""
+    if not data.startswith(_PACKED):
+        raise ValueError("not a packed pool")
+    body = zlib.decompress(data[len(_PACKED) :])
+    size = int.from_bytes(body[:4], "big")
+    header = json.loads(body[4 : 4 + size])
+    n, width = header["lines"], header["width"]
+    offset = 4 + size
+    ids = np.frombuffer(body, dtype=f"S{width}", count=n, offset=offset).copy()
+    offset += n * width
+    strata = np.frombuffer(body, dtype="<i4", count=n, offset=offset).astype(np.int32)
+    offset += 4 * n
+    weights = np.frombuffer(body, dtype="<i8", count=n, offset=offset).astype(np.int64)
+    if offset + 8 * n != len(body):
+        raise ValueError("packed pool has the wrong length")
+    return Pool(
+        ids,
+        strata,
+        tuple(header["strata"]),
+        weights,
+        {int(pos): reason for pos, reason in header["excluded"]},
+    )
 
 
 def write_preview_lines(preview: PoolPreview, pool: TaskPool) -> None:
@@ -116,7 +175,12 @@ def _copy_lines(
     table = connection.ops.quote_name(model._meta.db_table)
     with (
         connection.cursor() as cur,
-        cur.cursor.copy(f"COPY {table} ({columns_sql}) FROM STDIN") as copy,
+        cur.cursor.copy(
+            f"COPY {table} ({columns_sql}) FROM STDIN",
+            # Sent from a thread: the next batch is formatted here while the server takes in
+            # the last one (the two were a second and two seconds back to back at 10^6).
+            writer=QueuedLibpqWriter(cur.cursor),
+        ) as copy,
     ):
         step = BATCH * 20
         for lo in range(0, len(pool), step):
@@ -138,7 +202,11 @@ def _copy_lines(
 
 
 def committed_pool(draw: Draw) -> Pool:
-    """The committed pool lines as the engine's Pool (canonical order)."""
+    """The committed pool lines as the engine's Pool (canonical order): unpacked from the
+    draw's PoolColumns, or for a draw committed before they were kept, from its rows."""
+    packed = PoolColumns.objects.filter(draw=draw).values_list("data", flat=True).first()
+    if packed is not None:
+        return unpack_pool(bytes(packed))
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT credit_code, stratum, weight, excluded FROM "
