@@ -156,6 +156,56 @@ def approve(task_id: int) -> None:
     )
 
 
+def in_process(task_id: int) -> None:
+    """The same draw in one process, as the web and worker processes run it (no process
+    start or Django set-up per step): a copy of the task, approved, then commit, execute
+    and the proof file's bytes, each timed."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from spotcheck.accounts.models import User
+    from spotcheck.draws import services as draws
+    from spotcheck.draws.snapshot import proof_file_bytes
+    from spotcheck.planning import services as planning
+    from spotcheck.planning.models import SpotCheckTask
+
+    section = User.objects.get(username="bench_section")
+    leader = User.objects.get(username="bench_leader")
+    model = SpotCheckTask.objects.get(pk=task_id)
+    today = timezone.localdate()
+    task = planning.task_create(
+        actor=section,
+        name="大规模抽取基准任务（同一进程）",
+        mode="undirected",
+        items=list(model.items.all()),
+        window_start=today,
+        window_end=today + dt.timedelta(days=19),
+        sample=model.sample,
+        stratify_by=model.stratify_by,
+    )
+    planning.task_approve(actor=leader, task=task)
+    t = time.perf_counter()
+    with transaction.atomic():
+        draw = draws.draw_commit(
+            actor=section, task=task, randomness_kind="witnesses", randomness_names=WITNESSES
+        )
+    commit_s = time.perf_counter() - t
+    names = [i["name"] for i in draw.commitment["randomness_source"]["items"]]
+    t = time.perf_counter()
+    draw = draws.draw_execute(
+        actor=section,
+        draw=draw,
+        entries={name: f"35261{k + 1}" for k, name in enumerate(names)},
+    )
+    execute_s = time.perf_counter() - t
+    t = time.perf_counter()
+    size = len(proof_file_bytes(draw))
+    proof_s = time.perf_counter() - t
+    print(f"INPROC commit={commit_s:.2f} execute={execute_s:.2f} proof={proof_s:.2f} bytes={size}")
+
+
 def preview(task_id: int) -> None:
     """The stored preview: the job that computes it, then the task page reading it."""
     from django.test import Client
@@ -294,13 +344,28 @@ def main() -> None:
             "verify (python -m …engine.verify)",
             [py, "-m", "spotcheck.engine.verify", str(proof_path)],
         )
+        _s, inproc_mb, out = step(
+            "the same draw in one process",
+            [py, "-c", f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r});"
+             f"import draw_app as b, scratch_db, pathlib; scratch_db.setup_django({url!r}, pathlib.Path({tmp!r}));"
+             f"b.in_process({task_id})"],
+        )  # fmt: skip
+        found = re.search(r"INPROC commit=([\d.]+) execute=([\d.]+) proof=([\d.]+)", out)
+        assert found is not None, out
+        in_commit, in_exec, in_proof = (float(g) for g in found.groups())
+        in_total = in_commit + in_exec + in_proof
+        print(
+            f"  in one process: commit {in_commit:.2f} s + execute {in_exec:.2f} s + proof"
+            f" {in_proof:.2f} s = {in_total:.2f} s, peak {inproc_mb:.0f} MB (goal ≤ 10 s at 10^6)"
+        )
         total = commit_s + exec_s + proof_s
         print(
             f"end to end (commit + execute + proof): {total:.2f} s, peak {max(commit_mb, exec_mb, proof_mb):.0f} MB;"
             f" proof {size:.1f} MB; goal ≤ 10 s at 10^6"
         )
         print(json.dumps({"targets": args.targets, "commit_s": commit_s, "execute_s": exec_s,
-                          "proof_s": proof_s, "total_s": total, "verify_s": verify_s}))  # fmt: skip
+                          "proof_s": proof_s, "total_s": total, "verify_s": verify_s,
+                          "in_process_total_s": in_total}))  # fmt: skip
     if not args.keep:
         scratch_db.drop(args.pg, args.pg_db)
 

@@ -28,7 +28,7 @@ def _drawn(world: World, n: int = 10) -> Any:
 def _accept_all(world: World, draw: Any, problem_every: int, limit: int | None = None) -> None:
     ok = ResultCategory.objects.filter(problem_found=False).first()
     bad = ResultCategory.objects.filter(problem_found=True).first()
-    entries = PoolEntry.objects.filter(draw=draw, selected=True).order_by("id")
+    entries = PoolEntry.objects.filter(draw=draw, selected=True).order_by("credit_code")
     for i, entry in enumerate(entries[:limit] if limit else entries):
         Inspection.objects.create(
             draw=draw,

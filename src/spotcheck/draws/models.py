@@ -179,11 +179,9 @@ class PoolEntry(PoolLineColumns):
         Target, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
     selected = models.BooleanField(default=False)
+    pk = models.CompositePrimaryKey("draw", "credit_code")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["draw", "credit_code"], name="pool_line_unique")
-        ]
         indexes = [
             models.Index(
                 fields=["draw"], condition=models.Q(selected=True), name="pool_drawn_lines"

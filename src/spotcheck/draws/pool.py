@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils.translation import gettext
 
+from spotcheck.core.bulk import paused_gc
 from spotcheck.core.errors import ServiceError
 from spotcheck.core.exclusions import YEARLY_CAP as YEARLY_CAP_CODE
 from spotcheck.core.exclusions import exclusion_label
@@ -313,6 +314,11 @@ def _pool_columns(
 
 def build_pool(task: SpotCheckTask, *, on: dt.date | None = None) -> TaskPool:
     """Eligible targets with stratum, weight and reasons, plus the engine's exact π."""
+    with paused_gc():
+        return _build_pool(task, on=on)
+
+
+def _build_pool(task: SpotCheckTask, *, on: dt.date | None) -> TaskPool:
     day = on or task.window_start
     config = {**DEFAULT_RISK_CONFIG, **(task.risk_model.config if task.risk_model else {})}
     scope = scope_queryset(task)

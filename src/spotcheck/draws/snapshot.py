@@ -17,6 +17,7 @@ import numpy as np
 from django.db import connection
 from psycopg.copy import QueuedLibpqWriter
 
+from spotcheck.core.bulk import paused_gc
 from spotcheck.draws.models import Draw, PoolColumns, PoolEntry, PoolPreview, PreviewLine
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.engine.pool import Pool
@@ -125,7 +126,8 @@ def _write_lines(
     excluded = pool.excluded
     pi = pool.pi_units or [0] * len(pool)
     if connection.vendor == "postgresql":
-        _copy_lines(model, owner, owner_id, pool, pi, constants, positions=positions)
+        with paused_gc():
+            _copy_lines(model, owner, owner_id, pool, pi, constants, positions=positions)
         return
     batch: list[Any] = []
     for i in range(len(pool)):
@@ -207,7 +209,7 @@ def committed_pool(draw: Draw) -> Pool:
     packed = PoolColumns.objects.filter(draw=draw).values_list("data", flat=True).first()
     if packed is not None:
         return unpack_pool(bytes(packed))
-    with connection.cursor() as cur:
+    with paused_gc(), connection.cursor() as cur:
         cur.execute(
             f"SELECT credit_code, stratum, weight, excluded FROM "
             f"{connection.ops.quote_name(PoolEntry._meta.db_table)} WHERE draw_id = %s",

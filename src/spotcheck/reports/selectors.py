@@ -235,7 +235,7 @@ def annual_report(*, user: Any, year: int) -> list[AnnualRow]:
             draw__task__window_start__year=year,
         )
         .values_list("draw__task__lead_department")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("credit_code"))
     )
     accepted = dict(
         Inspection.objects.filter(
