@@ -22,7 +22,11 @@ from django.utils.translation import gettext
 from spotcheck.core.errors import ServiceError
 from spotcheck.core.exclusions import YEARLY_CAP as YEARLY_CAP_CODE
 from spotcheck.core.exclusions import exclusion_label
-from spotcheck.credit.selectors import RISK_COLUMNS, RiskProfiles, recent_problem_counts
+from spotcheck.credit.selectors import (
+    RiskProfiles,
+    department_risk_columns,
+    recent_problem_counts,
+)
 from spotcheck.directory.models import Target, TargetStatus
 from spotcheck.directory.selectors import TargetFilter, target_list
 from spotcheck.draws.models import CapOverride, CheckSlot
@@ -263,9 +267,12 @@ def build_pool(task: SpotCheckTask, *, on: dt.date | None = None) -> TaskPool:
     config = {**DEFAULT_RISK_CONFIG, **(task.risk_model.config if task.risk_model else {})}
     scope = scope_queryset(task)
     by = task.stratify_by
+    # The grade and key-industry flag the lead department gave each target, where it set its
+    # own: it is the lead's task and the lead's judgement of risk that weighs the draw.
+    weighed, risk_columns = department_risk_columns(scope, task.lead_department_id)
     rows = _rows(
-        scope.order_by().values_list(
-            "pk", "credit_code", "status", _stratum_column(by) or "kind", *RISK_COLUMNS
+        weighed.order_by().values_list(
+            "pk", "credit_code", "status", _stratum_column(by) or "kind", *risk_columns
         )
     )
     # Canonical order is by UTF-8 bytes, which for str is code-point order; the database's
