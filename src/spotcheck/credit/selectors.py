@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 
 from spotcheck.credit.models import CreditRecord, RiskModel
 from spotcheck.directory.models import Target
+from spotcheck.directory.selectors import as_department_sees
 from spotcheck.engine.risk import compute_weight
 
 GRADE_LEVEL = {1: "low", 2: "normal", 3: "elevated", 4: "high"}
@@ -49,31 +49,13 @@ RISK_COLUMNS = (
 )
 
 
-# The ones a supervising department may set for itself (directory.Supervision); the rest
-# are registry facts, the same for every department.
-DEPARTMENT_COLUMNS = ("supervision_grade", "key_industry")
-
-
 def department_risk_columns(
     targets: QuerySet[Target], department_id: int | None
 ) -> tuple[QuerySet[Target], tuple[str, ...]]:
-    """``targets`` annotated so that RISK_COLUMNS read as ``department_id`` sees them: its
-    own grade / key-industry flag where it set one, else the entity's. One LEFT JOIN on the
-    (target, department) unique pair with COALESCE, in the same query as the other columns:
-    the pool is read in one pass at a million targets, never looked up row by row."""
-    if department_id is None:
-        return targets, RISK_COLUMNS
-    annotations: dict[str, Any] = {
-        f"dept_{name}": Coalesce(F(f"dept_link__{name}"), F(name)) for name in DEPARTMENT_COLUMNS
-    }
-    qs = targets.annotate(
-        dept_link=FilteredRelation(
-            "supervisions", condition=Q(supervisions__department_id=department_id)
-        ),
-        **annotations,
-    )
-    columns = tuple(f"dept_{c}" if c in DEPARTMENT_COLUMNS else c for c in RISK_COLUMNS)
-    return qs, columns
+    """``targets`` and the names to read RISK_COLUMNS by, as ``department_id`` sees them (its
+    own grade and key-industry flag where it set them; see ``as_department_sees``)."""
+    qs, names = as_department_sees(targets, department_id)
+    return qs, tuple(names.get(c, c) for c in RISK_COLUMNS)
 
 
 def recent_problem_counts(targets: QuerySet[Target], *, on: dt.date) -> dict[int, int]:

@@ -232,7 +232,9 @@ def _supervision_rows(user: Any, target: Target) -> list[dict[str, Any]]:
                 "form": SupervisionForm(
                     initial={
                         "supervision_grade": link.supervision_grade or "",
-                        "key_industry": {True: "1", False: "0"}.get(link.key_industry, ""),
+                        "key_industry": ""
+                        if link.key_industry is None
+                        else ("1" if link.key_industry else "0"),
                     },
                     prefix=f"s{link.department_id}",
                 )
@@ -255,7 +257,7 @@ def supervision_set(request: HttpRequest, pk: int, department_id: int) -> HttpRe
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(_supervision_anchor(pk))
     try:
         services.supervision_set(
