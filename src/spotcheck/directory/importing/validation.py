@@ -30,8 +30,8 @@ from spotcheck.directory.importing.problems import (
 from spotcheck.directory.importing.reading import Sheet, XlsxIssues
 from spotcheck.directory.importing.supervision import (
     OWN_FIELDS,
-    seen_by_department,
     own_attributes,
+    seen_by_department,
 )
 
 Progress = Callable[[int, int], None]
