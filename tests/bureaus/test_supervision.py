@@ -12,7 +12,7 @@ from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.directory import services
 from spotcheck.directory.models import Supervision, SupervisionGrade, Target
 from spotcheck.directory.views import history_rows
-from spotcheck.draws.pool import build_pool
+from spotcheck.draws.pool import build_pool, pool_shortfall, scope_queryset, stratum_counts
 from spotcheck.planning import services as planning
 from tests.bureaus.conftest import Tree, fresh
 from tests.factories import CheckItemFactory, TargetFactory
@@ -159,18 +159,19 @@ def test_only_a_supervising_department_and_a_valid_grade(tree: Tree) -> None:
         )
 
 
-def _task_of_b(tree: Tree, world: World) -> object:
+def _task_of_b(tree: Tree, world: World, **kwargs: object) -> object:
     item_b = CheckItemFactory(department=tree.dept_b, target_kinds=["enterprise"])
     start, end = world.window
-    return planning.task_create(
-        actor=tree.section_b,
-        name="乙区专项抽查",
-        mode="undirected",
-        items=[item_b],
-        window_start=start,
-        window_end=end,
-        sample={"mode": "count", "values": {"*": 1}},
-    )
+    args: dict[str, object] = {
+        "actor": tree.section_b,
+        "name": "乙区专项抽查",
+        "mode": "undirected",
+        "items": [item_b],
+        "window_start": start,
+        "window_end": end,
+        "sample": {"mode": "count", "values": {"*": 1}},
+    }
+    return planning.task_create(**{**args, **kwargs})  # type: ignore[arg-type]
 
 
 def _weight(pool: object, target: Target) -> int:
@@ -208,6 +209,32 @@ def test_the_pool_weighs_by_the_lead_department_values(tree: Tree, world: World)
     )
     assert _weight(build_pool(world.task()), shared) < _weight(pool_a, twin)
     assert _weight(build_pool(_task_of_b(tree, world)), shared) == _weight(pool_b, shared)
+
+
+def test_a_directed_key_industry_task_reads_the_lead_department_flag(
+    tree: Tree, world: World
+) -> None:
+    own_yes, own_no, entity_yes = world.targets[0], world.targets[1], world.targets[2]
+    Target.objects.filter(pk=entity_yes.pk).update(key_industry=True)
+    Target.objects.filter(pk=own_no.pk).update(key_industry=True)
+    for target in world.targets[:3]:
+        target.departments.add(tree.dept_b)
+    for target, flag in ((own_yes, True), (own_no, False)):
+        services.supervision_set(
+            actor=tree.section_b,
+            target=target,
+            department=tree.dept_b,
+            supervision_grade=None,
+            key_industry=flag,
+        )
+    task_b = _task_of_b(tree, world, mode="directed", filters={"flag": ["key_industry"]})
+    assert set(scope_queryset(task_b).values_list("pk", flat=True)) == {own_yes.pk, entity_yes.pk}
+    assert set(build_pool(task_b).target_ids) == {own_yes.pk, entity_yes.pk}
+    assert stratum_counts(task_b)[0] == 2
+    assert pool_shortfall(task_b) == ""
+    # 甲区's directed task still reads the entity's flag.
+    task_a = world.task(mode="directed", filters={"flag": ["key_industry"]})
+    assert set(scope_queryset(task_a).values_list("pk", flat=True)) == {own_no.pk, entity_yes.pk}
 
 
 def test_detail_page_lists_each_department_and_edits_its_own(tree: Tree) -> None:

@@ -210,6 +210,9 @@ def as_department_sees(
     never looking a department's values up row by row."""
     if department_id is None:
         return targets, {name: name for name in DEPARTMENT_FIELDS}
+    names = {name: f"dept_{name}" for name in DEPARTMENT_FIELDS}
+    if all(name in targets.query.annotations for name in names.values()):
+        return targets, names  # already annotated (a task scope filtered on them)
     qs = targets.annotate(
         dept_link=FilteredRelation(
             "supervisions", condition=Q(supervisions__department_id=department_id)
@@ -218,7 +221,7 @@ def as_department_sees(
             f"dept_{name}": Coalesce(F(f"dept_link__{name}"), F(name)) for name in DEPARTMENT_FIELDS
         },
     )
-    return qs, {name: f"dept_{name}" for name in DEPARTMENT_FIELDS}
+    return qs, names
 
 
 def target_regions() -> list[str]:

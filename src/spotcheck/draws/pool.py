@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import Any, overload
@@ -28,7 +28,12 @@ from spotcheck.credit.selectors import (
     recent_problem_counts,
 )
 from spotcheck.directory.models import Target, TargetStatus
-from spotcheck.directory.selectors import TargetFilter, target_list
+from spotcheck.directory.selectors import (
+    DEPARTMENT_FIELDS,
+    TargetFilter,
+    as_department_sees,
+    target_list,
+)
 from spotcheck.draws.models import CapOverride, CheckSlot
 from spotcheck.engine.canonical import canonical_decimal
 from spotcheck.engine.hashing import EngineError, check_id
@@ -203,7 +208,13 @@ def scope_queryset(task: SpotCheckTask) -> QuerySet[Target]:
     to two of the task's departments is one line, and the database need not sort a million
     rows to find out."""
     filters, _unused = TargetFilter.from_params(_filter_params(task.filters))
+    # 重点行业 is the lead department's own judgement where it made one, as in the weights.
+    own_flags = [f for f in filters.flags if f in DEPARTMENT_FIELDS]
+    filters = replace(filters, flags=tuple(f for f in filters.flags if f not in own_flags))
     qs = target_list(user=None, filters=filters, check_access=False)
+    if own_flags:
+        qs, names = as_department_sees(qs, task.lead_department_id)
+        qs = qs.filter(**{names[flag]: True for flag in own_flags})
     # The task's few department ids as literals, not a subquery: with a subquery the
     # planner misjudges the semi-join and probes the target index once per row.
     departments = list(task.departments.values_list("pk", flat=True))
