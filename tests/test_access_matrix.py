@@ -132,6 +132,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     # 纳入本部门监管 (shared register); an empty code is refused back to the list
     ("directory:target_join", "GET"):      (302, 405, 405, 405, 405, 405, 405, 405),
     ("directory:target_join", "POST"):     (302, 403, 302, 302, 403, 403, 403, 403),
+    # 本部门监管属性: the department's clerks and leaders, an administrator of its bureaus
+    ("directory:supervision_set", "GET"):  (302, 405, 405, 405, 405, 405, 405, 405),
+    ("directory:supervision_set", "POST"): (302, 302, 302, 403, 403, 403, 302, 403),
     # 执法检查人员名录库: public list
     ("directory:inspector_list", "GET"):   (302, 200, 200, 200, 200, 200, 200, 200),
     ("directory:inspector_detail", "GET"): (302, 200, 200, 200, 200, 200, 200, 200),
@@ -326,6 +329,7 @@ URL_ARGS: dict[str, Callable[[Samples], list[Any]]] = {
     "directory:item_edit": lambda s: [s.item.pk],
     "directory:target_detail": lambda s: [s.target.pk],
     "directory:target_edit": lambda s: [s.target.pk],
+    "directory:supervision_set": lambda s: [s.target.pk, s.personas.dept.pk],
     "directory:inspector_detail": lambda s: [s.inspector.pk],
     "directory:inspector_edit": lambda s: [s.inspector.pk],
     "directory:conflict_withdraw": lambda s: [s.conflict.pk],

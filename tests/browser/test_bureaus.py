@@ -77,3 +77,33 @@ def test_a_clerk_joins_an_entity_registered_by_another_district(
     expect(page.locator(".messages")).to_contain_text("纳入本部门监管")
     expect(page.locator("h1")).to_contain_text(target.name)
     assert set(target.departments.all()) == {tree.p.dept, tree.dept_b}
+
+
+def test_a_clerk_sets_its_department_grade_on_the_target_page(
+    new_page: Callable[[], Page], live_server: Any, tree: Tree
+) -> None:
+    from spotcheck.directory.models import Supervision
+
+    target = TargetFactory(departments=[tree.p.dept, tree.dept_b], supervision_grade=2)
+    page = new_page()
+    login(page, live_server.url, "section_b")
+    page.goto(f"{live_server.url}/directory/targets/{target.pk}/")
+    block = page.locator("#supervisions")
+    expect(block).to_contain_text("本部门监管属性")
+    expect(page.locator(f"#supervision-form-{tree.p.dept.pk}")).to_have_count(0)
+    form = page.locator(f"#supervision-form-{tree.dept_b.pk}")
+    form.locator("select[name$=supervision_grade]").select_option("4")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("已保存")
+    row = page.locator(f"#supervision-{tree.dept_b.pk}")
+    expect(row).to_contain_text("四级（高）")
+    expect(page.locator(f"#supervision-{tree.p.dept.pk}")).to_contain_text("（沿用主体）")
+    link = Supervision.objects.get(target=target, department=tree.dept_b)
+    assert link.supervision_grade == 4
+    # Back to the entity's grade.
+    form = page.locator(f"#supervision-form-{tree.dept_b.pk}")
+    form.locator("select[name$=supervision_grade]").select_option("")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(f"#supervision-{tree.dept_b.pk}")).to_contain_text("二级（一般）")
+    link.refresh_from_db()
+    assert link.supervision_grade is None

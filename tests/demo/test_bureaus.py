@@ -67,3 +67,19 @@ def test_reset_removes_the_second_district_too() -> None:
     assert Target.objects.filter(credit_code__contains=data.SECOND_DISTRICT_CODE).count() == (
         bureaus.SECOND_TARGETS
     )
+
+
+def test_xingqing_grades_a_few_shared_entities_otherwise() -> None:
+    from spotcheck.directory.models import Supervision
+
+    load_demo()
+    own = Supervision.objects.filter(
+        department__code=bureaus.SECOND, supervision_grade__isnull=False
+    ).select_related("target")
+    assert own.count() >= 5
+    for link in own:
+        assert link.supervision_grade != link.target.supervision_grade
+        # 金凤区 follows the register's grade for the same entity.
+        jinfeng = Supervision.objects.get(target=link.target, department__code="market")
+        assert jinfeng.supervision_grade is None
+    assert list(verify_chain()) == []

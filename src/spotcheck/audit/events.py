@@ -41,6 +41,18 @@ class RecordChanged(AuditEventData):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SupervisionChanged(AuditEventData):
+    """A department's own grade / key-industry flag for a target it supervises (None in
+    ``changes`` means "follows the entity's value")."""
+
+    event_type: ClassVar[str] = "directory.supervision_changed"
+    object_type: ClassVar[str] = "directory.Target"
+    natural_key: str
+    department: str
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
 class ImportCommitted(AuditEventData):
     event_type: ClassVar[str] = "directory.import_committed"
     model: str

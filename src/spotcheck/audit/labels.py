@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 EVENT_LABELS = {
     "directory.created": gettext_lazy("新增名录记录"),
     "directory.changed": gettext_lazy("修改名录记录"),
+    "directory.supervision_changed": gettext_lazy("修改部门监管属性"),
     "directory.import_committed": gettext_lazy("批量导入"),
     "directory.exported": gettext_lazy("导出"),
     "directory.conflict_declared": gettext_lazy("申报利害关系"),

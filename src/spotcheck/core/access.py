@@ -128,6 +128,22 @@ def can_edit_target(user: Any, target: Target) -> bool:
     return target.departments.filter(id=user.department_id).exists()
 
 
+def can_set_supervision(user: Any, department_id: int | None) -> bool:
+    """A department's own grade and key-industry flag for the targets it supervises: its
+    clerks (who edit its targets), the leaders over it, and an administrator whose bureaus
+    include it. Whether the department supervises the target is the service's check."""
+    role = _role(user)
+    if department_id is None:
+        return False
+    if role == Role.SECTION:
+        return _is_section_of(user, department_id)
+    if role == Role.LEADER:
+        return department_id in user.department_ids()
+    if role == Role.ADMIN:
+        return department_in_scope(user, department_id)
+    return False
+
+
 def can_edit_item(user: Any, item: CheckItem) -> bool:
     return _is_section_of(user, item.department_id)
 

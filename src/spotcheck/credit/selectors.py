@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 
 from spotcheck.credit.models import CreditRecord, RiskModel
 from spotcheck.directory.models import Target
+from spotcheck.directory.selectors import as_department_sees
 from spotcheck.engine.risk import compute_weight
 
 GRADE_LEVEL = {1: "low", 2: "normal", 3: "elevated", 4: "high"}
@@ -46,6 +47,15 @@ RISK_COLUMNS = (
     "industry_code",
     "region",
 )
+
+
+def department_risk_columns(
+    targets: QuerySet[Target], department_id: int | None
+) -> tuple[QuerySet[Target], tuple[str, ...]]:
+    """``targets`` and the names to read RISK_COLUMNS by, as ``department_id`` sees them (its
+    own grade and key-industry flag where it set them; see ``as_department_sees``)."""
+    qs, names = as_department_sees(targets, department_id)
+    return qs, tuple(names.get(c, c) for c in RISK_COLUMNS)
 
 
 def recent_problem_counts(targets: QuerySet[Target], *, on: dt.date) -> dict[int, int]:

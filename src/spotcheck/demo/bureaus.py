@@ -19,7 +19,8 @@ from spotcheck.accounts.models import HOME_BUREAU_CODE, Bureau, Department, User
 from spotcheck.demo import data
 from spotcheck.demo.generate import generate
 from spotcheck.directory.creditcode import make_code
-from spotcheck.directory.models import CheckItem, Inspector, Target
+from spotcheck.directory.models import CheckItem, Inspector, SupervisionGrade, Target
+from spotcheck.directory.services import supervision_set
 from spotcheck.disclosure.models import PublicationKind
 from spotcheck.disclosure.publications import (
     publication_draft,
@@ -32,6 +33,9 @@ SECOND = "xq-market"
 # Every fifth 金凤区 市场建设科 entity is also regulated by 兴庆区's (e.g. a chain with sites in
 # both districts); 40 entities are 兴庆区's alone.
 SHARED_EVERY = 5
+# Of those, every fifth gets a 兴庆区 grade of its own, different from the entity's (which
+# 金凤区 follows): the same company weighs differently in the two districts' draws.
+OWN_GRADE_EVERY = 5
 SECOND_TARGETS = 40
 SECOND_ITEMS: tuple[data.ItemRow, ...] = (
     data.ItemRow(
@@ -149,9 +153,30 @@ def load_second_district(
         {pk: [dept.pk] for pk in [t.pk for t in own] + shared_ids},
     )
     section, leader = users["demo_xq_section"], users["demo_xq_leader"]
+    own_grades = _own_grades(section, dept, shared_ids[::OWN_GRADE_EVERY])
     for kind in (PublicationKind.ITEM_LIST, PublicationKind.INSPECTOR_LIST):
         _publish(section, leader, kind, dept)
-    return {"targets": len(own), "shared": len(shared_ids), "inspectors": len(inspectors)}
+    return {
+        "targets": len(own),
+        "shared": len(shared_ids),
+        "own_grades": own_grades,
+        "inspectors": len(inspectors),
+    }
+
+
+def _own_grades(section: User, dept: Department, target_ids: list[int]) -> int:
+    """兴庆区 judges a few shared entities otherwise than the register's grade: through the
+    same service (history, audit event) as its clerk on the target page."""
+    for target in Target.objects.filter(pk__in=target_ids).order_by("credit_code"):
+        grade = SupervisionGrade.HIGH if target.supervision_grade < 3 else SupervisionGrade.LOW
+        supervision_set(
+            actor=section,
+            target=target,
+            department=dept,
+            supervision_grade=grade,
+            key_industry=None,
+        )
+    return len(target_ids)
 
 
 def _second_district_targets(today: dt.date) -> list[dict[str, Any]]:

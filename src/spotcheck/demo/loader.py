@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -37,6 +36,7 @@ from spotcheck.demo.workflow import (
     wipe_workflow,
     workflow_present,
 )
+from spotcheck.directory.importing.fastwrite import history_through
 from spotcheck.directory.models import CheckItem, ConflictDeclaration, Inspector, Target
 from spotcheck.engine.risk import DEFAULT_RISK_CONFIG
 
@@ -136,6 +136,7 @@ def load_demo(*, reset: bool = False, workflow: bool = True) -> LoadResult:
                 f"执法人员 {len(inspectors)} 名、抽查事项 {len(items)} 项、"
                 f"利害关系申报 {len(conflicts)} 条；兴庆区（演示）检查对象 {second['targets']} 个、"
                 f"与金凤区共同监管 {second['shared']} 个"
+                f"（其中 {second['own_grades']} 个兴庆区另定监管等级）"
             ),
             targets=len(targets) + second["targets"],
             inspectors=len(inspectors) + second["inspectors"],
@@ -156,7 +157,7 @@ def _purge_history(model: type[Model], ids: Iterable[int], m2m: str | None = Non
         chunk = ids[start : start + BATCH]
         rows = history.objects.filter(id__in=chunk)
         if m2m:
-            m2m_model = apps.get_model("directory", f"Historical{model.__name__}_{m2m}")
+            m2m_model = history_through(getattr(model, m2m).through)
             m2m_model.objects.filter(history__in=rows.values("history_id")).delete()
         rows.delete()
 
@@ -286,7 +287,7 @@ def _m2m_with_history(
     history_ids = dict(
         model.history.model.objects.filter(id__in=list(pairs)).values_list("id", "history_id")  # type: ignore[attr-defined]
     )
-    m2m_model = apps.get_model("directory", f"Historical{model.__name__}_{field}")
+    m2m_model = history_through(through)
     owner, other = f"{owner_attr}_id", f"{other_attr}_id"
     m2m_model.objects.bulk_create(
         [

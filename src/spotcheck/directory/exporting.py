@@ -102,6 +102,11 @@ def iter_rows(spec: Spec, qs: QuerySet[Any], ctx: Context) -> Iterator[list[Any]
     attnames = {f.name: getattr(f, "attname", f.name) for f in model._meta.get_fields()}
     scalar = [c for c in spec.columns if not c.m2m]
     m2m = {c.field: _m2m_map(model, c.field, qs) for c in spec.columns if c.m2m}
+    if spec.kind == "targets":
+        # The exporting department's own grade and flag where it set them, so that its
+        # re-import of the file changes nothing (importing/supervision.py).
+        qs, effective = selectors.as_department_sees(qs, ctx.department_id)
+        attnames.update(effective)
     names = ["pk", *(attnames[c.field] for c in scalar)]
     for values in qs.values_list(*names).iterator(chunk_size=CHUNK):
         by_field = dict(zip(["pk", *(c.field for c in scalar)], values, strict=True))

@@ -15,6 +15,7 @@ from spotcheck.directory.models import (
     CheckItem,
     ConflictRelation,
     Inspector,
+    SupervisionGrade,
     Target,
     TargetKind,
 )
@@ -240,3 +241,28 @@ class ConflictForm(forms.Form):
                 _("未找到统一社会信用代码为 %(code)s 的检查对象") % {"code": code}
             )
         return code
+
+
+def _optional_bool(value: str) -> bool | None:
+    return {"1": True, "0": False}.get(value)
+
+
+class SupervisionForm(forms.Form):
+    """A department's own grade and key-industry flag; the empty choice = follow the entity."""
+
+    supervision_grade = forms.TypedChoiceField(
+        label=_("本部门监管等级"),
+        choices=[("", _("沿用主体的监管等级")), *SupervisionGrade.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("监管等级应为一级至四级，或沿用主体的监管等级")},
+    )
+    key_industry = forms.TypedChoiceField(
+        label=_("本部门重点行业"),
+        choices=[("", _("沿用主体的设置")), ("1", _("是")), ("0", _("否"))],
+        coerce=_optional_bool,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("重点行业应为“是”“否”或沿用主体的设置")},
+    )

@@ -99,6 +99,48 @@ class TargetStatus(models.TextChoices):
     MOVED = "moved", _("迁出")
 
 
+class Supervision(models.Model):
+    """One department's supervision of a target, with that department's own attributes.
+
+    The register is shared by every bureau, but the grade a department gives an entity and
+    whether it counts it in a key industry are that department's judgement: null means "the
+    entity's value applies". It is the ``through`` table of ``Target.departments`` (the old
+    auto-created table, kept by name), so every ``departments.add()/set()`` still works and the
+    target's history snapshots these columns along with the links."""
+
+    target = models.ForeignKey("Target", on_delete=models.CASCADE, related_name="supervisions")
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="supervisions"
+    )
+    supervision_grade = models.PositiveSmallIntegerField(
+        _("本部门监管等级"), choices=SupervisionGrade.choices, null=True, blank=True
+    )
+    key_industry = models.BooleanField(_("本部门重点行业"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("部门监管属性")
+        verbose_name_plural = _("部门监管属性")
+        db_table = "directory_target_departments"
+        # unique_together, not a UniqueConstraint: it is the constraint Django created for the
+        # auto-created table, under the name it derives, so the switch needs no DDL.
+        unique_together = [("target", "department")]
+
+    def __str__(self) -> str:
+        return f"{self.department} — {self.target}"
+
+    @property
+    def effective_grade(self) -> int:
+        if self.supervision_grade is None:
+            return int(self.target.supervision_grade)
+        return int(self.supervision_grade)
+
+    @property
+    def effective_key_industry(self) -> bool:
+        if self.key_industry is None:
+            return bool(self.target.key_industry)
+        return bool(self.key_industry)
+
+
 class Target(models.Model):
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     code_warning_confirmed = models.BooleanField(
@@ -135,7 +177,7 @@ class Target(models.Model):
         _("登记状态"), max_length=20, choices=TargetStatus.choices, default=TargetStatus.ACTIVE
     )
     departments = models.ManyToManyField(
-        Department, verbose_name=_("监管部门"), related_name="targets"
+        Department, verbose_name=_("监管部门"), related_name="targets", through=Supervision
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[departments])

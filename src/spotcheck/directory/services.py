@@ -20,6 +20,8 @@ from spotcheck.directory.models import (
     CheckItem,
     ConflictDeclaration,
     Inspector,
+    Supervision,
+    SupervisionGrade,
     Target,
 )
 
@@ -171,6 +173,51 @@ def target_update(
         raise ServiceError(gettext("不能把本部门从监管部门中移除；如需移交请联系对方部门"))
     _save_changes(actor, target, data, {"departments": departments})
     return target
+
+
+@transaction.atomic
+def supervision_set(
+    *,
+    actor: User,
+    target: Target,
+    department: Department,
+    supervision_grade: int | None,
+    key_industry: bool | None,
+) -> Supervision:
+    """Set (or, with None, clear) ``department``'s own grade and key-industry flag for
+    ``target``. The entity's values stay as they are for every other department; the draw of
+    a task led by ``department`` weighs the target by these. History (the target's snapshot
+    includes its supervision rows) and the audit event are written only if anything changed."""
+    if not access.can_set_supervision(actor, department.pk):
+        raise NotAllowed(gettext("只能设置本部门的监管属性"))
+    if supervision_grade is not None and supervision_grade not in SupervisionGrade.values:
+        raise ServiceError(gettext("监管等级应为一级至四级"), field="supervision_grade")
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    link = Supervision.objects.filter(target=target, department=department).first()
+    if link is None:
+        raise ServiceError(
+            gettext("%(department)s 不是 %(name)s 的监管部门，请先纳入本部门监管")
+            % {"department": department, "name": target.name}
+        )
+    changes = _assign(link, {"supervision_grade": supervision_grade, "key_industry": key_industry})
+    if not changes:
+        return link
+    link.save(update_fields=list(changes))
+    # The link row has no history of its own: a save of the target snapshots it (with the
+    # other departments' rows) into the target's history, by ``actor``.
+    target._history_user = actor  # type: ignore[attr-defined]
+    target.save(update_fields=["updated_at"])
+    record(
+        events.SupervisionChanged(
+            object_id=str(target.pk),
+            summary=f"修改 {department} 对 {target.name} 的监管属性：{'、'.join(changes)}",
+            natural_key=target.credit_code,
+            department=department.code,
+            changes=changes,
+        ),
+        actor=actor,
+    )
+    return link
 
 
 # --- check items -----------------------------------------------------------------------------

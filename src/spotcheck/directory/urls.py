@@ -13,6 +13,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("targets/join/", views_targets.target_join, name="target_join"),
     path("targets/<int:pk>/", views_targets.target_detail, name="target_detail"),
     path("targets/<int:pk>/edit/", views_targets.target_edit, name="target_edit"),
+    path(
+        "targets/<int:pk>/supervision/<int:department_id>/",
+        views_targets.supervision_set,
+        name="supervision_set",
+    ),
     path("inspectors/", views_inspectors.inspector_list, name="inspector_list"),
     path("inspectors/new/", views_inspectors.inspector_create, name="inspector_create"),
     path("inspectors/<int:pk>/", views_inspectors.inspector_detail, name="inspector_detail"),

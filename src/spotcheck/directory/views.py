@@ -23,7 +23,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from spotcheck.accounts.models import User
 from spotcheck.core.errors import NotAllowed, ServiceError
-from spotcheck.directory.models import TargetKind
+from spotcheck.directory.models import SupervisionGrade, TargetKind
 
 PAGE_SIZE = 50
 T = TypeVar("T")
@@ -122,10 +122,15 @@ def _display(model_field: Any, value: Any) -> str:
     if isinstance(model_field, models.ManyToManyField):
         # simple-history gives the through rows as dicts; show the related objects' names.
         key = get_m2m_reverse_field_name(model_field)
-        ids = [row[key] for row in value if isinstance(row, dict) and key in row]
+        rows = [row for row in value if isinstance(row, dict) and key in row]
         related_model: Any = model_field.related_model
-        related = related_model._default_manager.filter(pk__in=ids)
-        return "、".join(sorted(str(obj) for obj in related)) or "—"
+        names = {
+            obj.pk: str(obj)
+            for obj in related_model._default_manager.filter(pk__in=[r[key] for r in rows])
+        }
+        return (
+            "、".join(sorted(_link_text(names.get(r[key], f"#{r[key]}"), r) for r in rows)) or "—"
+        )
     if isinstance(model_field, models.ForeignKey):
         fk_model: Any = model_field.related_model
         obj = fk_model._default_manager.filter(pk=value).first()
@@ -136,6 +141,20 @@ def _display(model_field: Any, value: Any) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     return str(value)
+
+
+def _link_text(name: str, row: dict[str, Any]) -> str:
+    """A supervising department in a history snapshot, with the attributes it set itself
+    (a change of only those shows up as a change of this text)."""
+    own = []
+    if row.get("supervision_grade") is not None:
+        grade = dict(SupervisionGrade.choices).get(
+            row["supervision_grade"], row["supervision_grade"]
+        )
+        own.append(_("监管等级%(grade)s") % {"grade": grade})
+    if row.get("key_industry") is not None:
+        own.append(_("重点行业") if row["key_industry"] else _("非重点行业"))
+    return f"{name}（{'，'.join(own)}）" if own else name
 
 
 def history_rows(obj: Any, *, hidden: Iterable[str] = ()) -> list[HistoryRow]:

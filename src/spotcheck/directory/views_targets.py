@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,12 +16,14 @@ from spotcheck.accounts.models import Department
 from spotcheck.core import access
 from spotcheck.core.errors import ServiceError
 from spotcheck.directory import selectors, services
-from spotcheck.directory.forms import TargetForm
+from spotcheck.directory.forms import SupervisionForm, TargetForm
 from spotcheck.directory.models import (
     Affiliation,
     CreditClass,
     ProjectProgress,
     Scale,
+    Supervision,
+    SupervisionGrade,
     Target,
     TargetKind,
     TargetStatus,
@@ -133,6 +138,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "target": target,
         "fields": record_fields(target, DETAIL_FIELDS),
+        "supervisions": _supervision_rows(user, target),
         "can_edit": access.can_edit_target(user, target),
         "history": history_rows(target) if access.can_view_history(user) else None,
         # Declared conflicts matter when drawing teams for this target (Art. 11).
@@ -208,3 +214,65 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已保存检查对象 %(name)s") % {"name": updated.name})
             return redirect("directory:target_detail", pk=pk)
     return render(request, "directory/target_form.html", {"form": form, "target": target})
+
+
+def _supervision_rows(user: Any, target: Target) -> list[dict[str, Any]]:
+    """本部门监管属性: each supervising department's effective grade and flag, with a form
+    where this user may set that department's own values."""
+    rows = []
+    links = Supervision.objects.filter(target=target).select_related("department__bureau")
+    for link in links.order_by("department__bureau__path", "department__name"):
+        link.target = target
+        editable = access.can_set_supervision(user, link.department_id)
+        rows.append(
+            {
+                "link": link,
+                "grade": SupervisionGrade(link.effective_grade).label,
+                "key_industry": _("是") if link.effective_key_industry else _("否"),
+                "form": SupervisionForm(
+                    initial={
+                        "supervision_grade": link.supervision_grade or "",
+                        "key_industry": ""
+                        if link.key_industry is None
+                        else ("1" if link.key_industry else "0"),
+                    },
+                    prefix=f"s{link.department_id}",
+                )
+                if editable
+                else None,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_POST
+def supervision_set(request: HttpRequest, pk: int, department_id: int) -> HttpResponse:
+    """Set or clear one supervising department's own grade and key-industry flag."""
+    user = current_user(request)
+    require(access.can_set_supervision(user, department_id), _("只能设置本部门的监管属性"))
+    target = get_object_or_404(selectors.in_scope_targets(user, Target.objects.all()), pk=pk)
+    department = get_object_or_404(Department, pk=department_id)
+    form = SupervisionForm(request.POST, prefix=f"s{department_id}")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(_supervision_anchor(pk))
+    try:
+        services.supervision_set(
+            actor=user,
+            target=target,
+            department=department,
+            supervision_grade=form.cleaned_data["supervision_grade"],
+            key_industry=form.cleaned_data["key_industry"],
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(_supervision_anchor(pk))
+    messages.success(request, _("已保存 %(department)s 的监管属性") % {"department": department})
+    return redirect(_supervision_anchor(pk))
+
+
+def _supervision_anchor(pk: int) -> str:
+    return reverse("directory:target_detail", kwargs={"pk": pk}) + "#supervisions"

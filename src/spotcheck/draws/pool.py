@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import Any, overload
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Exists, F, Func, OuterRef, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.utils.translation import gettext
 
@@ -25,9 +25,18 @@ from spotcheck.core.bulk import paused_gc
 from spotcheck.core.errors import ServiceError
 from spotcheck.core.exclusions import YEARLY_CAP as YEARLY_CAP_CODE
 from spotcheck.core.exclusions import exclusion_label
-from spotcheck.credit.selectors import RISK_COLUMNS, RiskProfiles, recent_problem_counts
+from spotcheck.credit.selectors import (
+    RiskProfiles,
+    department_risk_columns,
+    recent_problem_counts,
+)
 from spotcheck.directory.models import Target, TargetStatus
-from spotcheck.directory.selectors import TargetFilter, target_list
+from spotcheck.directory.selectors import (
+    DEPARTMENT_FIELDS,
+    TargetFilter,
+    as_department_sees,
+    target_list,
+)
 from spotcheck.draws.models import CapOverride, CheckSlot
 from spotcheck.engine.canonical import canonical_decimal
 from spotcheck.engine.hashing import EngineError, check_id
@@ -208,7 +217,13 @@ def scope_queryset(task: SpotCheckTask) -> QuerySet[Target]:
     to two of the task's departments is one line, and the database need not sort a million
     rows to find out."""
     filters, _unused = TargetFilter.from_params(_filter_params(task.filters))
+    # 重点行业 is the lead department's own judgement where it made one, as in the weights.
+    own_flags = [f for f in filters.flags if f in DEPARTMENT_FIELDS]
+    filters = replace(filters, flags=tuple(f for f in filters.flags if f not in own_flags))
     qs = target_list(user=None, filters=filters, check_access=False)
+    if own_flags:
+        qs, names = as_department_sees(qs, task.lead_department_id)
+        qs = qs.filter(**{names[flag]: True for flag in own_flags})
     # The task's few department ids as literals, not a subquery: with a subquery the
     # planner misjudges the semi-join and probes the target index once per row.
     departments = list(task.departments.values_list("pk", flat=True))
@@ -267,10 +282,11 @@ def capped_target_ids(targets: QuerySet[Target], year: int, task: SpotCheckTask)
 
 
 def _pool_columns(
-    scope: QuerySet[Target], by: str
+    scope: QuerySet[Target], by: str, risk_columns: Sequence[str]
 ) -> tuple[list[int], list[str], list[str], list[str], list[Any], dict[Any, Sequence[Any]]]:
     """The scope's lines in canonical order as columns (ids, credit codes, statuses, stratum
-    values, risk keys) and each distinct risk key's RISK_COLUMNS values.
+    values, risk keys) and each distinct risk key's values of ``risk_columns`` (RISK_COLUMNS
+    as the lead department sees them).
 
     On PostgreSQL the nine risk columns travel as one text (the row's record literal), a
     third of the transfer and conversion, and only one target per distinct key is read back
@@ -278,19 +294,20 @@ def _pool_columns(
     stratum = _stratum_column(by) or "kind"
     postgres = connection.vendor == "postgresql"
     if postgres:
-        key_sql = "ROW({})::text".format(
-            ", ".join(
-                f"{connection.ops.quote_name(Target._meta.db_table)}.{connection.ops.quote_name(c)}"
-                for c in RISK_COLUMNS
-            )
+        key = Cast(
+            Func(*(F(name) for name in risk_columns), function="ROW", output_field=TextField()),
+            TextField(),
         )
-        qs = scope.order_by().annotate(risk_key=RawSQL(key_sql, []))
-        rows = _rows(qs.values_list("pk", "credit_code", "status", stratum, "risk_key"))
+        rows = _rows(
+            scope.order_by()
+            .annotate(risk_key=key)
+            .values_list("pk", "credit_code", "status", stratum, "risk_key")
+        )
     else:
         rows = [
             (*row[:4], row[4:])
             for row in _rows(
-                scope.order_by().values_list("pk", "credit_code", "status", stratum, *RISK_COLUMNS)
+                scope.order_by().values_list("pk", "credit_code", "status", stratum, *risk_columns)
             )
         ]
     # Canonical order is by UTF-8 bytes, which for str is code-point order; the database's
@@ -305,9 +322,9 @@ def _pool_columns(
     sample = {key: pk for pk, key in zip(ids, keys, strict=True)}
     by_pk = {
         row[0]: row[1:]
-        for row in Target.objects.filter(pk__in=list(sample.values())).values_list(
-            "pk", *RISK_COLUMNS
-        )
+        for row in scope.order_by()
+        .filter(pk__in=list(sample.values()))
+        .values_list("pk", *risk_columns)
     }
     return ids, codes, statuses, values, keys, {key: by_pk[pk] for key, pk in sample.items()}
 
@@ -323,7 +340,10 @@ def _build_pool(task: SpotCheckTask, *, on: dt.date | None) -> TaskPool:
     config = {**DEFAULT_RISK_CONFIG, **(task.risk_model.config if task.risk_model else {})}
     scope = scope_queryset(task)
     by = task.stratify_by
-    ids, codes, statuses, stratum_values, keys, typed = _pool_columns(scope, by)
+    # The grade and key-industry flag the lead department gave each target, where it set its
+    # own: it is the lead's task and the lead's judgement of risk that weighs the draw.
+    weighed, risk_columns = department_risk_columns(scope, task.lead_department_id)
+    ids, codes, statuses, stratum_values, keys, typed = _pool_columns(weighed, by, risk_columns)
     problems = recent_problem_counts(scope, on=day)
     capped = capped_target_ids(
         scope.filter(status=TargetStatus.ACTIVE), task.window_start.year, task

@@ -86,6 +86,12 @@ def _insert(
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(adapted()))
 
 
+def history_through(through: Any) -> Any:
+    """simple-history's model of an m2m table's history, named after the through model
+    (``HistoricalInspector_expertise_items``, ``HistoricalSupervision``)."""
+    return apps.get_model(through._meta.app_label, f"Historical{through._meta.object_name}")
+
+
 def create_with_history(
     model: type[models.Model],
     records: Sequence[dict[str, Any]],
@@ -158,7 +164,7 @@ def create_with_history(
             ["id", source, target],
             ([lpk, pk, other] for lpk, (pk, _, other) in zip(link_pks, links, strict=True)),
         )
-        history_m2m = apps.get_model(model._meta.app_label, f"Historical{model.__name__}_{name}")
+        history_m2m = history_through(through)
         # Nothing refers to these rows' own keys: the database numbers them.
         _insert(
             history_m2m,

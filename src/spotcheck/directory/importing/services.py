@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -27,9 +26,10 @@ from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed
 from spotcheck.directory import options_cache
 from spotcheck.directory.importing.columns import Spec, get_spec, load_context
-from spotcheck.directory.importing.fastwrite import create_with_history
+from spotcheck.directory.importing.fastwrite import create_with_history, history_through
 from spotcheck.directory.importing.problems import ImportRefused
 from spotcheck.directory.importing.reading import XLSX, read_csv, read_xlsx
+from spotcheck.directory.importing.supervision import write_own_values
 from spotcheck.directory.importing.validation import Create, Plan, Update, build_plan
 
 Progress = Callable[[int, int], None]
@@ -160,7 +160,7 @@ def import_commit(
 def _m2m_parts(model: type[models.Model], name: str) -> tuple[Any, str, str, Any]:
     field = model._meta.get_field(name)
     through = field.remote_field.through  # type: ignore[union-attr]
-    history_m2m = apps.get_model(model._meta.app_label, f"Historical{model.__name__}_{name}")
+    history_m2m = history_through(through)
     return through, field.m2m_column_name(), field.m2m_reverse_name(), history_m2m  # type: ignore[union-attr]
 
 
@@ -177,14 +177,14 @@ def _snapshot_m2m(model: type[models.Model], name: str, pks: list[int], stamp: d
     own m2m tracking would, which bulk writes bypass)."""
     through, source, target, history_m2m = _m2m_parts(model, name)
     history_ids = _history_ids(model, pks, stamp)
-    rows = through.objects.filter(**{f"{source}__in": pks}).values_list("id", source, target)
+    # Every column of the link (a department's own grade and flag too), as simple-history's
+    # snapshot copies them; the link's own id is the history row's ``id``.
+    extra = [
+        f.attname for f in through._meta.concrete_fields if f.attname not in {"id", source, target}
+    ]
+    rows = through.objects.filter(**{f"{source}__in": pks}).values("id", source, target, *extra)
     history_m2m.objects.bulk_create(
-        [
-            history_m2m(
-                **{"history_id": history_ids[owner], "id": row_id, source: owner, target: other}
-            )
-            for row_id, owner, other in rows
-        ],
+        [history_m2m(history_id=history_ids[row[source]], **row) for row in rows],
         batch_size=BATCH,
     )
 
@@ -292,23 +292,40 @@ def _write_updates(
             default_date=stamp,
         )
         pks = [obj.pk for obj in objs]
+        own = {u.pk: u.own for u in batch if u.own}
+        if own and actor.department_id is not None:
+            # Before the snapshot below, so the target's history shows them.
+            write_own_values(actor.department_id, own)
         for name in m2m_names:
             through, source, target, _ = _m2m_parts(model, name)
             changed = [u for u in batch if name in u.m2m]
             if changed:
-                through.objects.filter(
-                    **{f"{source}__in": [u.instance.pk for u in changed]}
-                ).delete()
-                through.objects.bulk_create(
-                    [
-                        through(**{source: u.instance.pk, target: other})
-                        for u in changed
-                        for other in sorted(u.m2m[name])
-                    ],
-                    batch_size=BATCH,
+                _replace_links(
+                    through, source, target, {u.instance.pk: u.m2m[name] for u in changed}
                 )
             _snapshot_m2m(model, name, pks, stamp)
         step(len(batch))
+
+
+def _replace_links(through: Any, source: str, target: str, wanted: dict[int, Any]) -> None:
+    """Make the links of each owner exactly ``wanted[owner]``, deleting and adding only the
+    ones that differ: a link that stays keeps its row and whatever columns it carries (a
+    department's own grade on ``Supervision``)."""
+    current = through.objects.filter(**{f"{source}__in": list(wanted)}).values_list(
+        "id", source, target
+    )
+    stale = [row_id for row_id, owner, other in current if other not in wanted[owner]]
+    kept = {(owner, other) for _row_id, owner, other in current if other in wanted[owner]}
+    through.objects.filter(id__in=stale).delete()
+    through.objects.bulk_create(
+        [
+            through(**{source: owner, target: other})
+            for owner, others in wanted.items()
+            for other in sorted(others)
+            if (owner, other) not in kept
+        ],
+        batch_size=BATCH,
+    )
 
 
 __all__ = ["ImportBlocked", "ImportRefused", "import_commit", "import_validate"]

@@ -28,6 +28,11 @@ from spotcheck.directory.importing.problems import (
     column_letter,
 )
 from spotcheck.directory.importing.reading import Sheet, XlsxIssues
+from spotcheck.directory.importing.supervision import (
+    OWN_FIELDS,
+    own_attributes,
+    seen_by_department,
+)
 
 Progress = Callable[[int, int], None]
 CHUNK = 1000
@@ -109,6 +114,7 @@ class Update:
     m2m_fields: tuple[str, ...] = ()  # all m2m fields of the model (history snapshots them)
     values: dict[str, Any] = field(default_factory=dict)  # field → new value
     instance: Any = None  # loaded with the new values set, once the whole file is compared
+    own: dict[str, Any] = field(default_factory=dict)  # the importer's own values (shared target)
 
 
 @dataclass
@@ -143,7 +149,9 @@ class Plan:
                     "key": update.key,
                     "action": "update",
                     "fields": [
-                        headers.get(f, f) for f in [*update.fields, *update.m2m] if f in headers
+                        headers.get(f, f)
+                        for f in [*update.fields, *update.own, *update.m2m]
+                        if f in headers
                     ],
                 }
             )
@@ -379,8 +387,9 @@ def _diff(plan: Plan, parsed: list[ParsedRow], ctx: Context, *, progress: Progre
             for values in model._default_manager.filter(pk__in=pks).values("pk", *concrete)
         }
         sets = {name: _m2m_sets(model, name, pks) for name in m2m_fields}
+        own_attrs = own_attributes(own, pks) if spec.kind == "targets" else {}
         for row, pk in chunk:
-            _diff_row(plan, row, current[pk], sets, ctx, attnames, m2m_fields)
+            _diff_row(plan, row, current[pk], sets, ctx, attnames, m2m_fields, own_attrs)
         done += len(chunk)
         progress(done, len(parsed))
     for start in range(0, len(plan.updates), CHUNK):
@@ -415,6 +424,7 @@ def _diff_row(
     ctx: Context,
     attnames: dict[str, str],
     m2m_fields: tuple[str, ...],
+    own_attrs: dict[int, dict[str, Any]],
 ) -> None:
     spec = plan.spec
     own = ctx.department_id
@@ -423,7 +433,12 @@ def _diff_row(
     current_sets = {name: sets[name][pk] for name in m2m_fields}
     if spec.kind == "targets":
         owned = own in current_sets["departments"]
+        # Shared with other departments: the grade and flag columns are the importer's own.
+        shared = owned and len(current_sets["departments"]) > 1
+        if shared:
+            current = seen_by_department(current, own_attrs.get(pk, {}))
     else:
+        shared = False
         owned = current["department_id"] == own
     changed: list[str] = []
     m2m_new: dict[str, frozenset[int]] = {}
@@ -449,7 +464,9 @@ def _diff_row(
         old = column.canon(current[attnames[name]])
         if old != new:
             changed.append(name)
-    if not changed and not m2m_new:
+    own_changes = [name for name in changed if shared and name in OWN_FIELDS]
+    changed = [name for name in changed if name not in own_changes]
+    if not changed and not m2m_new and not own_changes:
         plan.unchanged += 1
         return
     if not owned:
@@ -489,5 +506,6 @@ def _diff_row(
             m2m_new,
             m2m_fields,
             values={name: wanted[name] for name in changed},
+            own={name: wanted[name] for name in own_changes},
         )
     )
