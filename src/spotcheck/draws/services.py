@@ -38,7 +38,12 @@ from spotcheck.draws.randomness import (
     randomness_values,
     witness_names,
 )
-from spotcheck.draws.snapshot import committed_pool, write_pool_entries
+from spotcheck.draws.snapshot import (
+    committed_pool,
+    pack_pool,
+    pool_entries_written,
+    write_pool_columns,
+)
 from spotcheck.engine.hashing import EngineError
 from spotcheck.engine.proof import build_commitment, commitment_digest, new_nonce, run_draw
 from spotcheck.engine.teams import TeamFormationError
@@ -151,42 +156,47 @@ def draw_commit(
         committed_at=committed_at,
     )
     draw.save()
-    try:
-        commitment = build_commitment(
-            draw_id=str(draw.pk),
-            params=params,
-            pool=pool.engine_pool(),
-            inspectors=inspector_lines,
-            conflicts=conflict_lines,
-            nonce=nonce,
-            conflict_key=conflict_key,
-            randomness_source={
-                "kind": randomness_kind,
-                "description": SOURCE_DESCRIPTION[randomness_kind],
-                "items": items,
-            },
-            # In the bureau's zone, offset stated: the public reads these times as they are.
-            committed_at=timezone.localtime(committed_at).isoformat(),
-            hash_name=hash_name,
-            task={"id": task.pk, "name": task.name, "mode": task.mode},
-            # The chain of a task's commitments: a re-draw cannot pretend to be the first.
-            previous=(
-                {"draw_id": str(previous.pk), "commitment_digest": previous.commitment_digest}
-                if previous is not None
-                else None
-            ),
-        )
-    except EngineError as exc:
-        raise ServiceError(gettext("无法生成抽取承诺：%(exc)s") % {"exc": exc}) from exc
+    engine_pool = pool.engine_pool()
+    # The snapshot's million rows go to the database while the commitment is computed: the
+    # block's body must not touch the database (see pool_entries_written).
+    with pool_entries_written(draw, pool):
+        try:
+            commitment = build_commitment(
+                draw_id=str(draw.pk),
+                params=params,
+                pool=engine_pool,
+                inspectors=inspector_lines,
+                conflicts=conflict_lines,
+                nonce=nonce,
+                conflict_key=conflict_key,
+                randomness_source={
+                    "kind": randomness_kind,
+                    "description": SOURCE_DESCRIPTION[randomness_kind],
+                    "items": items,
+                },
+                # In the bureau's zone, offset stated: the public reads these times as they are.
+                committed_at=timezone.localtime(committed_at).isoformat(),
+                hash_name=hash_name,
+                task={"id": task.pk, "name": task.name, "mode": task.mode},
+                # The chain of a task's commitments: a re-draw cannot pretend to be the first.
+                previous=(
+                    {"draw_id": str(previous.pk), "commitment_digest": previous.commitment_digest}
+                    if previous is not None
+                    else None
+                ),
+            )
+        except EngineError as exc:
+            raise ServiceError(gettext("无法生成抽取承诺：%(exc)s") % {"exc": exc}) from exc
+        packed = pack_pool(engine_pool)
+        # The task page shows these for the snapshot; counting them back out of a million
+        # PoolEntry rows cost ~1 s on every view.
+        figures = pool.strata_figures()
+    write_pool_columns(draw, packed)
     draw.commitment = commitment
     draw.commitment_digest = commitment_digest(commitment).hex()
-    draw.save(update_fields=["commitment", "commitment_digest"])
     draw.weight_profiles = pool.factor_sets
-    # The task page shows these for the snapshot; counting them back out of a million
-    # PoolEntry rows cost ~1 s on every view.
-    draw.pool_strata = pool.strata_figures()
-    draw.save(update_fields=["weight_profiles", "pool_strata"])
-    write_pool_entries(draw, pool)
+    draw.pool_strata = figures
+    draw.save(update_fields=["commitment", "commitment_digest", "weight_profiles", "pool_strata"])
     _transition(task, TaskState.COMMITTED, actor=actor, reason=reason)
     publish_draw_commitment(actor=actor, draw=draw)
     record(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -49,11 +51,21 @@ def _copy_text(value: str) -> str:
     )
 
 
-def write_pool_entries(draw: Draw, pool: TaskPool) -> None:
-    """One PoolEntry per pool line, and the engine's columns packed, inside the caller's
-    transaction."""
-    PoolColumns.objects.create(draw=draw, data=pack_pool(pool.engine_pool()))
-    _write_lines(PoolEntry, "draw_id", draw.pk, pool, {"selected": False}, positions=False)
+@contextmanager
+def pool_entries_written(draw: Draw, pool: TaskPool) -> Iterator[None]:
+    """One PoolEntry per pool line, inside the caller's transaction.
+
+    On PostgreSQL the block's body runs once every row has been handed to the COPY and
+    while the server is still taking them in (about a second at 10^6 lines): the body must
+    not use the database connection, which is busy until the block ends. The commitment
+    is computed there."""
+    with _lines_written(PoolEntry, "draw_id", draw.pk, pool, {"selected": False}, positions=False):
+        yield
+
+
+def write_pool_columns(draw: Draw, packed: bytes) -> None:
+    """The engine's columns (``pack_pool``), inside the caller's transaction."""
+    PoolColumns.objects.create(draw=draw, data=packed)
 
 
 _PACKED = b"spotcheck-pool-columns/1\n"
@@ -111,10 +123,12 @@ def unpack_pool(data: bytes) -> Pool:
 
 def write_preview_lines(preview: PoolPreview, pool: TaskPool) -> None:
     """One PreviewLine per pool line, inside the caller's transaction."""
-    _write_lines(PreviewLine, "preview_id", preview.pk, pool, {}, positions=True)
+    with _lines_written(PreviewLine, "preview_id", preview.pk, pool, {}, positions=True):
+        pass
 
 
-def _write_lines(
+@contextmanager
+def _lines_written(
     model: type[PoolEntry] | type[PreviewLine],
     owner: str,
     owner_id: int,
@@ -122,13 +136,17 @@ def _write_lines(
     constants: dict[str, Any],
     *,
     positions: bool,
-) -> None:
+) -> Iterator[None]:
     excluded = pool.excluded
     pi = pool.pi_units or [0] * len(pool)
     if connection.vendor == "postgresql":
-        with paused_gc():
-            _copy_lines(model, owner, owner_id, pool, pi, constants, positions=positions)
+        with (
+            paused_gc(),
+            _copying_lines(model, owner, owner_id, pool, pi, constants, positions=positions),
+        ):
+            yield
         return
+    yield
     batch: list[Any] = []
     for i in range(len(pool)):
         batch.append(
@@ -151,7 +169,8 @@ def _write_lines(
     model.objects.bulk_create(batch)
 
 
-def _copy_lines(
+@contextmanager
+def _copying_lines(
     model: type[PoolEntry] | type[PreviewLine],
     owner: str,
     owner_id: int,
@@ -160,7 +179,7 @@ def _copy_lines(
     constants: dict[str, Any],
     *,
     positions: bool,
-) -> None:
+) -> Iterator[None]:
     """COPY in text format, formatted here column-wise in bulk: psycopg's per-row
     write_row costs ~6 µs a row, joining columns with C-level map/zip well under one."""
     names = {name: _copy_text(name) for name in set(pool.strata)}
@@ -201,6 +220,8 @@ def _copy_lines(
                 strict=True,
             )
             copy.write("\n".join(map("\t".join, columns)) + "\n")
+        # Every row is queued; the writer thread and the server are still at it.
+        yield
 
 
 def committed_pool(draw: Draw) -> Pool:

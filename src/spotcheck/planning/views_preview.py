@@ -81,10 +81,10 @@ def _committed_strata(draw: Any) -> list[StratumRow]:
         .order_by()
         .values("stratum")
         .annotate(
-            eligible=Count("id", filter=eligible),
-            excluded_n=Count("id", filter=~eligible),
+            eligible=Count("credit_code", filter=eligible),
+            excluded_n=Count("credit_code", filter=~eligible),
             pi_sum=Sum("pi_units", filter=eligible),
-            take_all=Count("id", filter=eligible & Q(pi_units=M)),
+            take_all=Count("credit_code", filter=eligible & Q(pi_units=M)),
         )
     )
     return _strata_rows(
