@@ -355,9 +355,9 @@ def _build_pool(task: SpotCheckTask, *, on: dt.date | None) -> TaskPool:
     strata = list(map(stratum_of.__getitem__, stratum_values))
     del stratum_values
     # First-seen order, so the profiles' numbering is the same on every run.
-    weighed = {key: profile.weigh(typed[key], 0) for key in dict.fromkeys(keys)}
-    weights = [weighed[key][0] for key in keys]
-    profiles = [weighed[key][1] for key in keys]
+    by_key = {key: profile.weigh(typed[key], 0) for key in dict.fromkeys(keys)}
+    weights = [by_key[key][0] for key in keys]
+    profiles = [by_key[key][1] for key in keys]
     if problems:
         for i, pk in enumerate(ids):
             found = problems.get(pk)
