@@ -18,6 +18,10 @@ T = TypeVar("T")
 class ActingCommand(BaseCommand):
     """A command run on behalf of a user, through the same services as the web UI."""
 
+    # One service call each: the whole system check (every URL module imported, about a
+    # second) belongs to deployment (`manage.py check --deploy`), not to each step of a draw.
+    requires_system_checks: list[str] = []
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", required=True, help="username the action is attributed to")
 
