@@ -128,3 +128,35 @@ def test_strata_figures_count_every_line(world: World) -> None:
         )
     )
     assert pool.excluded and pool.strata_figures() == _naive_figures(pool)
+
+
+@pytest.mark.django_db
+def test_single_department_scope_reads_what_the_general_one_reads(world: World) -> None:
+    """A task of the lead department alone reads its scope with one inner join on the lead's
+    links; the general path (semi-join + the lead's view) must give the same lines and the
+    same values, the lead's own grade and flag included."""
+    from spotcheck.credit.selectors import department_risk_columns
+    from spotcheck.directory.models import Supervision
+    from spotcheck.draws.pool import scope_queryset, weighed_scope
+    from tests.factories import DepartmentFactory, TargetFactory
+
+    other = DepartmentFactory()
+    TargetFactory(departments=[other])  # out of scope
+    shared = world.targets[0]
+    shared.departments.add(other)
+    Supervision.objects.filter(target=shared, department=world.p.dept).update(
+        supervision_grade=4, key_industry=True
+    )
+    Supervision.objects.filter(target=world.targets[1], department=world.p.dept).update(
+        supervision_grade=1
+    )
+    task = world.approved_task()
+    assert list(task.departments.values_list("pk", flat=True)) == [task.lead_department_id]
+    fast, fast_columns = weighed_scope(task)
+    general, columns = department_risk_columns(scope_queryset(task), task.lead_department_id)
+    rows = sorted(fast.order_by().values_list("pk", *fast_columns))
+    assert rows == sorted(general.order_by().values_list("pk", *columns))
+    assert len(rows) == len(world.targets)
+    by_pk = {row[0]: row for row in rows}
+    assert by_pk[shared.pk][2] == 4 and by_pk[shared.pk][7] is True
+    assert by_pk[world.targets[1].pk][2] == 1
