@@ -17,7 +17,10 @@ prints wall time and peak memory (RSS) of each:
 - ``draw_commit`` (pool from the database, weights, commitment, pool snapshot);
 - ``draw_execute`` (randomness entered, selection, teams, proof stored);
 - ``draw_proof`` (the proof file written for the verifier);
-- the proof checked by the standalone verifier (``python -m spotcheck.engine.verify``).
+- the proof checked by the standalone verifier (``python -m spotcheck.engine.verify``);
+- the same draw again (a copy of the task) in one process, commit, execute and the proof
+  file's bytes each timed: how the web and worker processes run it, without a process start
+  and Django set-up per step.
 
 Issue 16's goal: the draw end to end (commit + execute + proof) ≤ 10 s over 10^6 targets.
 """

@@ -153,3 +153,40 @@ def test_item_search(section: APIClient, personas: Personas) -> None:
 def test_unsupported_format_is_404_not_500(section: APIClient, db: Any) -> None:
     response = section.get(reverse("api:item-list"), {"format": "xml"})
     assert response.status_code == 404
+
+
+def test_targets_carry_each_departments_own_attributes(
+    section: APIClient, personas: Personas
+) -> None:
+    """The API shows what the target page shows: each supervising department's own grade and
+    key-industry flag (null: the entity's applies) and the values in effect for it."""
+    from spotcheck.directory.models import Supervision
+    from tests.factories import DepartmentFactory
+
+    other = DepartmentFactory(code="other-dept")
+    target = TargetFactory(
+        departments=[personas.dept, other], supervision_grade=2, key_industry=False
+    )
+    Supervision.objects.filter(target=target, department=other).update(
+        supervision_grade=4, key_industry=True
+    )
+    body = section.get(reverse("api:target-detail", args=[target.pk])).json()
+    rows = {row["department"]: row for row in body["supervisions"]}
+    assert rows[other.code] == {
+        "department": other.code,
+        "supervision_grade": 4,
+        "key_industry": True,
+        "effective_grade": 4,
+        "effective_key_industry": True,
+    }
+    assert rows[personas.dept.code] == {
+        "department": personas.dept.code,
+        "supervision_grade": None,
+        "key_industry": None,
+        "effective_grade": 2,
+        "effective_key_industry": False,
+    }
+    # The entity's own values are unchanged beside them.
+    assert (body["supervision_grade"], body["key_industry"]) == (2, False)
+    listed = section.get(reverse("api:target-list")).json()["results"]
+    assert {r["department"] for r in listed[0]["supervisions"]} >= {personas.dept.code}

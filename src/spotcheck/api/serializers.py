@@ -8,7 +8,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from spotcheck.directory.models import CheckItem, Inspector, ProjectProgress, Scale, Target
+from spotcheck.directory.models import (
+    CheckItem,
+    Inspector,
+    ProjectProgress,
+    Scale,
+    Supervision,
+    Target,
+)
 from spotcheck.planning.models import SpotCheckTask
 
 
@@ -32,6 +39,28 @@ class CheckItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SupervisionSerializer(serializers.ModelSerializer):
+    """One department's supervision of a target: its own grade and key-industry flag (null:
+    it follows the entity's) and the values that apply for it."""
+
+    department: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    effective_grade = serializers.IntegerField(read_only=True)
+    effective_key_industry = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Supervision
+        fields = [
+            "department",
+            "supervision_grade",
+            "key_industry",
+            "effective_grade",
+            "effective_key_industry",
+        ]
+        read_only_fields = fields
+
+
 class TargetSerializer(serializers.ModelSerializer):
     # Declared so the schema admits "" (not recorded): read-only model fields lose allow_blank.
     scale = serializers.ChoiceField(choices=Scale.choices, allow_blank=True, read_only=True)
@@ -41,6 +70,7 @@ class TargetSerializer(serializers.ModelSerializer):
     departments: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True
     )
+    supervisions = SupervisionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Target
@@ -63,6 +93,7 @@ class TargetSerializer(serializers.ModelSerializer):
             "serious_violation",
             "status",
             "departments",
+            "supervisions",
             "updated_at",
         ]
         read_only_fields = fields

@@ -148,7 +148,7 @@ class TargetViewSet(StaffViewSet):
         qs = directory.target_list(user=self.request.user, filters=filters)
         if errors and self.action == "list":
             raise ValidationError({"filters": errors})
-        return qs.prefetch_related("departments")
+        return qs.prefetch_related("departments", "supervisions__department")
 
 
 STATUS_PARAM = OpenApiParameter("status", OpenApiTypes.STR, enum=list(InspectorStatus.values))
