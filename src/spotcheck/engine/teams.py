@@ -18,7 +18,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from . import accel
 from .hashing import TAG_INSPECTOR_TICKET, EngineError, check_id, fields, hasher_factory
+from .tickets import to_id_array
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -207,12 +211,38 @@ class _Former:
         self.cert_fields = [
             (fields(cert.encode("utf-8")), cert.encode("utf-8"), cert) for cert in self.inspectors
         ]
+        self.certs = list(self.inspectors)
+        self.cert_array = np.ascontiguousarray(to_id_array(self.certs, "inspector"))
+        self.accel = accel.module()
 
     def order(self, target: str) -> list[str]:
         cached = self.orders.get(target)
         if cached is not None:
             return cached
-        base = self.new(fields(TAG_INSPECTOR_TICKET, self.seed, target.encode("utf-8")))
+        prefix = fields(TAG_INSPECTOR_TICKET, self.seed, target.encode("utf-8"))
+        if self.accel is not None and len(self.certs) > 1:
+            # The tickets' first 8 bytes in C, one call per target: when they are all
+            # distinct they order the inspectors exactly as the whole digests do.
+            heads = np.empty(len(self.certs), dtype=np.uint64)
+            try:
+                self.accel.ticket_prefixes(
+                    self.hash_name,
+                    prefix,
+                    self.cert_array,
+                    self.cert_array.itemsize,
+                    0,
+                    len(self.certs),
+                    heads,
+                )
+            except ValueError:
+                pass  # an input the accelerator declines: the Python code below handles it
+            else:
+                ranked = np.argsort(heads, kind="stable")
+                ordered = heads[ranked]
+                if bool(np.all(ordered[1:] != ordered[:-1])):
+                    result = self.orders[target] = [self.certs[i] for i in ranked.tolist()]
+                    return result
+        base = self.new(prefix)
         keyed = []
         for encoded, raw, cert in self.cert_fields:
             h = base.copy()
