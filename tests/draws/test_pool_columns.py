@@ -19,6 +19,7 @@ from spotcheck.draws.snapshot import committed_pool, pack_pool, unpack_pool
 from spotcheck.engine.merkle import pool_root
 from spotcheck.engine.pool import Pool
 from spotcheck.engine.probability import M
+from tests.draws.test_pool_snapshot import _commit
 from tests.workflow_fixtures import World
 
 IDS = st.text(
@@ -59,15 +60,6 @@ def test_unpack_refuses_other_bytes() -> None:
     truncated = zlib.compress(zlib.decompress(body)[:-8], 1)
     with pytest.raises(ValueError):
         unpack_pool(head + b"\n" + truncated)
-
-
-def _commit(world: World, task: Any) -> Any:
-    return draws.draw_commit(
-        actor=world.p.section,
-        task=task,
-        randomness_kind="witnesses",
-        randomness_names=["王五", "赵六"],
-    )
 
 
 @pytest.mark.django_db
