@@ -245,7 +245,11 @@ def _former(certs: list[str], seed: bytes) -> Any:
         for c in certs
     ]
     params = TeamParams.from_dict(
-        {"size": 2, "window_start": "2026-12-01", "window_end": "2026-12-15"}  # fixed-date
+        {
+            "size": 2,
+            "window_start": "2026-12-01",  # fixed-date: engine data, as above
+            "window_end": "2026-12-15",  # fixed-date: engine data, as above
+        }
     )
     return _Former(seed, "sha256", inspectors, [], params, 10)
 
