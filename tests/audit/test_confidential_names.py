@@ -18,6 +18,7 @@ from django.utils import timezone
 from spotcheck.audit import confidential
 from spotcheck.audit.models import AuditEvent
 from spotcheck.draws import services as draws
+from spotcheck.draws import services_confidential as art18
 from spotcheck.draws.models import Draw, TeamMember
 from tests.draws.test_confidentiality import _drawn
 from tests.workflow_fixtures import World
@@ -56,7 +57,7 @@ def _touch_everything(client: Client, world: World, draw: Draw) -> None:
         reason_code="kinship",
         reason=f"与{target.name}负责人系亲属",
     )
-    draws.advance_notice_record(
+    art18.advance_notice_record(
         actor=world.p.section,
         draw=draw,
         target=target,
@@ -143,7 +144,7 @@ def test_old_rows_with_names_are_withheld_too(client: Client, world: World) -> N
     """Rows written before ids-only summaries (or by mistake) still name nobody to the admin."""
     draw = _drawn(world)
     target = draw.pool.filter(selected=True).first().target  # type: ignore[union-attr]
-    draws.log_confidential_access(actor=world.p.section, draw=draw, what=f"{target.name}的检查组")
+    art18.log_confidential_access(actor=world.p.section, draw=draw, what=f"{target.name}的检查组")
     page = _page(client, world.p.admin)
     assert target.name not in page
 
@@ -151,7 +152,7 @@ def test_old_rows_with_names_are_withheld_too(client: Client, world: World) -> N
 def test_django_admin_detail_withholds_names(client: Client, world: World) -> None:
     draw = _drawn(world)
     target = draw.pool.filter(selected=True).first().target  # type: ignore[union-attr]
-    draws.log_confidential_access(actor=world.p.section, draw=draw, what=f"{target.name}的检查组")
+    art18.log_confidential_access(actor=world.p.section, draw=draw, what=f"{target.name}的检查组")
     ev = AuditEvent.objects.get(event_type="draws.confidential_access")
     url = reverse("admin:audit_auditevent_change", args=[ev.pk])
     client.force_login(world.p.admin)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from spotcheck.directory.models import Target
-from spotcheck.draws.pool import YEARLY_CAP, capped_target_ids
+from spotcheck.draws.scope import YEARLY_CAP, capped_target_ids
 from spotcheck.planning import services as planning
 from tests.bureaus.conftest import Tree
 from tests.factories import CheckItemFactory

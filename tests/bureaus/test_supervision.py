@@ -12,7 +12,8 @@ from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.directory import services
 from spotcheck.directory.models import Supervision, SupervisionGrade, Target
 from spotcheck.directory.views import history_rows
-from spotcheck.draws.pool import build_pool, pool_shortfall, scope_queryset, stratum_counts
+from spotcheck.draws.pool import build_pool, pool_shortfall, stratum_counts
+from spotcheck.draws.scope import scope_queryset
 from spotcheck.planning import services as planning
 from tests.bureaus.conftest import Tree, fresh
 from tests.factories import CheckItemFactory, TargetFactory

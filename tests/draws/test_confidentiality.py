@@ -12,6 +12,7 @@ from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.draws import selectors
 from spotcheck.draws import services as draws
+from spotcheck.draws import services_confidential as confidential
 from spotcheck.draws.models import AdvanceNotice, TeamMember
 from tests.draws.test_workflow import DICE, _commit
 from tests.workflow_fixtures import World
@@ -83,7 +84,7 @@ def test_window_open_widens_proof_download(world: World, today: dt.date) -> None
 
 def test_every_access_is_logged(world: World) -> None:
     draw = _drawn(world)
-    draws.log_confidential_access(actor=world.p.auditor, draw=draw, what="抽取名单")
+    confidential.log_confidential_access(actor=world.p.auditor, draw=draw, what="抽取名单")
     event = AuditEvent.objects.filter(event_type="draws.confidential_access").get()
     assert event.actor == world.p.auditor and event.payload["before_window"] is True
 
@@ -92,10 +93,10 @@ def test_advance_notice_needs_reason_and_is_logged(world: World) -> None:
     draw = _drawn(world)
     target = draw.pool.filter(selected=True).first().target
     with pytest.raises(ServiceError, match="理由"):
-        draws.advance_notice_record(
+        confidential.advance_notice_record(
             actor=world.p.section, draw=draw, target=target, reason="", notified_on=world.today
         )
-    draws.advance_notice_record(
+    confidential.advance_notice_record(
         actor=world.p.section,
         draw=draw,
         target=target,
@@ -105,7 +106,7 @@ def test_advance_notice_needs_reason_and_is_logged(world: World) -> None:
     assert AdvanceNotice.objects.count() == 1
     assert AuditEvent.objects.filter(event_type="draws.advance_notice").exists()
     with pytest.raises(NotAllowed):
-        draws.advance_notice_record(
+        confidential.advance_notice_record(
             actor=world.p.other_section,
             draw=draw,
             target=target,

@@ -123,13 +123,17 @@ def test_strata_figures_count_every_line(world: World) -> None:
 
 
 @pytest.mark.django_db
-def test_single_department_scope_reads_what_the_general_one_reads(world: World) -> None:
+@pytest.mark.parametrize("flags", [[], ["key_industry"]])
+def test_single_department_scope_reads_what_the_general_one_reads(
+    world: World, flags: list[str]
+) -> None:
     """A task of the lead department alone reads its scope with one inner join on the lead's
     links; the general path (semi-join + the lead's view) must give the same lines and the
-    same values, the lead's own grade and flag included."""
+    same values, the lead's own grade and flag included, and with a 重点行业 filter (which
+    has joined the lead's view already) too."""
     from spotcheck.credit.selectors import department_risk_columns
     from spotcheck.directory.models import Supervision
-    from spotcheck.draws.pool import scope_queryset, weighed_scope
+    from spotcheck.draws.scope import scope_queryset, weighed_scope
     from tests.factories import DepartmentFactory, TargetFactory
 
     other = DepartmentFactory()
@@ -143,12 +147,18 @@ def test_single_department_scope_reads_what_the_general_one_reads(world: World) 
         supervision_grade=1
     )
     task = world.approved_task()
+    if flags:
+        task.filters = {**task.filters, "flags": flags}
+        task.save(update_fields=["filters"])
     assert list(task.departments.values_list("pk", flat=True)) == [task.lead_department_id]
     fast, fast_columns = weighed_scope(task)
     general, columns = department_risk_columns(scope_queryset(task), task.lead_department_id)
     rows = sorted(fast.order_by().values_list("pk", *fast_columns))
     assert rows == sorted(general.order_by().values_list("pk", *columns))
-    assert len(rows) == len(world.targets)
     by_pk = {row[0]: row for row in rows}
     assert by_pk[shared.pk][2] == 4 and by_pk[shared.pk][7] is True
+    if flags:
+        assert all(row[7] is True for row in rows)
+        return
+    assert len(rows) == len(world.targets)
     assert by_pk[world.targets[1].pk][2] == 1

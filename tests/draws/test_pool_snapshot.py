@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from spotcheck.credit.selectors import RiskProfiles
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import PoolEntry
-from spotcheck.draws.pool import build_pool, scope_queryset
+from spotcheck.draws.pool import build_pool
+from spotcheck.draws.scope import scope_queryset
 from spotcheck.draws.snapshot import committed_pool
 from spotcheck.engine.merkle import pool_root
 from spotcheck.engine.risk import DEFAULT_RISK_CONFIG, compute_weight

@@ -50,11 +50,12 @@ RISK_COLUMNS = (
 
 
 def department_risk_columns(
-    targets: QuerySet[Target], department_id: int | None
+    targets: QuerySet[Target], department_id: int | None, *, only_supervised: bool = False
 ) -> tuple[QuerySet[Target], tuple[str, ...]]:
     """``targets`` and the names to read RISK_COLUMNS by, as ``department_id`` sees them (its
-    own grade and key-industry flag where it set them; see ``as_department_sees``)."""
-    qs, names = as_department_sees(targets, department_id)
+    own grade and key-industry flag where it set them; see ``as_department_sees``, which
+    also says what ``only_supervised`` does)."""
+    qs, names = as_department_sees(targets, department_id, only_supervised=only_supervised)
     return qs, tuple(names.get(c, c) for c in RISK_COLUMNS)
 
 

@@ -200,26 +200,39 @@ DEPARTMENT_FIELDS = ("supervision_grade", "key_industry")
 
 
 def as_department_sees(
-    targets: QuerySet[Target], department_id: int | None
+    targets: QuerySet[Target], department_id: int | None, *, only_supervised: bool = False
 ) -> tuple[QuerySet[Target], dict[str, str]]:
     """``targets`` annotated with ``department_id``'s effective grade and key-industry flag
     (its own where it set one, else the entity's), and field → the name to read it by.
 
     One LEFT JOIN on the (target, department) unique pair with COALESCE, in the same query as
     the other columns: the draw pool and the export read a million targets in one pass,
-    never looking a department's values up row by row."""
+    never looking a department's values up row by row. ``only_supervised`` keeps only the
+    targets the department supervises, and the join becomes an inner one: the link row both
+    selects a target and carries the department's values."""
     if department_id is None:
         return targets, {name: name for name in DEPARTMENT_FIELDS}
     names = {name: f"dept_{name}" for name in DEPARTMENT_FIELDS}
     if all(name in targets.query.annotations for name in names.values()):
-        return targets, names  # already annotated (a task scope filtered on them)
-    qs = targets.annotate(
-        dept_link=FilteredRelation(
-            "supervisions", condition=Q(supervisions__department_id=department_id)
-        ),
-        **{
-            f"dept_{name}": Coalesce(F(f"dept_link__{name}"), F(name)) for name in DEPARTMENT_FIELDS
-        },
+        # Already annotated (a task scope filtered on them).
+        if only_supervised:
+            # The filter's lookup names the FilteredRelation annotation; django-stubs cannot
+            # see annotations, hence the kwargs.
+            targets = targets.filter(**{"dept_link__department_id": department_id})
+        return targets, names
+    if only_supervised:
+        # filter() then annotate(): the annotation reuses the filter's join.
+        link = "supervisions"
+        qs = targets.filter(supervisions__department_id=department_id)
+    else:
+        link = "dept_link"
+        qs = targets.annotate(
+            dept_link=FilteredRelation(
+                "supervisions", condition=Q(supervisions__department_id=department_id)
+            )
+        )
+    qs = qs.annotate(
+        **{f"dept_{name}": Coalesce(F(f"{link}__{name}"), F(name)) for name in DEPARTMENT_FIELDS}
     )
     return qs, names
 

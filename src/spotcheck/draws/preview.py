@@ -27,11 +27,10 @@ from spotcheck.draws.models import PoolPreview, PreviewLine
 from spotcheck.draws.pool import (
     EXCLUDED_CAP,
     TaskPool,
-    _eligible_targets,
     build_pool,
-    capped_target_ids,
     shortfall_message,
 )
+from spotcheck.draws.scope import capped_target_ids, eligible_targets
 from spotcheck.draws.snapshot import write_preview_lines
 from spotcheck.engine.hashing import EngineError
 from spotcheck.jobs.models import Job, JobState
@@ -155,7 +154,7 @@ def preview_job(job: Job, progress: Progress) -> dict[str, Any]:
         # capped targets are still offered for a request.
         error = exc.message
         shortfall = shortfall_message(error=exc.message)
-        capped = sorted(capped_target_ids(_eligible_targets(task), task.window_start.year, task))
+        capped = sorted(capped_target_ids(eligible_targets(task), task.window_start.year, task))
     else:
         shortfall = shortfall_message(pool=pool)
         capped = sorted(pool.target_ids[i] for i, c in pool.excluded.items() if c == EXCLUDED_CAP)

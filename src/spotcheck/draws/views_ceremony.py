@@ -20,6 +20,7 @@ from spotcheck.core import access
 from spotcheck.disclosure.draw_records import draw_publication
 from spotcheck.disclosure.models import PublicationKind
 from spotcheck.draws import services, services_abort
+from spotcheck.draws import services_confidential as confidential
 from spotcheck.draws.forms import AbortDecisionForm, AbortForm, CommitForm, ExecuteForm
 from spotcheck.draws.labels import stratum_label
 from spotcheck.draws.models import AbortRequest, Draw, DrawState, RandomnessKind
@@ -242,7 +243,7 @@ def proof_json(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if draw.proof is None:
         raise Http404("该抽取尚未执行，还没有抽取证明")
-    services.log_confidential_access(actor=user, draw=draw, what="抽取证明")
+    confidential.log_confidential_access(actor=user, draw=draw, what="抽取证明")
     # The canonical bytes of the whole document: the verifier reads them back exactly.
     response = HttpResponse(proof_file_bytes(draw), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename=draw-{draw.pk}-proof.json"

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from spotcheck.core import access
 from spotcheck.directory.models import Target
 from spotcheck.draws import selectors, services
+from spotcheck.draws import services_confidential as confidential
 from spotcheck.draws.forms import AdvanceNoticeForm, RecusalForm
 from spotcheck.draws.labels import stratum_label
 from spotcheck.draws.models import Draw, DrawState, PoolEntry, TeamMember
@@ -179,7 +180,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     if draw.state == DrawState.COMMITTED:
         messages.info(request, _("该抽取尚未执行，还没有抽取结果"))
         return redirect("draws:draw_detail", pk=pk)
-    services.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组")
+    confidential.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组")
     shown = TeamsPage.build(user, draw, request.GET)
     return render(request, "draws/results.html", _results_context(user, draw, shown, None, None))
 
@@ -215,7 +216,7 @@ def recuse(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(shown.url(draw))
     draw.refresh_from_db()
-    services.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组")
+    confidential.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组")
     return render(request, "draws/results.html", _results_context(user, draw, shown, form, None))
 
 
@@ -232,7 +233,7 @@ def advance_notice(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         notice = call_service(
             form,
-            lambda: services.advance_notice_record(
+            lambda: confidential.advance_notice_record(
                 actor=user,
                 draw=draw,
                 target=form.chosen(),
@@ -243,7 +244,7 @@ def advance_notice(request: HttpRequest, pk: int) -> HttpResponse:
         if notice is not None:
             messages.success(request, _("已登记提前告知（第十八条例外）"))
             return redirect(shown.url(draw))
-    services.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组")
+    confidential.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组")
     return render(request, "draws/results.html", _results_context(user, draw, shown, None, form))
 
 
@@ -256,7 +257,9 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     draw = _result_draw(user, pk)
     entries = list(selectors.drawn_entries(user=user, draw=draw))
     members = list(selectors.teams(user=user, draw=draw, include_history=True))
-    services.log_confidential_access(actor=user, draw=draw, what="抽取名单和检查组（Excel 导出）")
+    confidential.log_confidential_access(
+        actor=user, draw=draw, what="抽取名单和检查组（Excel 导出）"
+    )
     teams = _group(draw, entries, members)
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -317,7 +320,7 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
     for draw_id in dict.fromkeys(m.draw_id for m in mine):
         draw = next(m.draw for m in mine if m.draw_id == draw_id)
         team = list(selectors.teams(user=user, draw=draw))
-        services.log_confidential_access(actor=user, draw=draw, what="本人检查任务及同组人员")
+        confidential.log_confidential_access(actor=user, draw=draw, what="本人检查任务及同组人员")
         for m in (x for x in mine if x.draw_id == draw_id):
             rows.append(
                 {

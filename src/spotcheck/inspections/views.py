@@ -24,7 +24,7 @@ from spotcheck.accounts.models import User
 from spotcheck.core import access
 from spotcheck.core.errors import ServiceError
 from spotcheck.directory.models import Target
-from spotcheck.draws import services as draw_services
+from spotcheck.draws import services_confidential as confidential
 from spotcheck.draws.models import Draw, DrawState
 from spotcheck.inspections import selectors, services
 from spotcheck.inspections.documents import DOCUMENTS
@@ -248,7 +248,7 @@ def record(request: HttpRequest, draw_pk: int, target_pk: int) -> HttpResponse:
     if request.method != "POST":
         if not access.window_open(draw.task):
             # The page names the team: before the window that is a confidential access.
-            draw_services.log_confidential_access(
+            confidential.log_confidential_access(
                 actor=user, draw=draw, what="检查组", target=target
             )
         return render_record(request, draw, target)
@@ -392,13 +392,13 @@ def target_documents(request: HttpRequest, draw_pk: int, target_pk: int) -> Http
             messages.error(request, exc.message)
             return redirect("inspections:target_documents", draw_pk=draw.pk, target_pk=target.pk)
         # Names the team: a confidential access before the window (Art. 18), logged every time.
-        draw_services.log_confidential_access(
+        confidential.log_confidential_access(
             actor=user, draw=draw, what=f"{title}（下载）", target=target
         )
         response = HttpResponse(data, content_type=DOCX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
-    draw_services.log_confidential_access(actor=user, draw=draw, what="检查文书", target=target)
+    confidential.log_confidential_access(actor=user, draw=draw, what="检查文书", target=target)
     context = {
         "draw": draw,
         "task": draw.task,

@@ -25,12 +25,11 @@ from spotcheck.draws.labels import factor_display, stratum_label
 from spotcheck.draws.models import PoolEntry, PoolPreview, PreviewLine
 from spotcheck.draws.pool import (
     EXCLUDED_CAP,
-    _eligible_targets,
     build_pool,
-    capped_target_ids,
     exclusion_label,
     shortfall_message,
 )
+from spotcheck.draws.scope import capped_target_ids, eligible_targets
 from spotcheck.engine.hashing import EngineError
 from spotcheck.engine.probability import M, probability_text
 from spotcheck.jobs.models import JobState
@@ -182,7 +181,7 @@ def _live(request: HttpRequest, task: SpotCheckTask) -> dict[str, Any]:
     except ServiceError as exc:
         # A pool emptied by the yearly cap is exactly when an override is needed, so
         # the capped targets are still offered for a request.
-        capped = capped_target_ids(_eligible_targets(task), task.window_start.year, task)
+        capped = capped_target_ids(eligible_targets(task), task.window_start.year, task)
         return {
             "error": exc.message,
             "live": True,

@@ -7,7 +7,7 @@ from django.core.management.base import CommandParser
 from spotcheck.core.commands import ActingCommand, lookup, parse_date
 from spotcheck.directory.models import Target
 from spotcheck.draws.models import Draw
-from spotcheck.draws.services import advance_notice_record
+from spotcheck.draws.services_confidential import advance_notice_record
 
 
 class Command(ActingCommand):

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError, CommandParser
 from spotcheck.core import access
 from spotcheck.core.commands import ActingCommand, lookup
 from spotcheck.draws.models import Draw
-from spotcheck.draws.services import log_confidential_access
+from spotcheck.draws.services_confidential import log_confidential_access
 from spotcheck.draws.snapshot import proof_file_bytes
 
 
