@@ -3,10 +3,13 @@ below it, by ``core.access.bureau_scope``; one register of entities is shared.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from spotcheck.accounts.models import Bureau
 from spotcheck.audit.models import AuditEvent
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed, ServiceError
@@ -45,6 +48,28 @@ def test_scopes_follow_the_tree(tree: Tree) -> None:
     # No bureau: the whole province.
     assert access.bureau_scope(tree.p.auditor) is None
     assert access.bureau_scope(tree.p.admin) is None
+
+
+def test_the_scope_costs_one_query_and_follows_a_move_at_once(
+    tree: Tree, django_assert_num_queries: Any
+) -> None:
+    """The whole tree in one query (it used to be three below the root), memoised for the
+    request only: a district moved under another city leaves its old city's users at the
+    next request, whatever process serves it."""
+    user = fresh(tree.city_auditor)
+    with django_assert_num_queries(1):
+        assert access.bureau_scope(user) == {tree.city.pk, tree.district_a.pk, tree.district_b.pk}
+        access.bureau_scope(user)
+    section = fresh(tree.p.section)
+    with django_assert_num_queries(1):
+        assert access.bureau_scope(section) == {tree.district_a.pk}
+    other_city = Bureau.objects.create(
+        code="city-2", name="另一市商务局", level="city", parent=tree.province
+    )
+    tree.district_b.parent = other_city
+    tree.district_b.save()
+    assert access.bureau_scope(fresh(tree.city_auditor)) == {tree.city.pk, tree.district_a.pk}
+    assert access.bureau_scope(fresh(tree.auditor_b)) == {tree.district_b.pk}
 
 
 def test_a_district_auditor_sees_its_own_tasks_only(tree: Tree, world: World) -> None:

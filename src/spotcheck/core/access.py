@@ -36,21 +36,42 @@ def bureau_scope(user: Any) -> frozenset[int] | None:
     A department's members serve the department's bureau; users without a department serve
     ``user.bureau`` (empty: the whole deployment). Memoised on the user object, which lives
     for one request.
+
+    One query reads the whole tree (a province has a few hundred bureaus, a few kilobytes)
+    rather than three reading the bureau, the other roots and the subtree. The tree is not
+    cached across requests on purpose: without a shared cache each process would keep its
+    own copy, and a bureau moved elsewhere would keep its old superiors' access for as long
+    as the copy lived.
     """
     if _role(user) is None:
         return frozenset()
     if hasattr(user, _SCOPE_ATTR):
         cached: frozenset[int] | None = getattr(user, _SCOPE_ATTR)
         return cached
-    from spotcheck.accounts.models import Bureau
+    from django.db.models import BooleanField, ExpressionWrapper, Q
 
-    bureau_id = user.department.bureau_id if user.department_id is not None else user.bureau_id
-    scope: frozenset[int] | None = None
-    if bureau_id is not None:
-        bureau = Bureau.objects.only("path", "parent_id").get(pk=bureau_id)
-        other_roots = Bureau.objects.filter(parent=None).exclude(pk=bureau.pk)
-        if bureau.parent_id is not None or other_roots.exists():
-            scope = frozenset(bureau.subtree_ids())
+    from spotcheck.accounts.models import Bureau, Department
+
+    if user.department_id is not None:
+        mine = Q(pk__in=Department.objects.filter(pk=user.department_id).values("bureau_id"))
+    elif user.bureau_id is not None:
+        mine = Q(pk=user.bureau_id)
+    else:
+        setattr(user, _SCOPE_ATTR, None)
+        return None
+    tree = list(
+        Bureau.objects.annotate(mine=ExpressionWrapper(mine, output_field=BooleanField()))
+        .order_by()
+        .values_list("pk", "path", "parent_id", "mine")
+    )
+    own = [(path, parent) for _pk, path, parent, is_mine in tree if is_mine]
+    scope: frozenset[int] | None = frozenset()  # (its bureau gone: nothing, not a 500)
+    if own:
+        own_path, own_parent = own[0]
+        roots = sum(1 for row in tree if row[2] is None)
+        scope = None
+        if own_parent is not None or roots > 1:
+            scope = frozenset(pk for pk, path, _parent, _mine in tree if path.startswith(own_path))
     setattr(user, _SCOPE_ATTR, scope)
     return scope
 
