@@ -59,6 +59,20 @@ def _flush_lifts_audit_guard() -> Iterator[None]:
 
 
 @pytest.fixture
+def restore_migrations() -> Iterator[None]:
+    """For tests that migrate an app backwards: afterwards every app is at its latest
+    migration again. Migrating one app back also unapplies what depends on it, in other
+    apps and later in the same app, so going "forward" to the migration under test alone
+    would leave the database without them for every test this worker runs next."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
 def personas(db: None) -> Personas:
     dept = DepartmentFactory(code="market", name="市场建设科")
     other = DepartmentFactory(code="trade", name="商贸流通科")

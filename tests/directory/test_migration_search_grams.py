@@ -7,7 +7,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("migrations")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("migrations"),
+    pytest.mark.usefixtures("restore_migrations"),
+]
 
 BEFORE = [("directory", "0001_directories_with_history")]
 AFTER = [("directory", "0002_target_search_grams_index")]

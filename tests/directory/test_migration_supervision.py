@@ -7,7 +7,11 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("migrations")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("migrations"),
+    pytest.mark.usefixtures("restore_migrations"),
+]
 
 BEFORE = [("directory", "0003_target_flag_partial_indexes")]
 AFTER = [("directory", "0004_supervision_through_with_own_attributes")]

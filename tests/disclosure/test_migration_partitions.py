@@ -19,7 +19,11 @@ from spotcheck.core import partitions
 from tests.inspections.conftest import Scene
 from tests.portal.helpers import accepted_individual, correct, publish
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("migrations")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("migrations"),
+    pytest.mark.usefixtures("restore_migrations"),
+]
 
 PLAIN = [
     ("audit", "0004_schedule_hourly_checkpoint"),

@@ -10,7 +10,11 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("migrations")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("migrations"),
+    pytest.mark.usefixtures("restore_migrations"),
+]
 
 BEFORE = [("draws", "0005_draw_conflict_key_and_recusal_reason_code")]
 AFTER = [("draws", "0006_pool_entries_share_weight_profiles")]
