@@ -152,8 +152,18 @@ def _search(qs: QuerySet[Target], q: str) -> QuerySet[Target]:
 
 
 def target_list(
-    *, user: Any, filters: TargetFilter | None = None, check_access: bool = True
+    *,
+    user: Any,
+    filters: TargetFilter | None = None,
+    check_access: bool = True,
+    department_id: int | None = None,
 ) -> QuerySet[Target]:
+    """The directory rows ``user`` may see that match ``filters``, by credit code.
+
+    With ``department_id`` (the register page and its export, see ``register_department``)
+    the rows carry that department's effective grade and key-industry flag (annotations named
+    by ``as_department_sees``) and the 重点行业 flag filters on them: one LEFT JOIN in the
+    same query, whatever the number of rows. Without it the entity's values apply."""
     # check_access=False is for services that filter on behalf of a task, not a person.
     if check_access and not access.can_view_targets(user):
         raise NotAllowed(gettext("无权查看检查对象名录库"))
@@ -174,9 +184,17 @@ def target_list(
             qs = qs.filter(**{name: value})
     if f.department:
         qs = qs.filter(departments__id=f.department)
+    qs, names = as_department_sees(qs, department_id)
     for flag in f.flags:
-        qs = qs.filter(**{TARGET_FLAG_FILTERS[flag]: True})
+        qs = qs.filter(**{names.get(flag, TARGET_FLAG_FILTERS[flag]): True})
     return qs.order_by("credit_code")
+
+
+def register_department(user: Any) -> int | None:
+    """Whose values the register shows ``user``: a member of a department (a clerk, a leader
+    by the primary department) sees its department's own grade and key-industry flag where it
+    set them; a user of no department (an administrator, a bureau's auditor) the entity's."""
+    return getattr(user, "department_id", None)
 
 
 def in_scope_targets(user: Any, qs: QuerySet[Target]) -> QuerySet[Target]:
@@ -199,6 +217,13 @@ def in_scope_targets(user: Any, qs: QuerySet[Target]) -> QuerySet[Target]:
 DEPARTMENT_FIELDS = ("supervision_grade", "key_industry")
 
 
+def department_columns(department_id: int | None) -> dict[str, str]:
+    """Field → the name ``as_department_sees(…, department_id)`` gives its effective value."""
+    if department_id is None:
+        return {name: name for name in DEPARTMENT_FIELDS}
+    return {name: f"dept_{name}" for name in DEPARTMENT_FIELDS}
+
+
 def as_department_sees(
     targets: QuerySet[Target], department_id: int | None
 ) -> tuple[QuerySet[Target], dict[str, str]]:
@@ -208,9 +233,9 @@ def as_department_sees(
     One LEFT JOIN on the (target, department) unique pair with COALESCE, in the same query as
     the other columns: the draw pool and the export read a million targets in one pass,
     never looking a department's values up row by row."""
+    names = department_columns(department_id)
     if department_id is None:
-        return targets, {name: name for name in DEPARTMENT_FIELDS}
-    names = {name: f"dept_{name}" for name in DEPARTMENT_FIELDS}
+        return targets, names
     if all(name in targets.query.annotations for name in names.values()):
         return targets, names  # already annotated (a task scope filtered on them)
     qs = targets.annotate(
