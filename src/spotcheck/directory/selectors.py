@@ -34,6 +34,7 @@ from spotcheck.directory.models import (
     InspectorStatus,
     ProjectProgress,
     Scale,
+    Supervision,
     Target,
     TargetKind,
     TargetStatus,
@@ -161,9 +162,8 @@ def target_list(
     """The directory rows ``user`` may see that match ``filters``, by credit code.
 
     With ``department_id`` (the register page and its export, see ``register_department``)
-    the rows carry that department's effective grade and key-industry flag (annotations named
-    by ``as_department_sees``) and the 重点行业 flag filters on them: one LEFT JOIN in the
-    same query, whatever the number of rows. Without it the entity's values apply."""
+    the 重点行业 flag filters on that department's effective flag
+    (``effective_key_industry``); without it, on the entity's."""
     # check_access=False is for services that filter on behalf of a task, not a person.
     if check_access and not access.can_view_targets(user):
         raise NotAllowed(gettext("无权查看检查对象名录库"))
@@ -184,10 +184,38 @@ def target_list(
             qs = qs.filter(**{name: value})
     if f.department:
         qs = qs.filter(departments__id=f.department)
-    qs, names = as_department_sees(qs, department_id)
     for flag in f.flags:
-        qs = qs.filter(**{names.get(flag, TARGET_FLAG_FILTERS[flag]): True})
+        if flag == "key_industry" and department_id is not None:
+            qs = qs.filter(effective_key_industry(department_id))
+        else:
+            qs = qs.filter(**{TARGET_FLAG_FILTERS[flag]: True})
     return qs.order_by("credit_code")
+
+
+def effective_key_industry(department_id: int) -> Q:
+    """Targets that are in a key industry as ``department_id`` sees them: its own "yes", or
+    the entity's "yes" where it did not say "no".
+
+    Not ``as_department_sees``' COALESCE: on the register that join costs every page and
+    capped count over 10^6 targets a pass over the department's links. These two subqueries
+    do not depend on the row; they read the few links that carry an own flag (partial index
+    ``supervision_own_key_industry``) once, and the database probes them as hashes while it
+    walks the target indexes as for any other filter."""
+    own = Supervision.objects.filter(department_id=department_id, key_industry__isnull=False)
+    says_yes = own.filter(key_industry=True).values("target_id")
+    says_no = own.filter(key_industry=False).values("target_id")
+    return Q(pk__in=says_yes) | (Q(key_industry=True) & ~Q(pk__in=says_no))
+
+
+def own_key_industry(department_id: int | None, target_ids: list[int]) -> dict[int, bool]:
+    """Target id → the flag ``department_id`` set for it itself, for a page of targets (one
+    query; a target missing here follows the entity's flag)."""
+    if department_id is None or not target_ids:
+        return {}
+    rows = Supervision.objects.filter(
+        department_id=department_id, target_id__in=target_ids, key_industry__isnull=False
+    ).values_list("target_id", "key_industry")
+    return {target_id: bool(flag) for target_id, flag in rows}
 
 
 def register_department(user: Any) -> int | None:
@@ -217,13 +245,6 @@ def in_scope_targets(user: Any, qs: QuerySet[Target]) -> QuerySet[Target]:
 DEPARTMENT_FIELDS = ("supervision_grade", "key_industry")
 
 
-def department_columns(department_id: int | None) -> dict[str, str]:
-    """Field → the name ``as_department_sees(…, department_id)`` gives its effective value."""
-    if department_id is None:
-        return {name: name for name in DEPARTMENT_FIELDS}
-    return {name: f"dept_{name}" for name in DEPARTMENT_FIELDS}
-
-
 def as_department_sees(
     targets: QuerySet[Target], department_id: int | None
 ) -> tuple[QuerySet[Target], dict[str, str]]:
@@ -233,9 +254,9 @@ def as_department_sees(
     One LEFT JOIN on the (target, department) unique pair with COALESCE, in the same query as
     the other columns: the draw pool and the export read a million targets in one pass,
     never looking a department's values up row by row."""
-    names = department_columns(department_id)
     if department_id is None:
-        return targets, names
+        return targets, {name: name for name in DEPARTMENT_FIELDS}
+    names = {name: f"dept_{name}" for name in DEPARTMENT_FIELDS}
     if all(name in targets.query.annotations for name in names.values()):
         return targets, names  # already annotated (a task scope filtered on them)
     qs = targets.annotate(

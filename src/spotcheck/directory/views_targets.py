@@ -93,9 +93,9 @@ def target_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.target_list(user=user, filters=filters, department_id=own)
     qs = qs.prefetch_related("departments")
     page, page_range = paginate(request, qs, capped=True)
-    key_industry = selectors.department_columns(own)["key_industry"]
+    own_flags = selectors.own_key_industry(own, [t.pk for t in page.object_list])
     for target in page.object_list:
-        target.shown_key_industry = getattr(target, key_industry)
+        target.shown_key_industry = own_flags.get(target.pk, target.key_industry)
     editable: set[int] = set()
     if access.can_create_directory_records(user) and user.department is not None:
         # One query for the page instead of one permission check per row.
