@@ -66,7 +66,11 @@ def filtered_queryset(
     """The same rows the list page shows for these query parameters, and the filters used."""
     if kind == "targets":
         filters, _errors = selectors.TargetFilter.from_params(params)
-        return selectors.target_list(user=actor, filters=filters), filters.as_dict()
+        # The department's own 重点行业 flag filters, as on the page (and as iter_rows shows).
+        targets = selectors.target_list(
+            user=actor, filters=filters, department_id=selectors.register_department(actor)
+        )
+        return targets, filters.as_dict()
     q = str(params.get("q", "") or "").strip()[:100]
     department = _int_param(params, "department")
     if kind == "items":

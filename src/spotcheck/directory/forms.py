@@ -59,6 +59,20 @@ class TargetForm(forms.ModelForm[Target]):
             "departments",
         ]
         widgets = {"departments": PickerCheckboxes}
+        # These two are the entity's (主体的) values; each department may keep its own
+        # (directory.Supervision, set on the detail page), which this form does not touch.
+        help_texts = {
+            "supervision_grade": _(
+                "主体的内部监管等级，监管该主体的各部门共用；"
+                "某一部门自己的监管等级请在检查对象详情页的“本部门监管属性”中设置，"
+                "未设置的部门沿用此值。"
+            ),
+            "key_industry": _(
+                "主体的重点行业标记，监管该主体的各部门共用；"
+                "某一部门自己的判断请在检查对象详情页的“本部门监管属性”中设置，"
+                "未设置的部门沿用此值。"
+            ),
+        }
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

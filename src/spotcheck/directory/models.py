@@ -124,6 +124,15 @@ class Supervision(models.Model):
         # unique_together, not a UniqueConstraint: it is the constraint Django created for the
         # auto-created table, under the name it derives, so the switch needs no DDL.
         unique_together = [("target", "department")]
+        indexes = [
+            # The few links that carry a department's own 重点行业 flag, for the register's
+            # flag filter (selectors.effective_key_industry), which reads them by department.
+            models.Index(
+                fields=["department", "target"],
+                condition=models.Q(key_industry__isnull=False),
+                name="supervision_own_key_industry",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.department} — {self.target}"

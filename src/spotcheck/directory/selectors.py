@@ -34,6 +34,7 @@ from spotcheck.directory.models import (
     InspectorStatus,
     ProjectProgress,
     Scale,
+    Supervision,
     Target,
     TargetKind,
     TargetStatus,
@@ -152,8 +153,17 @@ def _search(qs: QuerySet[Target], q: str) -> QuerySet[Target]:
 
 
 def target_list(
-    *, user: Any, filters: TargetFilter | None = None, check_access: bool = True
+    *,
+    user: Any,
+    filters: TargetFilter | None = None,
+    check_access: bool = True,
+    department_id: int | None = None,
 ) -> QuerySet[Target]:
+    """The directory rows ``user`` may see that match ``filters``, by credit code.
+
+    With ``department_id`` (the register page and its export, see ``register_department``)
+    the 重点行业 flag filters on that department's effective flag
+    (``effective_key_industry``); without it, on the entity's."""
     # check_access=False is for services that filter on behalf of a task, not a person.
     if check_access and not access.can_view_targets(user):
         raise NotAllowed(gettext("无权查看检查对象名录库"))
@@ -175,8 +185,57 @@ def target_list(
     if f.department:
         qs = qs.filter(departments__id=f.department)
     for flag in f.flags:
-        qs = qs.filter(**{TARGET_FLAG_FILTERS[flag]: True})
+        if (
+            flag == "key_industry"
+            and department_id is not None
+            and _has_own_key_industry(department_id)
+        ):
+            qs = qs.filter(effective_key_industry(department_id))
+        else:
+            qs = qs.filter(**{TARGET_FLAG_FILTERS[flag]: True})
     return qs.order_by("credit_code")
+
+
+def effective_key_industry(department_id: int) -> Q:
+    """Targets that are in a key industry as ``department_id`` sees them: its own "yes", or
+    the entity's "yes" where it did not say "no".
+
+    Not ``as_department_sees``' COALESCE: on the register that join costs every page and
+    capped count over 10^6 targets a pass over the department's links. These two subqueries
+    do not depend on the row; they read the few links that carry an own flag (partial index
+    ``supervision_own_key_industry``) once, and the database probes them as hashes while it
+    walks the target indexes as for any other filter."""
+    own = Supervision.objects.filter(department_id=department_id, key_industry__isnull=False)
+    says_yes = own.filter(key_industry=True).values("target_id")
+    says_no = own.filter(key_industry=False).values("target_id")
+    return Q(pk__in=says_yes) | (Q(key_industry=True) & ~Q(pk__in=says_no))
+
+
+def _has_own_key_industry(department_id: int) -> bool:
+    """Whether ``department_id`` set its own 重点行业 flag on any target (one probe of the
+    partial index): most departments never do, and for them the entity's flag is their
+    flag, which the target's partial flag indexes serve best."""
+    return Supervision.objects.filter(
+        department_id=department_id, key_industry__isnull=False
+    ).exists()
+
+
+def own_key_industry(department_id: int | None, target_ids: list[int]) -> dict[int, bool]:
+    """Target id → the flag ``department_id`` set for it itself, for a page of targets (one
+    query; a target missing here follows the entity's flag)."""
+    if department_id is None or not target_ids:
+        return {}
+    rows = Supervision.objects.filter(
+        department_id=department_id, target_id__in=target_ids, key_industry__isnull=False
+    ).values_list("target_id", "key_industry")
+    return {target_id: bool(flag) for target_id, flag in rows}
+
+
+def register_department(user: Any) -> int | None:
+    """Whose values the register shows ``user``: a member of a department (a clerk, a leader
+    by the primary department) sees its department's own grade and key-industry flag where it
+    set them; a user of no department (an administrator, a bureau's auditor) the entity's."""
+    return getattr(user, "department_id", None)
 
 
 def in_scope_targets(user: Any, qs: QuerySet[Target]) -> QuerySet[Target]:

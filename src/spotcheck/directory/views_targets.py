@@ -88,8 +88,14 @@ def target_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     require(access.can_view_targets(user), _("无权查看检查对象名录库"))
     filters, errors = TargetFilter.from_params(request.GET)
-    qs = selectors.target_list(user=user, filters=filters).prefetch_related("departments")
+    # A department's clerks filter and read 重点行业 by their department's own flag.
+    own = selectors.register_department(user)
+    qs = selectors.target_list(user=user, filters=filters, department_id=own)
+    qs = qs.prefetch_related("departments")
     page, page_range = paginate(request, qs, capped=True)
+    own_flags = selectors.own_key_industry(own, [t.pk for t in page.object_list])
+    for target in page.object_list:
+        target.shown_key_industry = own_flags.get(target.pk, target.key_industry)
     editable: set[int] = set()
     if access.can_create_directory_records(user) and user.department is not None:
         # One query for the page instead of one permission check per row.
@@ -123,6 +129,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
             for name, choices in SELECT_FILTERS
         ],
         "flag_labels": [(name, field_label(Target, name)) for name in FLAG_NAMES],
+        "own_department": own is not None,
     }
     return render(request, "directory/target_list.html", context)
 
