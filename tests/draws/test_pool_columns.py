@@ -162,3 +162,39 @@ def test_single_department_scope_reads_what_the_general_one_reads(
         return
     assert len(rows) == len(world.targets)
     assert by_pk[world.targets[1].pk][2] == 1
+
+
+@pytest.mark.django_db
+def test_the_pool_read_in_small_chunks_and_out_of_order_is_the_same_pool(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool's rows come through a server-side cursor a chunk at a time and are sorted
+    into canonical order by the application: chunks of 7 over rows that the database
+    returns out of code order must give the pool that one chunk gives."""
+    from spotcheck.directory.models import Supervision, TargetStatus
+    from spotcheck.draws import scope
+    from tests.factories import TargetFactory
+
+    # New targets whose codes sort before the world's, inserted in descending code order,
+    # one of them inactive and one graded by the lead itself (shared values and keys).
+    codes = sorted((t.credit_code for t in world.targets), reverse=True)
+    made = [
+        TargetFactory(
+            departments=[world.p.dept],
+            credit_code=code.replace("91640106", "91640105", 1),
+            credit_class="ABCD"[k % 4],
+        )
+        for k, code in enumerate(codes[:12])
+    ]
+    made[3].status = TargetStatus.REVOKED
+    made[3].save()
+    Supervision.objects.filter(target=made[5], department=world.p.dept).update(supervision_grade=4)
+    task = world.approved_task()
+    whole = build_pool(task)
+    monkeypatch.setattr(scope, "FETCH_ROWS", 7)
+    chunked = build_pool(task)
+    assert len(chunked) == len(world.targets) + 12
+    assert chunked.codes == sorted(chunked.codes)
+    for name in ("target_ids", "codes", "strata", "weights", "profiles", "pi_units"):
+        assert getattr(chunked, name) == getattr(whole, name), name
+    assert chunked.excluded == whole.excluded and chunked.excluded

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from operator import itemgetter
+from itertools import islice
+from operator import gt
 from typing import Any
 
 from django.db import connection
@@ -85,13 +86,36 @@ def weighed_scope(task: SpotCheckTask) -> tuple[QuerySet[Target], tuple[str, ...
     return department_risk_columns(scope_queryset(task), lead)
 
 
-def _rows(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """All rows of a values_list query through the driver's cursor: at a million rows the
-    ORM's per-row iterator costs seconds and the SQL is the ORM's own either way."""
+# Rows fetched per round trip when the pool is read: enough to amortise the round trip,
+# few enough that the driver's rows never outweigh the columns they are folded into.
+FETCH_ROWS = 20_000
+
+
+def _columns(qs: QuerySet[Any], shared: Sequence[int]) -> list[list[Any]]:
+    """The rows of a values_list query as columns, read a chunk at a time through a
+    server-side cursor (PostgreSQL; a plain cursor elsewhere).
+
+    A million rows fetched at once were a million tuples of five objects each, twice the
+    pool's own size at the peak of a commitment. Values of the ``shared`` columns (a few
+    distinct statuses, strata, risk keys) are kept once and referenced from every line."""
     sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cur:
+    columns: list[list[Any]] = []
+    # One memo per column: a memo shared between columns would also merge 1 with True.
+    memos: dict[int, dict[Any, Any]] = {k: {} for k in shared}
+    with connection.chunked_cursor() as cur:
         cur.execute(sql, params)
-        return cur.fetchall()
+        while chunk := cur.fetchmany(FETCH_ROWS):
+            parts = list(zip(*chunk, strict=True))
+            del chunk
+            if not columns:
+                columns = [[] for _ in parts]
+            for k, part in enumerate(parts):
+                if k in memos:
+                    share = memos[k].setdefault
+                    columns[k] += [share(v, v) for v in part]
+                else:
+                    columns[k] += part
+    return columns
 
 
 def eligible_targets(task: SpotCheckTask) -> QuerySet[Target]:
@@ -144,25 +168,31 @@ def pool_columns(
             Func(*(F(name) for name in risk_columns), function="ROW", output_field=TextField()),
             TextField(),
         )
-        rows = _rows(
+        columns = _columns(
             scope.order_by()
             .annotate(risk_key=key)
-            .values_list("pk", "credit_code", "status", stratum, "risk_key")
+            .values_list("pk", "credit_code", "status", stratum, "risk_key"),
+            shared=(2, 3, 4),
         )
     else:
-        rows = [
-            (*row[:4], row[4:])
-            for row in _rows(
-                scope.order_by().values_list("pk", "credit_code", "status", stratum, *risk_columns)
-            )
-        ]
-    # Canonical order is by UTF-8 bytes, which for str is code-point order; the database's
-    # collation may differ, so sort here (nearly free when it already agrees).
-    rows.sort(key=itemgetter(1))
-    if not rows:
+        columns = _columns(
+            scope.order_by().values_list("pk", "credit_code", "status", stratum, *risk_columns),
+            shared=(2, 3),
+        )
+        if columns:
+            columns[4:] = [list(zip(*columns[4:], strict=True))]
+    if not columns:
         return [], [], [], [], [], {}
-    ids, codes, statuses, values, keys = (list(column) for column in zip(*rows, strict=True))
-    del rows
+    ids, codes, statuses, values, keys = columns
+    del columns
+    # Canonical order is by UTF-8 bytes, which for str is code-point order; the database's
+    # collation may differ, so sort here (one pass finds out when it already agrees).
+    if any(map(gt, codes, islice(codes, 1, None))):
+        order = sorted(range(len(codes)), key=codes.__getitem__)
+        ids, codes, statuses, values, keys = (
+            [column[i] for i in order] for column in (ids, codes, statuses, values, keys)
+        )
+        del order
     if not postgres:
         return ids, codes, statuses, values, keys, {key: key for key in keys}
     sample = {key: pk for pk, key in zip(ids, keys, strict=True)}
