@@ -5,6 +5,7 @@ pool's columns fetched in one pass. ``draws.pool`` weighs and stratifies what th
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import replace
 from itertools import islice
@@ -91,15 +92,16 @@ def weighed_scope(task: SpotCheckTask) -> tuple[QuerySet[Target], tuple[str, ...
 FETCH_ROWS = 20_000
 
 
-def _columns(qs: QuerySet[Any], shared: Sequence[int]) -> list[list[Any]]:
+def _columns(qs: QuerySet[Any], shared: Sequence[int]) -> list[Any]:
     """The rows of a values_list query as columns, read a chunk at a time through a
     server-side cursor (PostgreSQL; a plain cursor elsewhere).
 
     A million rows fetched at once were a million tuples of five objects each, twice the
     pool's own size at the peak of a commitment. Values of the ``shared`` columns (a few
-    distinct statuses, strata, risk keys) are kept once and referenced from every line."""
+    distinct statuses, strata, risk keys) are kept once and referenced from every line; the
+    first column (the ids) is an array of machine integers, 8 bytes a line instead of 40."""
     sql, params = qs.query.sql_with_params()
-    columns: list[list[Any]] = []
+    columns: list[Any] = []
     # One memo per column: a memo shared between columns would also merge 1 with True.
     memos: dict[int, dict[Any, Any]] = {k: {} for k in shared}
     with connection.chunked_cursor() as cur:
@@ -108,13 +110,13 @@ def _columns(qs: QuerySet[Any], shared: Sequence[int]) -> list[list[Any]]:
             parts = list(zip(*chunk, strict=True))
             del chunk
             if not columns:
-                columns = [[] for _ in parts]
+                columns = [array("q"), *([] for _ in parts[1:])]
             for k, part in enumerate(parts):
                 if k in memos:
                     share = memos[k].setdefault
                     columns[k] += [share(v, v) for v in part]
                 else:
-                    columns[k] += part
+                    columns[k].extend(part)
     return columns
 
 
@@ -153,7 +155,7 @@ def capped_target_ids(targets: QuerySet[Target], year: int, task: SpotCheckTask)
 
 def pool_columns(
     scope: QuerySet[Target], by: str, risk_columns: Sequence[str]
-) -> tuple[list[int], list[str], list[str], list[str], list[Any], dict[Any, Sequence[Any]]]:
+) -> tuple[array[int], list[str], list[str], list[str], list[Any], dict[Any, Sequence[Any]]]:
     """The scope's lines in canonical order as columns (ids, credit codes, statuses, stratum
     values, risk keys) and each distinct risk key's values of ``risk_columns`` (RISK_COLUMNS
     as the lead department sees them).
@@ -182,15 +184,16 @@ def pool_columns(
         if columns:
             columns[4:] = [list(zip(*columns[4:], strict=True))]
     if not columns:
-        return [], [], [], [], [], {}
+        return array("q"), [], [], [], [], {}
     ids, codes, statuses, values, keys = columns
     del columns
     # Canonical order is by UTF-8 bytes, which for str is code-point order; the database's
     # collation may differ, so sort here (one pass finds out when it already agrees).
     if any(map(gt, codes, islice(codes, 1, None))):
         order = sorted(range(len(codes)), key=codes.__getitem__)
-        ids, codes, statuses, values, keys = (
-            [column[i] for i in order] for column in (ids, codes, statuses, values, keys)
+        ids = array("q", [ids[i] for i in order])
+        codes, statuses, values, keys = (
+            [column[i] for i in order] for column in (codes, statuses, values, keys)
         )
         del order
     if not postgres:

@@ -116,13 +116,12 @@ def draw_commit(
             )
             % {"qualified": len(qualified), "team_size": task.team_size}
         )
-    pool_codes = set(pool.codes)
     conflict_lines = [
         {"inspector": c.inspector.cert_no, "target": c.target.credit_code}
         for c in ConflictDeclaration.objects.filter(
             inspector__in=inspectors, withdrawn_at__isnull=True
         ).select_related("inspector", "target")
-        if c.target.credit_code in pool_codes
+        if pool.has_code(c.target.credit_code)
     ]
     params = {
         "sample": pool.sample_params,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import repeat
 from operator import itemgetter
@@ -138,7 +138,7 @@ def _lines_written(
     positions: bool,
 ) -> Iterator[None]:
     excluded = pool.excluded
-    pi = pool.pi_units or [0] * len(pool)
+    pi: Sequence[int] = pool.pi_units or [0] * len(pool)
     if connection.vendor == "postgresql":
         with (
             paused_gc(),
@@ -175,7 +175,7 @@ def _copying_lines(
     owner: str,
     owner_id: int,
     pool: TaskPool,
-    pi: list[int],
+    pi: Sequence[int],
     constants: dict[str, Any],
     *,
     positions: bool,
