@@ -6,11 +6,12 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.db.models import Count
 
 from spotcheck.core.errors import ServiceError
 from spotcheck.draws import services as draws
+from spotcheck.directory.models import Target
 from spotcheck.draws.models import CheckSlot, Draw
 from tests.draws.test_workflow import DICE
 from tests.workflow_fixtures import World
@@ -60,3 +61,69 @@ def test_racing_draws_respect_the_yearly_cap(world: World) -> None:
     assert "每年最多2次" in str(loser)
     worst = CheckSlot.objects.values("target", "year").annotate(n=Count("id")).order_by("-n")[0]
     assert worst["n"] == 2
+
+
+@pytest.mark.django_db
+def test_slots_are_taken_in_one_order_whatever_order_they_were_drawn(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two draws that insert the same targets' slots in different orders wait on each other's
+    # index entries crosswise and PostgreSQL kills one at random; one order for all avoids it.
+    task = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
+    draw = draws.draw_commit(
+        actor=world.p.section,
+        task=task,
+        randomness_kind="witnesses",
+        randomness_names=["王五", "赵六"],
+    )
+    seen: list[list[int]] = []
+    real = draws.insert_columns
+
+    def spy(model: Any, columns: dict[str, Any]) -> int:
+        if model is CheckSlot:
+            seen.append(list(columns["target_id"]))
+        return real(model, columns)
+
+    monkeypatch.setattr(draws, "insert_columns", spy)
+    ids = list(Target.objects.order_by("-pk").values_list("pk", flat=True)[:5])
+    draws._take_slots(draw, ids, world.window[0].year)
+    assert seen == [sorted(ids)]
+    assert set(CheckSlot.objects.values_list("target_id", flat=True)) == set(ids)
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+class _Other(Exception):
+    sqlstate = "53300"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cause", [_Deadlock, _Other])
+def test_a_deadlock_while_taking_slots_is_the_clear_lost_race_message(
+    world: World, monkeypatch: pytest.MonkeyPatch, cause: type[Exception]
+) -> None:
+    task = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
+    draw = draws.draw_commit(
+        actor=world.p.section,
+        task=task,
+        randomness_kind="witnesses",
+        randomness_names=["王五", "赵六"],
+    )
+
+    def fail(model: Any, columns: dict[str, Any]) -> int:
+        try:
+            raise cause()
+        except Exception as inner:
+            raise OperationalError("database said no") from inner
+
+    monkeypatch.setattr(draws, "insert_columns", fail)
+    ids = list(Target.objects.values_list("pk", flat=True)[:3])
+    if cause is _Deadlock:
+        with pytest.raises(ServiceError, match="每年最多2次"):
+            draws._take_slots(draw, ids, world.window[0].year)
+    else:
+        # Anything else (out of connections, disk full) is not a lost race: it stays an error.
+        with pytest.raises(OperationalError):
+            draws._take_slots(draw, ids, world.window[0].year)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -213,7 +213,15 @@ def draw_commit(
     return draw
 
 
+def _is_deadlock(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == "40P01"
+
+
 def _take_slots(draw: Draw, target_ids: list[int], year: int) -> None:
+    # Every draw inserts its slots in target-id order: two racing draws then wait on the
+    # unique index in the same order, so one simply waits for the other instead of
+    # deadlocking (drawn order differed per draw and PostgreSQL had to kill one at random).
+    target_ids = sorted(target_ids)
     overrides = dict(
         CapOverride.objects.filter(
             task=draw.task, approved_at__isnull=False, target_id__any_of=target_ids
@@ -241,7 +249,9 @@ def _take_slots(draw: Draw, target_ids: list[int], year: int) -> None:
                     ],
                 },
             )
-    except IntegrityError as exc:
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and not _is_deadlock(exc):
+            raise
         raise ServiceError(
             "有检查对象在此期间被其他抽取占用了本年度检查次数（每年最多2次），"
             "本次抽取未生效；请作废后重新抽取"
