@@ -10,8 +10,8 @@ from django.db import OperationalError, close_old_connections, connection
 from django.db.models import Count
 
 from spotcheck.core.errors import ServiceError
-from spotcheck.draws import services as draws
 from spotcheck.directory.models import Target
+from spotcheck.draws import services as draws
 from spotcheck.draws.models import CheckSlot, Draw
 from tests.draws.test_workflow import DICE
 from tests.workflow_fixtures import World
