@@ -162,6 +162,18 @@ class DrawExecuted(AuditEventData):
 
 
 @dataclass(frozen=True, kw_only=True)
+class DrawExecutionFailed(AuditEventData):
+    """Randomness was entered but the draw could not be completed (teams, yearly cap): the
+    values are kept here, in the append-only chain, because the failed transaction left no
+    other trace of them and a second attempt must use the same values."""
+
+    event_type: ClassVar[str] = "draws.execution_failed"
+    task: int
+    randomness: list[dict[str, Any]]
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class DrawAborted(AuditEventData):
     event_type: ClassVar[str] = "draws.aborted"
     task: int

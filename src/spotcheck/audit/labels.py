@@ -21,6 +21,7 @@ EVENT_LABELS = {
     "planning.task_state_changed": gettext_lazy("抽查任务状态变更"),
     "draws.committed": gettext_lazy("抽取承诺"),
     "draws.executed": gettext_lazy("执行抽取"),
+    "draws.execution_failed": gettext_lazy("录入随机数后抽取失败"),
     "draws.aborted": gettext_lazy("抽取作废"),
     "draws.abort_requested": gettext_lazy("申请作废抽取"),
     "draws.abort_rejected": gettext_lazy("驳回作废抽取申请"),

@@ -21,6 +21,12 @@ from spotcheck.core.bulk import insert_columns
 from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.directory.models import ConflictDeclaration, Inspector, Target
 from spotcheck.disclosure.draw_records import publish_draw_commitment
+from spotcheck.draws.attempts import (
+    ExecutionFailed,
+    bind_to_earlier,
+    entered_before,
+    record_failed_attempt,
+)
 from spotcheck.draws.history import draw_history
 from spotcheck.draws.models import (
     CapOverride,
@@ -258,13 +264,32 @@ def _take_slots(draw: Draw, target_ids: list[int], year: int) -> None:
         ) from exc
 
 
-@transaction.atomic
 def draw_execute(
     *,
     actor: User,
     draw: Draw,
     entries: dict[str, str],
     published_at: dict[str, dt.datetime] | None = None,
+) -> Draw:
+    """Enter the announced randomness and draw. A failure after the values were accepted is
+    recorded with them, and binds any later attempt to the same values (``draws.attempts``)."""
+    try:
+        return _execute(actor=actor, draw=draw, entries=entries, published_at=published_at)
+    except ExecutionFailed as failure:
+        record_failed_attempt(actor=actor, draw=draw, failure=failure)
+        raise ServiceError(
+            failure.message
+            + gettext("（本次录入的公开随机数已记入审计日志，再次执行须录入相同的数值）")
+        ) from failure
+
+
+@transaction.atomic
+def _execute(
+    *,
+    actor: User,
+    draw: Draw,
+    entries: dict[str, str],
+    published_at: dict[str, dt.datetime] | None,
 ) -> Draw:
     draw = Draw.objects.select_for_update().select_related("task").get(pk=draw.pk)
     task = draw.task
@@ -277,6 +302,17 @@ def draw_execute(
     if draw.abort_requests.filter(decided_at__isnull=True).exists():
         raise ServiceError(gettext("本次抽取有待分管领导审批的作废申请，审批前不能执行"))
     randomness = randomness_values(draw, entries, published_at)
+    earlier = entered_before(draw)
+    if earlier is not None:
+        randomness = bind_to_earlier(draw, randomness, earlier)
+    try:
+        return _draw_with(actor, draw, randomness)
+    except ServiceError as exc:
+        raise ExecutionFailed(exc.message, randomness) from exc
+
+
+def _draw_with(actor: User, draw: Draw, randomness: list[dict[str, str]]) -> Draw:
+    task = draw.task
     pool = committed_pool(draw)
     try:
         proof = run_draw(

@@ -21,6 +21,7 @@ from spotcheck.disclosure.draw_records import draw_publication
 from spotcheck.disclosure.models import PublicationKind
 from spotcheck.draws import services, services_abort
 from spotcheck.draws import services_confidential as confidential
+from spotcheck.draws.attempts import entered_before
 from spotcheck.draws.forms import AbortDecisionForm, AbortForm, CommitForm, ExecuteForm
 from spotcheck.draws.labels import stratum_label
 from spotcheck.draws.models import AbortRequest, Draw, DrawState, RandomnessKind
@@ -96,7 +97,18 @@ def _detail_context(
         and pending.requested_by_id != user.pk
     )
     commitment = draw.commitment
+    earlier = entered_before(draw) if draw.state == DrawState.COMMITTED else None
+    if execute_form is None and can_execute:
+        # A second attempt must enter the first one's values: offer them.
+        values = {item["name"]: item["value"] for item in earlier or []}
+        execute_form = ExecuteForm(draw=draw)
+        execute_form.initial = {
+            f"value_{n}": values[name]
+            for n, name in enumerate(execute_form.items)
+            if name in values
+        }
     return {
+        "earlier_randomness": earlier,
         "abort_requests": requests,
         "pending_abort": pending,
         "decision_form": (decision_form or AbortDecisionForm()) if can_decide else None,
@@ -107,7 +119,7 @@ def _detail_context(
         "commitment": commitment,
         "source": commitment.get("randomness_source", {}),
         "strata": sorted((stratum_label(k), v) for k, v in commitment.get("strata", {}).items()),
-        "execute_form": (execute_form or ExecuteForm(draw=draw)) if can_execute else None,
+        "execute_form": execute_form if can_execute else None,
         "abort_form": (abort_form or AbortForm()) if can_abort else None,
         "can_view_result": draw.state != DrawState.COMMITTED
         and access.can_view_draw_result(user, task),
