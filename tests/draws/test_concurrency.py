@@ -63,19 +63,22 @@ def test_racing_draws_respect_the_yearly_cap(world: World) -> None:
     assert worst["n"] == 2
 
 
+def _committed(world: World) -> Draw:
+    return draws.draw_commit(
+        actor=world.p.section,
+        task=world.approved_task(sample={"mode": "count", "values": {"*": 30}}),
+        randomness_kind="witnesses",
+        randomness_names=["王五", "赵六"],
+    )
+
+
 @pytest.mark.django_db
 def test_slots_are_taken_in_one_order_whatever_order_they_were_drawn(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Two draws that insert the same targets' slots in different orders wait on each other's
     # index entries crosswise and PostgreSQL kills one at random; one order for all avoids it.
-    task = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
-    draw = draws.draw_commit(
-        actor=world.p.section,
-        task=task,
-        randomness_kind="witnesses",
-        randomness_names=["王五", "赵六"],
-    )
+    draw = _committed(world)
     seen: list[list[int]] = []
     real = draws.insert_columns
 
@@ -104,13 +107,7 @@ class _Other(Exception):
 def test_a_deadlock_while_taking_slots_is_the_clear_lost_race_message(
     world: World, monkeypatch: pytest.MonkeyPatch, cause: type[Exception]
 ) -> None:
-    task = world.approved_task(sample={"mode": "count", "values": {"*": 30}})
-    draw = draws.draw_commit(
-        actor=world.p.section,
-        task=task,
-        randomness_kind="witnesses",
-        randomness_names=["王五", "赵六"],
-    )
+    draw = _committed(world)
 
     def fail(model: Any, columns: dict[str, Any]) -> int:
         try:
