@@ -9,8 +9,9 @@ import pytest
 from django.db import OperationalError, close_old_connections, connection
 from django.db.models import Count
 
+from spotcheck.audit.models import AuditEvent
 from spotcheck.core.errors import ServiceError
-from spotcheck.directory.models import Target
+from spotcheck.directory.models import ConflictDeclaration, Target
 from spotcheck.draws import services as draws
 from spotcheck.draws.models import CheckSlot, Draw
 from tests.draws.test_workflow import DICE
@@ -124,3 +125,45 @@ def test_a_deadlock_while_taking_slots_is_the_clear_lost_race_message(
         # Anything else (out of connections, disk full) is not a lost race: it stays an error.
         with pytest.raises(OperationalError):
             draws._take_slots(draw, ids, world.window[0].year)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_with_different_dice_cannot_both_try(world: World) -> None:
+    # The failure is recorded before the draw's lock is released: the tab that waited on the
+    # lock finds the first tab's values and is refused, rather than drawing with its own.
+    if connection.vendor != "postgresql":
+        pytest.skip("row-level concurrency is exercised on PostgreSQL (the CI's second pass)")
+    for target in world.targets:
+        for inspector in world.inspectors[1:]:
+            ConflictDeclaration.objects.create(
+                inspector=inspector, target=target, relation="kin", declared_by=world.p.section
+            )
+    draw = _committed(world)
+    tabs = [DICE, {**DICE, "见证人：王五": "111111"}]
+    barrier = threading.Barrier(len(tabs))
+    outcomes: list[str] = [""] * len(tabs)
+
+    def run(i: int) -> None:
+        close_old_connections()
+        try:
+            barrier.wait()
+            draws.draw_execute(actor=world.p.section, draw=draw, entries=tabs[i])
+            outcomes[i] = "drawn"
+        except ServiceError as exc:
+            outcomes[i] = exc.message
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(tabs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sum("组成 2 人检查组" in o for o in outcomes) == 1, outcomes
+    assert sum("必须录入相同的数值" in o for o in outcomes) == 1, outcomes
+    assert (
+        AuditEvent.objects.filter(
+            event_type="draws.execution_failed", object_id=str(draw.pk)
+        ).count()
+        == 1
+    )

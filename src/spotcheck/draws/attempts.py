@@ -6,14 +6,14 @@ racing draw) the rollback would erase every trace of those values. Then whoever 
 witnesses' dice could try other values until a failure stopped happening: and a failure can
 be arranged for a chosen target (conflict declarations against all but one inspector), so
 that "retry" would spare it. Instead the first failed attempt's values go into the audit chain
-in their own transaction, and any later attempt on the same draw must enter the same values.
+(the draw's writes rolled back to a savepoint, the event committed while the draw's row is
+still locked), and any later attempt on the same draw must enter the same values.
 The same values give the same selection and teams, so a draw that failed for a reason in its
 result stays failed and can only be aborted, with the leader's approval and in public.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext
 
 from spotcheck.accounts.models import User
@@ -25,7 +25,7 @@ from spotcheck.draws.models import Draw
 
 
 class ExecutionFailed(ServiceError):
-    """A refusal raised after the randomness was accepted (carries it, to be recorded)."""
+    """A refusal after the randomness was accepted, with that randomness (recorded)."""
 
     def __init__(self, message: str, randomness: list[dict[str, str]]) -> None:
         super().__init__(message)
@@ -63,16 +63,16 @@ def bind_to_earlier(
 
 
 def record_failed_attempt(*, actor: User, draw: Draw, failure: ExecutionFailed) -> None:
-    with transaction.atomic():
-        if entered_before(draw) is not None:
-            return  # the same values again (bound above): the first record stands
-        record(
-            events.DrawExecutionFailed(
-                object_id=str(draw.pk),
-                summary=f"第{draw.pk}号抽取录入随机数后未能完成",
-                task=draw.task_id,
-                randomness=failure.randomness,
-                reason=failure.message,
-            ),
-            actor=actor,
-        )
+    """Called inside the execution's transaction, which holds the draw's row lock."""
+    if entered_before(draw) is not None:
+        return  # the same values again (bound above): the first record stands
+    record(
+        events.DrawExecutionFailed(
+            object_id=str(draw.pk),
+            summary=f"第{draw.pk}号抽取录入随机数后未能完成",
+            task=draw.task_id,
+            randomness=failure.randomness,
+            reason=failure.message,
+        ),
+        actor=actor,
+    )

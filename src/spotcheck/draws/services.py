@@ -273,14 +273,14 @@ def draw_execute(
 ) -> Draw:
     """Enter the announced randomness and draw. A failure after the values were accepted is
     recorded with them, and binds any later attempt to the same values (``draws.attempts``)."""
-    try:
-        return _execute(actor=actor, draw=draw, entries=entries, published_at=published_at)
-    except ExecutionFailed as failure:
-        record_failed_attempt(actor=actor, draw=draw, failure=failure)
+    result = _execute(actor=actor, draw=draw, entries=entries, published_at=published_at)
+    if isinstance(result, ExecutionFailed):
+        # Raised only now, after the transaction that recorded the failure has committed.
         raise ServiceError(
-            failure.message
+            result.message
             + gettext("（本次录入的公开随机数已记入审计日志，再次执行须录入相同的数值）")
-        ) from failure
+        ) from result
+    return result
 
 
 @transaction.atomic
@@ -290,7 +290,7 @@ def _execute(
     draw: Draw,
     entries: dict[str, str],
     published_at: dict[str, dt.datetime] | None,
-) -> Draw:
+) -> Draw | ExecutionFailed:
     draw = Draw.objects.select_for_update().select_related("task").get(pk=draw.pk)
     task = draw.task
     _require_lead_section(actor, task)
@@ -306,9 +306,15 @@ def _execute(
     if earlier is not None:
         randomness = bind_to_earlier(draw, randomness, earlier)
     try:
-        return _draw_with(actor, draw, randomness)
+        with transaction.atomic():
+            return _draw_with(actor, draw, randomness)
     except ServiceError as exc:
-        raise ExecutionFailed(exc.message, randomness) from exc
+        # The draw's writes are rolled back to the savepoint; the failure is recorded while
+        # this transaction still holds the draw's row lock, so an attempt waiting on that
+        # lock (another tab, other dice) already finds the values it is bound to.
+        failure = ExecutionFailed(exc.message, randomness)
+        record_failed_attempt(actor=actor, draw=draw, failure=failure)
+        return failure
 
 
 def _draw_with(actor: User, draw: Draw, randomness: list[dict[str, str]]) -> Draw:
