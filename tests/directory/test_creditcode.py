@@ -9,6 +9,7 @@ from spotcheck.directory.creditcode import (
     check_code,
     make_code,
     normalise_code,
+    whole_code,
 )
 
 
@@ -70,3 +71,12 @@ def test_any_single_substitution_is_detected(first17: str, pos: int, repl: str) 
     changed = first17[:pos] + repl + first17[pos + 1 :]
     if changed != first17:
         assert check_char(changed) != check_char(first17)
+
+
+def test_whole_code_takes_any_case_and_width_and_nothing_shorter() -> None:
+    code = make_code("91", "640106", "MA7XK5X01")
+    assert whole_code(code.lower()) == code
+    assert whole_code(" " + code.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})) == code
+    assert whole_code(code[:17]) is None
+    assert whole_code(code[:9] + " " + code[9:]) is None
+    assert whole_code("银川恒禾商贸有限公司") is None

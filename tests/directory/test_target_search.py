@@ -201,3 +201,37 @@ def test_postgresql_has_the_grams_index() -> None:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'target_search_grams'")
         (definition,) = cursor.fetchone()
     assert "gin" in definition and "spotcheck_search_grams" in definition
+
+
+def test_a_whole_code_in_any_case_or_width_finds_its_entity(
+    personas: Personas, directory: dict[str, Target]
+) -> None:
+    target = directory["宁夏恒禾便利店"]
+    full_width = target.credit_code.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    for q in (target.credit_code, target.credit_code.lower(), f" {full_width}　"):
+        assert _now(q, personas.section) == [target.pk], q
+    # Another check character is another code: nothing, not a near match.
+    other = target.credit_code[:-1] + ("1" if target.credit_code.endswith("0") else "0")
+    assert _now(other, personas.section) == []
+
+
+def test_postgresql_looks_a_whole_code_up_in_the_unique_index(personas: Personas) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    Target.objects.bulk_create(
+        Target(
+            name=f"金凤测试{i}号商贸有限公司",
+            credit_code=make_code("91", "640106", f"{i:09d}"),
+            kind="enterprise",
+        )
+        for i in range(2000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_target")
+    code = make_code("91", "640106", f"{1234:09d}")
+    qs = selectors.target_list(user=personas.section, filters=TargetFilter(q=code.lower()))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = qs.explain()
+    assert "Index Cond: ((credit_code)::text = " in plan, plan
+    assert list(qs.values_list("credit_code", flat=True)) == [code]

@@ -19,6 +19,13 @@ def normalise_code(raw: str) -> str:
     return re.sub(r"\s+", "", text).upper()
 
 
+def whole_code(text: str) -> str | None:
+    """``text`` as a unified social credit code if it has the whole code's shape (checksum
+    aside: pilot-era codes may fail it), typed in any case or width; otherwise None."""
+    code = unicodedata.normalize("NFKC", text).strip().upper()
+    return code if _USCC_SHAPE.match(code) else None
+
+
 def check_char(first17: str) -> str:
     total = sum(_VALUE[c] * w for c, w in zip(first17, WEIGHTS, strict=True))
     return ALPHABET[(31 - total % 31) % 31]

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed
 from spotcheck.directory import options_cache
+from spotcheck.directory.creditcode import whole_code
 from spotcheck.directory.models import (
     Affiliation,
     CheckItem,
@@ -132,7 +133,14 @@ def _search(qs: QuerySet[Target], q: str) -> QuerySet[Target]:
     compared with ``q.upper()``, whose pieces may differ from ``q``'s (Python turns ``ß``
     into ``SS``), hence both sets. ``icontains`` keeps the result exact, as on SQLite, which
     has no such index.
+
+    A whole credit code (18 characters, and a code has at most 18) can only equal a code, so
+    it is looked up in the unique index: through the grams its pieces are the most common
+    ones of the whole directory (seconds at 10^7 rows). Names are not searched for it.
     """
+    code = whole_code(q)
+    if code is not None:
+        return qs.filter(credit_code=code)
     match = Q(name__icontains=q) | Q(credit_code__icontains=q.upper())
     if connection.vendor != "postgresql":
         return qs.filter(match)
