@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from spotcheck.core.fields import JSONBytesField
 from spotcheck.core.recusals import RecusalReason
 from spotcheck.directory.models import Inspector, Target
 from spotcheck.planning.models import SpotCheckTask
@@ -64,7 +65,7 @@ class Draw(models.Model):
     # Per stratum of the snapshot: [name, eligible, excluded, Σπ in units of M, take-alls].
     pool_strata = models.JSONField(default=list, blank=True)
     conflict_lines = models.JSONField(default=list)
-    proof = models.JSONField(_("抽取证明"), null=True, blank=True)
+    proof = JSONBytesField(_("抽取证明"), null=True, blank=True)
     replaces = models.OneToOneField(
         "self",
         verbose_name=_("重抽所替代的抽取"),
