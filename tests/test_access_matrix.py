@@ -522,15 +522,13 @@ def _build_inspections(s: Samples, *, window_open: bool) -> Results:
 
     from spotcheck.accounts.models import Role
     from spotcheck.draws import services as draws
-    from spotcheck.draws.models import PoolEntry, TeamMember
+    from spotcheck.draws.models import DrawnLine, TeamMember
     from spotcheck.inspections import services as inspections
     from spotcheck.inspections.models import ResultCategory
     from tests.factories import UserFactory
 
     p, draw = s.personas, s.workflow(window_open=window_open).draw
-    a, b = (
-        e.target for e in PoolEntry.objects.filter(draw=draw, selected=True).order_by("credit_code")
-    )
+    a, b = (e.target for e in DrawnLine.objects.filter(draw=draw).order_by("credit_code"))
     member = TeamMember.objects.filter(draw=draw, target=a, active=True).order_by("position")[0]
     s.inspector.user = None
     s.inspector.save()

@@ -30,7 +30,7 @@ URL = "audit:event_list"
 def _secrets(draw: Draw) -> list[str]:
     """Names and codes of everyone on the drawn list and its teams."""
     out = []
-    for entry in draw.pool.filter(selected=True).select_related("target"):
+    for entry in draw.drawn_lines.all().select_related("target"):
         out += [entry.target.name, entry.target.credit_code]
     for m in TeamMember.objects.filter(draw=draw).select_related("inspector"):
         out += [m.inspector.name, m.inspector.cert_no]
@@ -39,7 +39,7 @@ def _secrets(draw: Draw) -> list[str]:
 
 def _touch_everything(client: Client, world: World, draw: Draw) -> None:
     """Every kind of confidential event, through the real pages and services."""
-    target = draw.pool.filter(selected=True).first().target  # type: ignore[union-attr]
+    target = draw.drawn_lines.all().first().target  # type: ignore[union-attr]
     client.force_login(world.p.section)
     assert client.get(reverse("draws:results", args=[draw.pk])).status_code == 200
     assert client.get(reverse("draws:export", args=[draw.pk])).status_code == 200
@@ -96,7 +96,7 @@ def test_admin_sees_no_drawn_names_before_the_window(client: Client, world: Worl
     for secret in _secrets(draw):
         assert secret not in page, secret
     # Searching the summaries must not confirm a name either.
-    target = draw.pool.filter(selected=True).first().target  # type: ignore[union-attr]
+    target = draw.drawn_lines.all().first().target  # type: ignore[union-attr]
     found = _page(client, world.p.admin, object=target.name[:6])
     assert "draws.confidential_access" not in found.split("<tbody", 1)[-1]
 
@@ -108,7 +108,7 @@ def test_admin_sees_names_once_the_window_opened(client: Client, world: World) -
     opens = timezone.make_aware(dt.datetime.combine(draw.task.window_start, dt.time(9)))
     with time_machine.travel(opens):
         page = _page(client, world.p.admin)
-    target = draw.pool.filter(selected=True).first().target  # type: ignore[union-attr]
+    target = draw.drawn_lines.all().first().target  # type: ignore[union-attr]
     assert target.name in page and target.credit_code in page
     assert "保密名单相关事件" not in page
 
@@ -117,7 +117,7 @@ def test_auditor_sees_names_before_the_window(client: Client, world: World) -> N
     draw = _drawn(world)
     _touch_everything(client, world, draw)
     page = _page(client, world.p.auditor)
-    target = draw.pool.filter(selected=True).first().target  # type: ignore[union-attr]
+    target = draw.drawn_lines.all().first().target  # type: ignore[union-attr]
     assert target.name in page and target.credit_code in page
     recused = TeamMember.objects.filter(draw=draw, active=False).select_related("inspector").get()
     assert recused.inspector.name in page
@@ -132,7 +132,7 @@ def test_names_follow_who_may_see_the_list(client: Client, world: World, who: st
         AuditEvent.objects.filter(event_type="draws.recusal"), getattr(world.p, who)
     )
     (ev,) = rows
-    target = draw.pool.filter(selected=True).first().target  # type: ignore[union-attr]
+    target = draw.drawn_lines.all().first().target  # type: ignore[union-attr]
     assert (target.name in ev.names) is sees
     assert ev.withheld is not sees
     if not sees:
@@ -143,7 +143,7 @@ def test_names_follow_who_may_see_the_list(client: Client, world: World, who: st
 def test_old_rows_with_names_are_withheld_too(client: Client, world: World) -> None:
     """Rows written before ids-only summaries (or by mistake) still name nobody to the admin."""
     draw = _drawn(world)
-    target = draw.pool.filter(selected=True).first().target  # type: ignore[union-attr]
+    target = draw.drawn_lines.all().first().target  # type: ignore[union-attr]
     art18.log_confidential_access(actor=world.p.section, draw=draw, what=f"{target.name}的检查组")
     page = _page(client, world.p.admin)
     assert target.name not in page
@@ -151,7 +151,7 @@ def test_old_rows_with_names_are_withheld_too(client: Client, world: World) -> N
 
 def test_django_admin_detail_withholds_names(client: Client, world: World) -> None:
     draw = _drawn(world)
-    target = draw.pool.filter(selected=True).first().target  # type: ignore[union-attr]
+    target = draw.drawn_lines.all().first().target  # type: ignore[union-attr]
     art18.log_confidential_access(actor=world.p.section, draw=draw, what=f"{target.name}的检查组")
     ev = AuditEvent.objects.get(event_type="draws.confidential_access")
     url = reverse("admin:audit_auditevent_change", args=[ev.pk])

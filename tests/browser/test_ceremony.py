@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from spotcheck.draws.models import Draw, PoolEntry, TeamMember
+from spotcheck.draws.models import Draw, DrawnLine, TeamMember
 from spotcheck.engine.verify import verify_proof
 from spotcheck.planning.models import SpotCheckTask, TaskState
 from tests.browser.conftest import login
@@ -205,7 +205,7 @@ def test_joint_task_one_visit_mixed_teams(
 
     rows = section.locator("#results-table tbody tr")
     expect(rows).to_have_count(3)
-    selected = list(PoolEntry.objects.filter(draw_id=draw_pk, selected=True))
+    selected = list(DrawnLine.objects.filter(draw_id=draw_pk))
     assert len({e.target_id for e in selected}) == 3  # one visit per target
     for entry in selected:
         expect(section.locator(f'tr[data-target="{entry.credit_code}"]')).to_have_count(1)

@@ -18,7 +18,7 @@ from django.apps import apps as django_apps
 from playwright.sync_api import FilePayload, Page, expect
 
 from spotcheck.accounts.models import Role
-from spotcheck.draws.models import Draw, PoolEntry, TeamMember
+from spotcheck.draws.models import Draw, DrawnLine, TeamMember
 from spotcheck.inspections.models import (
     Evidence,
     FollowUp,
@@ -151,7 +151,7 @@ def test_full_flow_to_the_credit_record(
         .order_by("position")
     )
     assert len(team) == 2 and recused.inspector not in [m.inspector for m in team]
-    assert PoolEntry.objects.filter(draw_id=draw_pk, target=target, selected=True).exists()
+    assert DrawnLine.objects.filter(draw_id=draw_pk, target=target).exists()
 
     # The inspector of the new team records the visit from "my assignments".
     inspector = new_page()

@@ -22,7 +22,7 @@ from spotcheck.audit.verify import verify_chain
 from spotcheck.core.errors import ServiceError
 from spotcheck.directory.models import ConflictDeclaration
 from spotcheck.draws import services as draws
-from spotcheck.draws.models import CheckSlot, Draw, DrawState, PoolEntry, TeamMember
+from spotcheck.draws.models import CheckSlot, Draw, DrawnLine, DrawState, TeamMember
 from spotcheck.draws.services_abort import draw_abort_decide, draw_abort_request
 from tests.draws.test_workflow import DICE
 from tests.workflow_fixtures import World
@@ -68,7 +68,7 @@ def test_other_dice_after_a_failure_are_refused(world: World) -> None:
     assert draw.state == DrawState.COMMITTED and draw.proof is None
     assert not TeamMember.objects.filter(draw=draw).exists()
     assert not CheckSlot.objects.filter(draw=draw).exists()
-    assert not PoolEntry.objects.filter(draw=draw, selected=True).exists()
+    assert not DrawnLine.objects.filter(draw=draw).exists()
     (failure,) = _failures(draw)
     assert {i["name"]: i["value"] for i in failure["randomness"]} == DICE
     assert "组成 2 人检查组" in failure["reason"]

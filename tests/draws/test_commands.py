@@ -172,7 +172,7 @@ def test_plan_override_notice_and_advance_commands(world: World) -> None:
     draw = draws.draw_execute(
         actor=world.p.section, draw=_commit(world, world.approved_task()), entries=DICE
     )
-    target = draw.pool.filter(selected=True).first().target
+    target = draw.drawn_lines.all().first().target
     _run(
         "advance_notice",
         "--user=section",

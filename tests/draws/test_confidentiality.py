@@ -91,7 +91,7 @@ def test_every_access_is_logged(world: World) -> None:
 
 def test_advance_notice_needs_reason_and_is_logged(world: World) -> None:
     draw = _drawn(world)
-    target = draw.pool.filter(selected=True).first().target
+    target = draw.drawn_lines.all().first().target
     with pytest.raises(ServiceError, match="理由"):
         confidential.advance_notice_record(
             actor=world.p.section, draw=draw, target=target, reason="", notified_on=world.today

@@ -238,3 +238,44 @@ def test_counted_pool_check_agrees_with_the_built_pool(world: World) -> None:
             assert (lines, eligible) == (len(pool), pool.eligible_by_stratum())
     # The cases cover: drawable, a stratum too small, all excluded, empty scope, zero sample.
     assert len(seen) == 5, seen
+
+
+@pytest.mark.django_db
+def test_the_execution_copies_drawn_lines_and_never_writes_the_snapshot(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from spotcheck.draws.models import DrawnLine
+
+    draw = _commit(world, world.approved_task())
+    snapshot = list(PoolEntry.objects.filter(draw=draw).order_by("credit_code").values())
+    names = [i["name"] for i in draw.commitment["randomness_source"]["items"]]
+    with CaptureQueriesContext(connection) as queries:
+        draw = draws.draw_execute(
+            actor=world.p.section, draw=draw, entries=dict.fromkeys(names, "352614")
+        )
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if re.match(r'\s*(UPDATE|DELETE FROM|INSERT INTO)\s+"?draws_poolentry', q["sql"])
+    ]
+    assert writes == []
+    assert list(PoolEntry.objects.filter(draw=draw).order_by("credit_code").values()) == snapshot
+    # The drawn lines are the proof's selection, each a copy of its snapshot line.
+    assert draw.proof is not None
+    chosen = sorted(s["id"] for s in draw.proof["result"]["selected"])
+    lines = list(DrawnLine.objects.filter(draw=draw).order_by("credit_code").values())
+    assert [line["credit_code"] for line in lines] == chosen
+    by_code = {row["credit_code"]: row for row in snapshot}
+    assert all(line == by_code[line["credit_code"]] for line in lines)
+
+
+@pytest.mark.django_db
+def test_a_drawn_code_missing_from_the_snapshot_is_refused(world: World) -> None:
+    from spotcheck.draws.snapshot import copy_drawn_lines
+
+    draw = _commit(world, world.approved_task())
+    code = PoolEntry.objects.filter(draw=draw).values_list("credit_code", flat=True).first()
+    assert code is not None
+    with pytest.raises(ValueError, match="2 drawn codes, 1 found"):
+        copy_drawn_lines(draw, [code, "9164010600000000XX"])

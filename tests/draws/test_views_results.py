@@ -26,7 +26,7 @@ CONFIDENTIAL_PAGES = ("draws:results", "draws:export", "draws:proof")
 def test_results_show_drawn_targets_and_teams(client: Client, world: World) -> None:
     draw = drawn(client, world)
     page = client.get(reverse("draws:results", args=[draw.pk])).content.decode()
-    for entry in draw.pool.filter(selected=True).select_related("target"):
+    for entry in draw.drawn_lines.all().select_related("target"):
         assert page.count(f'data-target="{entry.target.credit_code}"') == 1
     member = TeamMember.objects.filter(draw=draw).select_related("inspector").first()
     assert member is not None and member.inspector.cert_no in page
@@ -129,7 +129,7 @@ def test_recusal_and_notice_refused_for_read_only_roles(client: Client, world: W
 
 def test_advance_notice_through_the_page(client: Client, world: World) -> None:
     draw = drawn(client, world)
-    target = draw.pool.filter(selected=True).first().target  # type: ignore[union-attr]
+    target = draw.drawn_lines.all().first().target  # type: ignore[union-attr]
     url = reverse("draws:advance_notice", args=[draw.pk])
     response = client.post(
         url, {"target": target.pk, "notified_on": world.today.isoformat(), "reason": ""}
@@ -161,7 +161,7 @@ def test_inspector_sees_only_own_assignments(client: Client, world: World) -> No
     )
     client.force_login(world.p.inspector)
     page = client.get(reverse("draws:my_assignments")).content.decode()
-    selected = set(draw.pool.filter(selected=True).values_list("credit_code", flat=True))
+    selected = set(draw.drawn_lines.all().values_list("credit_code", flat=True))
     for code in selected:
         assert (code in page) == (code in mine)
     teammates = TeamMember.objects.filter(draw=draw, target=member.target).exclude(pk=member.pk)
@@ -220,9 +220,7 @@ def test_results_are_paged_and_searchable_and_forms_offer_the_page(
     monkeypatch.setattr(views_results, "RESULTS_PAGE", 2)
     draw = drawn(client, world)
     codes = list(
-        draw.pool.filter(selected=True)
-        .order_by("credit_code")
-        .values_list("credit_code", flat=True)
+        draw.drawn_lines.all().order_by("credit_code").values_list("credit_code", flat=True)
     )
     assert len(codes) == 5
     url = reverse("draws:results", args=[draw.pk])

@@ -13,7 +13,7 @@ from spotcheck.audit.verify import verify_chain
 from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.directory.models import TargetStatus
 from spotcheck.draws import services as draws
-from spotcheck.draws.models import CheckSlot, DrawState, PoolEntry, TeamMember
+from spotcheck.draws.models import CheckSlot, DrawnLine, DrawState, PoolEntry, TeamMember
 from spotcheck.draws.services_abort import draw_abort_decide, draw_abort_request
 from spotcheck.draws.services_cap import cap_override_approve, cap_override_request
 from spotcheck.draws.snapshot import proof_document
@@ -49,7 +49,7 @@ def test_full_ceremony_produces_a_verifiable_draw(world: World) -> None:
     draw = draws.draw_execute(actor=world.p.section, draw=draw, entries=DICE)
     task.refresh_from_db()
     assert task.state == TaskState.DRAWN and draw.state == DrawState.EXECUTED
-    assert PoolEntry.objects.filter(draw=draw, selected=True).count() == 5
+    assert DrawnLine.objects.filter(draw=draw).count() == 5
     teams = TeamMember.objects.filter(draw=draw)
     assert teams.count() == 10
     assert CheckSlot.objects.filter(draw=draw, year=task.window_start.year, slot=1).count() == 5
@@ -222,7 +222,7 @@ def test_joint_task_mixes_departments(world: World) -> None:
         partner_departments=[world.p.other_dept],
     )
     draw = draws.draw_execute(actor=world.p.section, draw=_commit(world, task), entries=DICE)
-    for entry in PoolEntry.objects.filter(draw=draw, selected=True):
+    for entry in DrawnLine.objects.filter(draw=draw):
         depts = set(
             TeamMember.objects.filter(draw=draw, target=entry.target).values_list(
                 "inspector__department", flat=True

@@ -15,7 +15,7 @@ from django.apps import apps as django_apps
 from spotcheck.accounts.models import Role, User
 from spotcheck.directory.models import CheckItem, Inspector, Target
 from spotcheck.draws import services as draws
-from spotcheck.draws.models import Draw, PoolEntry, TeamMember
+from spotcheck.draws.models import Draw, DrawnLine, TeamMember
 from spotcheck.inspections.models import Inspection, ResultCategory
 from spotcheck.inspections.services_inspection import ItemResultInput, inspection_save
 from spotcheck.planning import services as planning
@@ -60,12 +60,7 @@ class Scene:
         return self.task.window_start, self.task.window_end
 
     def drawn_targets(self) -> list[Target]:
-        return [
-            e.target
-            for e in PoolEntry.objects.filter(draw=self.draw, selected=True).select_related(
-                "target"
-            )
-        ]
+        return [e.target for e in DrawnLine.objects.filter(draw=self.draw).select_related("target")]
 
     def team_of(self, target: Target) -> list[Inspector]:
         return [

@@ -9,7 +9,7 @@ import pytest
 
 from spotcheck.audit.models import AuditEvent
 from spotcheck.core.errors import NotAllowed, ServiceError
-from spotcheck.draws.models import PoolEntry
+from spotcheck.draws.models import DrawnLine, PoolEntry
 from spotcheck.inspections.documents import BUREAU, documents_to_prepare, target_document
 from tests.factories import CheckItemFactory
 from tests.inspections.conftest import Scene
@@ -94,7 +94,8 @@ def test_who_may_not_generate(scene: Scene, who: str) -> None:
 def test_bad_requests(scene: Scene) -> None:
     with pytest.raises(ServiceError, match="文书类型无效"):
         target_document(actor=scene.p.section, draw=scene.draw, target=scene.target, document="x")
-    undrawn = PoolEntry.objects.filter(draw=scene.draw, selected=False).first()
+    drawn = DrawnLine.objects.filter(draw=scene.draw).values("credit_code")
+    undrawn = PoolEntry.objects.filter(draw=scene.draw).exclude(credit_code__in=drawn).first()
     assert undrawn is not None
     with pytest.raises(ServiceError, match="不是第"):
         target_document(

@@ -11,7 +11,7 @@ from spotcheck.audit.verify import verify_chain
 from spotcheck.core.errors import NotAllowed, ServiceError
 from spotcheck.credit.models import CreditRecord
 from spotcheck.draws import services as draws
-from spotcheck.draws.models import PoolEntry
+from spotcheck.draws.models import DrawnLine, PoolEntry
 from spotcheck.inspections.models import InspectionState, ItemResult
 from spotcheck.inspections.services_inspection import (
     ItemResultInput,
@@ -173,7 +173,8 @@ def test_inactive_category_and_foreign_item_are_refused(scene: Scene) -> None:
 
 
 def test_undrawn_target_is_refused(scene: Scene) -> None:
-    undrawn = PoolEntry.objects.filter(draw=scene.draw, selected=False).first()
+    drawn = DrawnLine.objects.filter(draw=scene.draw).values("credit_code")
+    undrawn = PoolEntry.objects.filter(draw=scene.draw).exclude(credit_code__in=drawn).first()
     assert undrawn is not None
     with pytest.raises(ServiceError, match=r"不是第.*号抽取抽中的检查对象"):
         scene.save(target=undrawn.target, inspectors=[])
@@ -190,7 +191,7 @@ def test_cannot_record_before_the_window_opens(personas: object, scene: Scene) -
         sample={"mode": "count", "values": {"*": 1}},
     )
     draw = run_draw(scene.p.section, task)
-    entry = PoolEntry.objects.get(draw=draw, selected=True)
+    entry = DrawnLine.objects.get(draw=draw)
     with pytest.raises(ServiceError, match="尚不能录入"):
         inspection_save(actor=scene.p.section, draw=draw, target=entry.target)
 
@@ -266,7 +267,7 @@ def test_joint_task_needs_each_departments_items(personas: object, scene: Scene)
         filters={"q": target.credit_code},
     )
     draw = run_draw(p.section, task)
-    entry = PoolEntry.objects.get(draw=draw, selected=True)
+    entry = DrawnLine.objects.get(draw=draw)
     assert entry.target == target
     scene.draw = draw
     ok = scene.cats["no_problem"]

@@ -268,7 +268,7 @@ def test_lists_by_role(client: Client, scene: Scene) -> None:
 
 
 def test_joint_task_partner_clerk_gets_only_own_items(client: Client, scene: Scene) -> None:
-    from spotcheck.draws.models import PoolEntry
+    from spotcheck.draws.models import DrawnLine
     from spotcheck.planning import services as planning
     from tests.factories import CheckItemFactory, InspectorFactory, TargetFactory
     from tests.inspections.conftest import run_draw
@@ -290,7 +290,7 @@ def test_joint_task_partner_clerk_gets_only_own_items(client: Client, scene: Sce
         filters={"q": target.credit_code},
     )
     draw = run_draw(p.section, task)
-    assert PoolEntry.objects.get(draw=draw, selected=True).target == target
+    assert DrawnLine.objects.get(draw=draw).target == target
     url = reverse("inspections:record", args=[draw.pk, target.pk])
     ok = scene.cats["no_problem"]
     client.force_login(p.other_section)
@@ -318,7 +318,7 @@ def test_before_the_window_no_form_and_the_view_is_logged(client: Client, scene:
     import datetime as dt
 
     from spotcheck.directory.models import Inspector
-    from spotcheck.draws.models import PoolEntry, TeamMember
+    from spotcheck.draws.models import DrawnLine, TeamMember
     from spotcheck.planning import services as planning
     from tests.inspections.conftest import run_draw
 
@@ -333,7 +333,7 @@ def test_before_the_window_no_form_and_the_view_is_logged(client: Client, scene:
         sample={"mode": "count", "values": {"*": 1}},
     )
     draw = run_draw(scene.p.section, task)
-    target = PoolEntry.objects.get(draw=draw, selected=True).target
+    target = DrawnLine.objects.get(draw=draw).target
     url = reverse("inspections:record", args=[draw.pk, target.pk])
     client.force_login(scene.p.section)
     before = AuditEvent.objects.filter(event_type="draws.confidential_access").count()

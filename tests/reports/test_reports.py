@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from spotcheck.draws import services as draws
-from spotcheck.draws.models import PoolEntry
+from spotcheck.draws.models import DrawnLine
 from spotcheck.inspections.models import Inspection, InspectionState, ResultCategory
 from spotcheck.planning.models import TaskState
 from spotcheck.reports import selectors
@@ -28,7 +28,7 @@ def _drawn(world: World, n: int = 10) -> Any:
 def _accept_all(world: World, draw: Any, problem_every: int, limit: int | None = None) -> None:
     ok = ResultCategory.objects.filter(problem_found=False).first()
     bad = ResultCategory.objects.filter(problem_found=True).first()
-    entries = PoolEntry.objects.filter(draw=draw, selected=True).order_by("credit_code")
+    entries = DrawnLine.objects.filter(draw=draw).order_by("credit_code")
     for i, entry in enumerate(entries[:limit] if limit else entries):
         Inspection.objects.create(
             draw=draw,
@@ -152,9 +152,7 @@ def test_task_report_nonresponse_uses_hajek_and_flags_ht(world: World) -> None:
     # the figure can pass 1: the expected one is computed from the accepted targets' pi.
     accepted = set(Inspection.objects.filter(draw=draw).values_list("target_id", flat=True))
     inverse = sum(
-        2**32 / e.pi_units
-        for e in PoolEntry.objects.filter(draw=draw, selected=True)
-        if e.target_id in accepted
+        2**32 / e.pi_units for e in DrawnLine.objects.filter(draw=draw) if e.target_id in accepted
     )
     assert overall.ht.rate == pytest.approx(inverse / overall.population, rel=1e-6)
     assert "nonresponse" in overall.ht.notes

@@ -58,6 +58,7 @@ from spotcheck.draws.models import (
     CapOverride,
     CheckSlot,
     Draw,
+    DrawnLine,
     PoolEntry,
     TeamMember,
 )
@@ -359,7 +360,7 @@ def _demo_plan(section: User, leader: User, year: int) -> AnnualPlan:
 
 
 def _drawn(draw: Draw) -> list[Target]:
-    entries = PoolEntry.objects.filter(draw=draw, selected=True).select_related("target")
+    entries = DrawnLine.objects.filter(draw=draw).select_related("target")
     return [e.target for e in entries.order_by("credit_code")]
 
 
@@ -516,6 +517,7 @@ def _delete_workflow_rows(
     members = TeamMember.objects.filter(draw__in=draw_ids)
     while members.exists():
         members.exclude(replaced_by__isnull=False).delete()
+    DrawnLine.objects.filter(draw__in=draw_ids).delete()
     PoolEntry.objects.filter(draw__in=draw_ids).delete()
     AbortRequest.objects.filter(draw__in=draw_ids).delete()
     for draw_id in sorted(draw_ids, reverse=True):

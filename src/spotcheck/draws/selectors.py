@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from spotcheck.accounts.models import Role
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed
-from spotcheck.draws.models import Draw, DrawState, PoolEntry, TeamMember
+from spotcheck.draws.models import Draw, DrawnLine, DrawState, TeamMember
 from spotcheck.planning.models import SpotCheckTask
 
 
@@ -35,10 +35,10 @@ def current_draw(task: SpotCheckTask) -> Draw | None:
     return task.draws.exclude(state=DrawState.ABORTED).order_by("-id").first()
 
 
-def drawn_entries(*, user: Any, draw: Draw) -> QuerySet[PoolEntry]:
+def drawn_entries(*, user: Any, draw: Draw) -> QuerySet[DrawnLine]:
     if not access.can_view_draw_result(user, draw.task):
         raise NotAllowed(gettext("抽取结果在检查开始前保密，您无权查看"))
-    return draw.pool.filter(selected=True).select_related("target").order_by("credit_code")
+    return draw.drawn_lines.select_related("target").order_by("credit_code")
 
 
 def teams(*, user: Any, draw: Draw, include_history: bool = False) -> QuerySet[TeamMember]:

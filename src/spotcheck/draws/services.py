@@ -46,6 +46,7 @@ from spotcheck.draws.randomness import (
 from spotcheck.draws.scope import YEARLY_CAP
 from spotcheck.draws.snapshot import (
     committed_pool,
+    copy_drawn_lines,
     pack_pool,
     pool_entries_written,
     write_pool_columns,
@@ -353,11 +354,9 @@ def _draw_with(actor: User, draw: Draw, randomness: list[dict[str, str]]) -> Dra
     draw.executed_at = timezone.now()
     draw.save(update_fields=["randomness", "proof", "state", "executed_by", "executed_at"])
     selected = [s["id"] for s in proof["result"]["selected"]]
-    draw.pool.filter(credit_code__any_of=selected).update(selected=True)
+    copy_drawn_lines(draw, selected)
     # Ids only: ten thousand drawn targets as model instances cost a second.
-    target_ids = dict(
-        Target.objects.filter(credit_code__any_of=selected).values_list("credit_code", "pk")
-    )
+    target_ids = dict(draw.drawn_lines.values_list("credit_code", "target_id").order_by())
     inspector_ids = dict(
         Inspector.objects.filter(
             cert_no__in={c for t in proof["teams"] for c in t["inspectors"]}

@@ -60,7 +60,7 @@ def advance_notice_record(
         raise NotAllowed(gettext("只有参与部门的业务科室人员可以登记提前告知"))
     if not reason.strip():
         raise ServiceError(gettext("提前告知检查对象必须说明依据或理由（第十八条）"))
-    if not draw.pool.filter(target=target, selected=True).exists():
+    if not draw.drawn_lines.filter(credit_code=target.credit_code, target=target).exists():
         raise ServiceError(gettext("该检查对象不在本次抽取结果中"))
     notice = AdvanceNotice.objects.create(
         draw=draw, target=target, reason=reason.strip(), notified_on=notified_on, recorded_by=actor

@@ -20,7 +20,14 @@ from django.db import connection
 from psycopg.copy import QueuedLibpqWriter
 
 from spotcheck.core.bulk import paused_gc
-from spotcheck.draws.models import Draw, PoolColumns, PoolEntry, PoolPreview, PreviewLine
+from spotcheck.draws.models import (
+    Draw,
+    DrawnLine,
+    PoolColumns,
+    PoolEntry,
+    PoolPreview,
+    PreviewLine,
+)
 from spotcheck.engine.canonical import canonical_bytes
 from spotcheck.engine.pool import Pool
 from spotcheck.engine.serialise import proof_bytes
@@ -59,8 +66,34 @@ def pool_entries_written(draw: Draw, pool: TaskPool) -> Iterator[None]:
     while the server is still taking them in (about a second at 10^6 lines): the body must
     not use the database connection, which is busy until the block ends. The commitment
     is computed there."""
-    with _lines_written(PoolEntry, "draw_id", draw.pk, pool, {"selected": False}, positions=False):
+    with _lines_written(PoolEntry, "draw_id", draw.pk, pool, {}, positions=False):
         yield
+
+
+def copy_drawn_lines(draw: Draw, codes: Sequence[str]) -> None:
+    """The drawn lines' snapshot rows copied into DrawnLine, inside the caller's transaction,
+    by the database itself (INSERT … SELECT): no row comes back to Python. A code that is not
+    in the snapshot would be a line missing from the copy, so the count is checked."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ("draw_id", *_LINE_COLUMNS))
+    head = (
+        f"INSERT INTO {quote(DrawnLine._meta.db_table)} ({columns}) "
+        f"SELECT {columns} FROM {quote(PoolEntry._meta.db_table)} WHERE draw_id = %s AND "
+    )
+    copied = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(head + "credit_code = ANY(%s)", [draw.pk, list(codes)])
+            copied = cursor.rowcount
+        else:
+            # SQLite caps a statement's parameters; its draws are small.
+            for start in range(0, len(codes), 500):
+                chunk = list(codes[start : start + 500])
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(head + f"credit_code IN ({marks})", [draw.pk, *chunk])
+                copied += cursor.rowcount
+    if copied != len(set(codes)):
+        raise ValueError(f"{len(codes)} drawn codes, {copied} found in the snapshot")
 
 
 def write_pool_columns(draw: Draw, packed: bytes) -> None:

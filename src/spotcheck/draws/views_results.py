@@ -25,7 +25,7 @@ from spotcheck.draws import selectors, services
 from spotcheck.draws import services_confidential as confidential
 from spotcheck.draws.forms import AdvanceNoticeForm, RecusalForm
 from spotcheck.draws.labels import stratum_label
-from spotcheck.draws.models import Draw, DrawState, PoolEntry, TeamMember
+from spotcheck.draws.models import Draw, DrawnLine, DrawState, TeamMember
 from spotcheck.engine.probability import probability_text
 from spotcheck.planning.models import TaskState
 from spotcheck.planning.views import call_service, current_user, require
@@ -54,7 +54,7 @@ def _documents_url(draw: Draw, target: Target) -> str | None:
 
 
 def _group(
-    draw: Draw, entries: list[PoolEntry] | None, members: list[TeamMember]
+    draw: Draw, entries: list[DrawnLine] | None, members: list[TeamMember]
 ) -> list[TargetTeam]:
     by_target: dict[int, TargetTeam] = {}
     if entries is not None:
@@ -101,7 +101,7 @@ class TeamsPage:
     page: Page[Any]
     page_range: list[Any]
     q: str
-    entries: list[PoolEntry]
+    entries: list[DrawnLine]
     members: list[TeamMember]
 
     @classmethod

@@ -12,7 +12,7 @@ from spotcheck.accounts.models import Role
 from spotcheck.core import access
 from spotcheck.core.errors import NotAllowed
 from spotcheck.directory.models import CheckItem, Target
-from spotcheck.draws.models import Draw, PoolEntry, TeamMember
+from spotcheck.draws.models import Draw, DrawnLine, TeamMember
 from spotcheck.inspections.models import (
     FollowUp,
     FollowUpKind,
@@ -42,7 +42,9 @@ def applicable_items(task: SpotCheckTask, target: Target) -> list[CheckItem]:
 
 
 def is_drawn(draw: Draw, target: Target) -> bool:
-    return PoolEntry.objects.filter(draw=draw, target=target, selected=True).exists()
+    return DrawnLine.objects.filter(
+        draw=draw, credit_code=target.credit_code, target=target
+    ).exists()
 
 
 def team(draw: Draw, target: Target) -> QuerySet[TeamMember]:
@@ -117,9 +119,7 @@ def draw_overview(*, user: Any, draw: Draw) -> list[TargetRow]:
     """
     task = draw.task
     if access.can_view_inspections_of(user, task):
-        targets = Target.objects.filter(
-            pk__in=PoolEntry.objects.filter(draw=draw, selected=True).values("target")
-        )
+        targets = Target.objects.filter(pk__in=DrawnLine.objects.filter(draw=draw).values("target"))
     elif getattr(user, "role", None) == Role.INSPECTOR:
         targets = Target.objects.filter(
             pk__in=TeamMember.objects.filter(draw=draw, inspector__user=user, active=True).values(
@@ -144,7 +144,7 @@ def draw_overview(*, user: Any, draw: Draw) -> list[TargetRow]:
 
 def all_accepted(draw: Draw) -> bool:
     """Every drawn target of ``draw`` has an accepted inspection."""
-    drawn = PoolEntry.objects.filter(draw=draw, selected=True).values("target")
+    drawn = DrawnLine.objects.filter(draw=draw).values("target")
     accepted = Inspection.objects.filter(
         draw=draw, state=InspectionState.ACCEPTED, target__in=drawn
     ).count()

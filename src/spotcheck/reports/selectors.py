@@ -14,7 +14,7 @@ from spotcheck.accounts.models import Department, Role
 from spotcheck.core import access
 from spotcheck.directory import options_cache
 from spotcheck.directory.models import Target, TargetStatus
-from spotcheck.draws.models import CheckSlot, Draw, DrawState, PoolEntry
+from spotcheck.draws.models import CheckSlot, Draw, DrawnLine, DrawState
 from spotcheck.engine.estimate import (
     NOTE_COLLAPSED,
     NOTE_MISSING_STRATA,
@@ -152,7 +152,7 @@ def task_estimates(task: SpotCheckTask) -> tuple[list[StratumEstimate], int]:
     draw = task.draws.filter(state=DrawState.EXECUTED).order_by("-id").first()
     if draw is None:
         return [], 0
-    entries = {e.target_id: e for e in PoolEntry.objects.filter(draw=draw, selected=True)}
+    entries = {e.target_id: e for e in DrawnLine.objects.filter(draw=draw)}
     accepted = (
         Inspection.objects.filter(draw=draw, state=InspectionState.ACCEPTED)
         .select_related("overall_category")
@@ -229,8 +229,7 @@ def annual_report(*, user: Any, year: int) -> list[AnnualRow]:
         .annotate(n=Count("id"))
     )
     drawn = dict(
-        PoolEntry.objects.filter(
-            selected=True,
+        DrawnLine.objects.filter(
             draw__state=DrawState.EXECUTED,
             draw__task__window_start__year=year,
         )
