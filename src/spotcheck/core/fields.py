@@ -15,7 +15,7 @@ class JSONBytesField(models.BinaryField):
     draw's proof: 186 MB at 10^7 targets). PostgreSQL's jsonb costs a parse into its binary
     form on every write (12 s for that proof, against 1.5 s for the same bytes as bytea) and
     gives nothing back here. The stored text is any valid JSON: values written by the field
-    are compact, values converted from a jsonb column keep PostgreSQL's spacing.
+    are compact ASCII, values converted from a jsonb column keep PostgreSQL's spacing.
     """
 
     description = "JSON document stored as UTF-8 bytes"
@@ -32,7 +32,9 @@ class JSONBytesField(models.BinaryField):
     def get_prep_value(self, value: Any) -> Any:
         if value is None:
             return None
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # ASCII escapes: a str with one non-ASCII character takes 2-4 bytes per character, so
+        # a 186 MB proof with a witness's name in it would cost up to 744 MB before encoding.
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
 
     def value_to_string(self, obj: Any) -> str:
         return json.dumps(self.value_from_object(obj), ensure_ascii=False)
