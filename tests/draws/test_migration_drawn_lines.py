@@ -3,15 +3,12 @@ executed draw keeps exactly its drawn lines going forward, and its flags going b
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from spotcheck.draws.models import DrawnLine
 from tests.draws.test_views_ceremony import drawn
+from tests.migrating import migrate_app
 from tests.workflow_fixtures import World
 
 pytestmark = [
@@ -24,25 +21,17 @@ BEFORE = [("draws", "0013_draw_proof_stored_as_json_bytes")]
 AFTER = [("draws", "0014_drawn_lines_in_their_own_table")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    others = [n for n in executor.loader.graph.leaf_nodes() if n[0] != "draws"]
-    return executor.loader.project_state([*targets, *others]).apps
-
-
 def test_drawn_lines_survive_the_migration_both_ways(client: Client, world: World) -> None:
     draw = drawn(client, world)
     lines = list(DrawnLine.objects.filter(draw=draw).order_by("credit_code").values())
     assert lines and len(lines) < len(world.targets)
 
-    old = _migrate(BEFORE)
+    old = migrate_app(BEFORE)
     try:
         entries = old.get_model("draws", "PoolEntry").objects.filter(draw_id=draw.pk)
         flagged = entries.filter(selected=True).order_by("credit_code")
         assert [e.credit_code for e in flagged] == [line["credit_code"] for line in lines]
         assert entries.filter(selected=False).count() == len(world.targets) - len(lines)
     finally:
-        _migrate(AFTER)
+        migrate_app(AFTER)
     assert list(DrawnLine.objects.filter(draw=draw).order_by("credit_code").values()) == lines

@@ -4,16 +4,14 @@ going forward and back."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from spotcheck.draws.models import Draw
 from spotcheck.draws.snapshot import proof_file_bytes
 from tests.draws.test_views_ceremony import drawn
+from tests.migrating import migrate_app
 from tests.workflow_fixtures import World
 
 pytestmark = [
@@ -24,14 +22,6 @@ pytestmark = [
 
 BEFORE = [("draws", "0012_draw_proof_lz4_compression")]
 AFTER = [("draws", "0013_draw_proof_stored_as_json_bytes")]
-
-
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    others = [n for n in executor.loader.graph.leaf_nodes() if n[0] != "draws"]
-    return executor.loader.project_state([*targets, *others]).apps
 
 
 def _column_type() -> str:
@@ -54,12 +44,12 @@ def test_a_stored_proof_survives_the_migration_both_ways(client: Client, world: 
     binary = "bytea" if connection.vendor == "postgresql" else "blob"
     assert _column_type() == binary
 
-    old = _migrate(BEFORE)
+    old = migrate_app(BEFORE)
     try:
         assert _column_type() in {"jsonb", "text"}
         assert old.get_model("draws", "Draw").objects.get(pk=draw.pk).proof == proof
     finally:
-        _migrate(AFTER)
+        migrate_app(AFTER)
     assert _column_type() == binary
     again = Draw.objects.get(pk=draw.pk)
     assert again.proof == proof

@@ -163,7 +163,25 @@ class PoolLineColumns(models.Model):
         abstract = True
 
 
-class PoolEntry(PoolLineColumns):
+class DrawLineColumns(PoolLineColumns):
+    """A pool line that belongs to a draw (``draw``, keyed with the credit code)."""
+
+    draw: models.ForeignKey[Draw, Draw]
+    draw_id: int
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}:{self.credit_code}"
+
+    @property
+    def factors(self) -> list[dict[str, str]]:
+        profiles = self.draw.weight_profiles
+        return profiles[self.profile] if self.profile < len(profiles) else []
+
+
+class PoolEntry(DrawLineColumns):
     """One line of the committed pool snapshot, with the weight's reasons for display."""
 
     # A provincial pool is a million lines written in one COPY, so the table carries only
@@ -181,16 +199,8 @@ class PoolEntry(PoolLineColumns):
     )
     pk = models.CompositePrimaryKey("draw", "credit_code")
 
-    def __str__(self) -> str:
-        return f"{self.draw_id}:{self.credit_code}"
 
-    @property
-    def factors(self) -> list[dict[str, str]]:
-        profiles = self.draw.weight_profiles
-        return profiles[self.profile] if self.profile < len(profiles) else []
-
-
-class DrawnLine(PoolLineColumns):
+class DrawnLine(DrawLineColumns):
     """A pool line the draw selected: a copy of its PoolEntry, written once at execution.
 
     Drawn lines are rows of their own rather than a flag on the snapshot, so the snapshot is
@@ -212,14 +222,6 @@ class DrawnLine(PoolLineColumns):
 
     class Meta:
         ordering = ["draw", "credit_code"]
-
-    def __str__(self) -> str:
-        return f"{self.draw_id}:{self.credit_code}"
-
-    @property
-    def factors(self) -> list[dict[str, str]]:
-        profiles = self.draw.weight_profiles
-        return profiles[self.profile] if self.profile < len(profiles) else []
 
 
 class PoolColumns(models.Model):
