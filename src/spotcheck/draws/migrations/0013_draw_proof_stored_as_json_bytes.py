@@ -2,7 +2,7 @@
 
 The proof is only ever written once and read back whole. As jsonb, PostgreSQL parsed it into
 its binary form on every write: at 10^7 targets (a 186 MB proof) storing it took about 10 s
-of the execution, the same bytes as bytea about 1.5 s (docs/operations.md §9b). The column
+of the execution (docs/operations.md §9b); see ``core.fields.JSONBytesField``. The column
 keeps the lz4 compression migration 0012 chose; existing proofs are converted in place (their
 text as PostgreSQL prints jsonb, still the same JSON). On SQLite the table is rebuilt with a
 binary column and the stored text copied as it is; the field reads text or bytes alike.
